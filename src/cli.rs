@@ -1,0 +1,106 @@
+//! The command line: every command and its arguments (doc comments are the help text).
+//! Parsing does no I/O; `commands/` turns these into configurations and runs them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use lineage::ingest::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lineage",
+    version,
+    about = "Graph analytics over the lineage of machine-learning models on the Hugging Face Hub"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the lineage graph from input files (the embedded sample when none are given)
+    Build(BuildArgs),
+    /// Summarise a graph file
+    Info(InfoArgs),
+    /// Generate a synthetic ecosystem in the input formats (deterministic for a seed)
+    Synth(SynthArgs),
+    /// Lineage analyses over a graph file
+    Query(QueryArgs),
+    /// Export the graph for Gephi, networkx, Graphviz, pandas and spreadsheets
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Input files or directories (leaderboard exports, Hub metadata, listings, commits, Hub API JSON Lines)
+    pub inputs: Vec<PathBuf>,
+    /// Read every input as this format instead of detecting it from its header
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Where to write the graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub out: PathBuf,
+    /// Write the full build report as JSON to this file
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Extra alias files (`alias,target` per line), added to the shipped table
+    #[arg(long = "aliases", value_name = "FILE")]
+    pub aliases: Vec<PathBuf>,
+    /// Extra date corrections (`model,created,reason` per line)
+    #[arg(long = "date-corrections", value_name = "FILE")]
+    pub date_corrections: Vec<PathBuf>,
+    /// Do not apply the shipped date corrections
+    #[arg(long)]
+    pub no_date_corrections: bool,
+    /// Examples per problem in the summary on stderr
+    #[arg(long, default_value_t = 3)]
+    pub examples: usize,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InfoArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InfoFormat::Table)]
+    pub format: InfoFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// Number of models
+    #[arg(long, default_value_t = 2000)]
+    pub models: usize,
+    /// Random seed; the same seed and size give the same files
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output directory
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+// ---- lineage query ----
+
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {}
+
+// ---- lineage export ----
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {}

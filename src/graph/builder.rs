@@ -1,0 +1,622 @@
+//! Building a graph: records from every input are merged into one node per model (ids
+//! compared case-insensitively), parent references are resolved (ids, aliases, stubs),
+//! edges are de-duplicated and given their kind, and cycles are found and marked.
+//!
+//! Inputs are fed in priority order (Hub API, Hub metadata, listing, leaderboards, commits):
+//! for every attribute the first source that gives a value wins, so better sources are read
+//! first and later ones only fill gaps.
+
+use std::path::Path;
+
+use super::{Csr, LineageGraph, Source};
+use crate::error::IngestError;
+use crate::ingest::refs::{classify, AliasTable, RefClass};
+use crate::ingest::report::{BuildReport, Cycle, Reference};
+use crate::ingest::{FileSummary, ModelRecord, ParentRef, RowIssue, Sink};
+use crate::intern::{NameTable, NONE};
+use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
+
+/// A model whose Hub creation date is known to be wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateCorrection {
+    pub model: String,
+    pub created: Day,
+    pub reason: String,
+}
+
+/// The date corrections that ship with the project.
+pub const DEFAULT_DATE_CORRECTIONS: &str = include_str!("../../graphs/date-corrections.csv");
+
+impl DateCorrection {
+    /// Parses `model,created,reason` lines (header and `#` comments allowed).
+    pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let mut out = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| IngestError::Config {
+                path: path.into(),
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                detail: e.to_string(),
+            })?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let created =
+                Day::parse(rec.get(1).unwrap_or("")).ok_or_else(|| IngestError::Config {
+                    path: path.into(),
+                    line,
+                    detail: format!(
+                        "field 'created': '{}' is not a date (YYYY-MM-DD)",
+                        rec.get(1).unwrap_or("")
+                    ),
+                })?;
+            out.push(DateCorrection {
+                model: rec.get(0).unwrap_or("").trim().to_string(),
+                created,
+                reason: rec.get(2).unwrap_or("").trim().to_string(),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn builtin() -> Vec<DateCorrection> {
+        DateCorrection::parse(
+            Path::new("graphs/date-corrections.csv"),
+            DEFAULT_DATE_CORRECTIONS,
+        )
+        .expect("the shipped date corrections are well-formed")
+    }
+}
+
+/// How a build cleans and resolves (each cleaning step can be switched off).
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub aliases: AliasTable,
+    pub date_corrections: Vec<DateCorrection>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            aliases: AliasTable::builtin(),
+            date_corrections: DateCorrection::builtin(),
+        }
+    }
+}
+
+/// A reference that can only be resolved once every model is known.
+struct PendingRef {
+    child: u32,
+    name: Box<str>,
+    relation: Option<EdgeKind>,
+    file: u32,
+    line: u64,
+    field: &'static str,
+}
+
+/// A parent edge as read, before de-duplication.
+#[derive(Clone, Copy)]
+struct RawEdge {
+    parent: u32,
+    child: u32,
+    relation: Option<EdgeKind>,
+}
+
+pub struct GraphBuilder {
+    opts: BuildOptions,
+    names: NameTable,
+    models: Vec<Model>,
+    authors: NameTable,
+    symbols: NameTable,
+    benchmarks: NameTable,
+    score_cells: Vec<(u32, u16, f32)>,
+    edges: Vec<RawEdge>,
+    pending: Vec<PendingRef>,
+    files: Vec<String>,
+    tag_pairs: Vec<(u32, u32)>,
+    dataset_pairs: Vec<(u32, u32)>,
+    contributor_pairs: Vec<(u32, u32)>,
+    sources: Vec<Source>,
+    report: BuildReport,
+    progress: Option<Box<dyn FnMut(u64) + Send>>,
+}
+
+impl GraphBuilder {
+    pub fn new(opts: BuildOptions) -> Self {
+        GraphBuilder {
+            opts,
+            names: NameTable::new(),
+            models: Vec::new(),
+            authors: NameTable::new(),
+            symbols: NameTable::new(),
+            benchmarks: NameTable::new(),
+            score_cells: Vec::new(),
+            edges: Vec::new(),
+            pending: Vec::new(),
+            files: Vec::new(),
+            tag_pairs: Vec::new(),
+            dataset_pairs: Vec::new(),
+            contributor_pairs: Vec::new(),
+            sources: Vec::new(),
+            report: BuildReport::default(),
+            progress: None,
+        }
+    }
+
+    /// Called with the byte offset reached in the current file, now and then.
+    pub fn set_progress(&mut self, f: Box<dyn FnMut(u64) + Send>) {
+        self.progress = Some(f);
+    }
+
+    /// Starts a new input file; records that follow come from it.
+    pub fn begin_file(&mut self, path: &str) {
+        self.files.push(path.to_string());
+    }
+
+    /// Ends the current file with what its reader counted.
+    pub fn end_file(&mut self, summary: FileSummary) {
+        self.sources.push(Source {
+            path: summary.path.clone(),
+            format: summary
+                .format
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
+            rows: summary.rows,
+            records: summary.records,
+        });
+        self.report.duplicates_merged += summary.duplicates_merged;
+        self.report.inputs.push(summary);
+    }
+
+    fn file_index(&self) -> u32 {
+        self.files.len().saturating_sub(1) as u32
+    }
+
+    fn file_name(&self, idx: u32) -> String {
+        self.files.get(idx as usize).cloned().unwrap_or_default()
+    }
+
+    /// The node for `id`, created (as a stub until described) if new.
+    fn node(&mut self, id: &str) -> u32 {
+        let (v, new) = self.names.intern(id);
+        if new {
+            let mut m = Model::default();
+            m.flags.set(Flags::STUB, true);
+            if let Some((ns, _)) = id.split_once('/') {
+                m.author = self.authors.intern(ns).0;
+            }
+            self.models.push(m);
+        }
+        v
+    }
+
+    fn symbol(&mut self, value: &Option<String>) -> u32 {
+        match value {
+            Some(v) if !v.is_empty() => self.symbols.intern(v).0,
+            _ => NONE,
+        }
+    }
+
+    fn add_record(&mut self, rec: ModelRecord) {
+        let v = self.node(&rec.id);
+        let file = self.file_index();
+        let was_stub = self.models[v as usize].is_stub();
+        if was_stub {
+            // First description: its spelling beats the one a reference gave.
+            self.names.respell(v, &rec.id);
+        }
+        let mut m = self.models[v as usize].clone();
+        m.flags.set(Flags::STUB, false);
+        if rec.suspicious {
+            m.flags.set(Flags::SUSPICIOUS, true);
+            self.models[v as usize] = m;
+            return;
+        }
+        if let Some(owner) = rec.owner.as_deref().filter(|o| !o.is_empty()) {
+            let namespace = rec.id.split_once('/').map(|(ns, _)| ns).unwrap_or("");
+            if !owner.eq_ignore_ascii_case(namespace) && m.owner == NONE {
+                m.owner = self.authors.intern(owner).0;
+                m.flags.set(Flags::MOVED, true);
+            }
+        }
+        m.created = m.created.or(rec.created);
+        m.last_modified = m.last_modified.or(rec.last_modified);
+        if let Some(t) = rec.model_type {
+            if m.model_type == ModelType::Unknown {
+                m.model_type = t;
+            }
+        }
+        for (slot, value) in [
+            (&mut m.architecture, &rec.architecture),
+            (&mut m.license, &rec.license),
+            (&mut m.precision, &rec.precision),
+            (&mut m.library, &rec.library),
+            (&mut m.pipeline, &rec.pipeline),
+        ] {
+            if *slot == NONE {
+                *slot = self.symbol(value);
+            }
+        }
+        m.params_b = m.params_b.or(rec.params_b);
+        m.downloads = m.downloads.or(rec.downloads);
+        m.likes = m.likes.or(rec.likes);
+        if m.average.is_none() {
+            if let Some(scores) = &rec.scores {
+                m.average = Some(scores.average);
+                for &(bench, value) in &scores.benchmarks {
+                    let b = self.benchmarks.intern(bench).0 as u16;
+                    self.score_cells.push((v, b, value));
+                }
+            }
+        }
+        m.evaluations = m.evaluations.saturating_add(rec.evaluations);
+        let merged = rec.merged == Some(true) || rec.model_type == Some(ModelType::Merge);
+        for (bit, on) in [
+            (Flags::FLAGGED, rec.flagged == Some(true)),
+            (Flags::MERGED, merged),
+            (Flags::MOE, rec.moe == Some(true)),
+            (Flags::UNAVAILABLE, rec.available == Some(false)),
+        ] {
+            if on {
+                m.flags.set(bit, true);
+            }
+        }
+        self.models[v as usize] = m;
+        for tag in &rec.tags {
+            let t = self.symbols.intern(tag).0;
+            self.tag_pairs.push((v, t));
+        }
+        for d in &rec.datasets {
+            let t = self.symbols.intern(d).0;
+            self.dataset_pairs.push((v, t));
+        }
+        for c in &rec.contributors {
+            let a = self.authors.intern(c.trim()).0;
+            self.contributor_pairs.push((v, a));
+        }
+        // One reference per parent and row, however many fields name it; an explicit
+        // relation wins.
+        let mut parents: Vec<ParentRef> = Vec::with_capacity(rec.parents.len());
+        for p in rec.parents {
+            match parents
+                .iter_mut()
+                .find(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()))
+            {
+                Some(q) => q.relation = q.relation.or(p.relation),
+                None => parents.push(p),
+            }
+        }
+        for p in parents {
+            self.add_reference(v, &rec.id, &p.raw, p.relation, file, rec.line, p.field);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_reference(
+        &mut self,
+        child: u32,
+        child_name: &str,
+        raw: &str,
+        relation: Option<EdgeKind>,
+        file: u32,
+        line: u64,
+        field: &'static str,
+    ) {
+        let reference = |s: &Self, value: &str| Reference {
+            file: s.file_name(file),
+            line,
+            field: field.to_string(),
+            child: child_name.to_string(),
+            value: value.to_string(),
+        };
+        let class = classify(raw);
+        let target = match class {
+            RefClass::Empty(p) => {
+                *self
+                    .report
+                    .placeholder_references
+                    .entry(p.to_string())
+                    .or_default() += 1;
+                return;
+            }
+            RefClass::Id(id) => match self.opts.aliases.resolve(id) {
+                Some(t) => t.to_string(),
+                None => id.to_string(),
+            },
+            RefClass::FreeText(text) => match self.opts.aliases.resolve(text) {
+                Some(t) => {
+                    let mut r = reference(self, text);
+                    r.value = format!("{text} -> {t}");
+                    self.report.aliased.count += 1;
+                    self.report.aliased.references.push(r);
+                    t.to_string()
+                }
+                None => {
+                    self.pending.push(PendingRef {
+                        child,
+                        name: text.into(),
+                        relation,
+                        file,
+                        line,
+                        field,
+                    });
+                    return;
+                }
+            },
+        };
+        let parent = self.node(&target);
+        if parent == child {
+            let r = reference(self, &target);
+            self.report.self_references.count += 1;
+            self.report.self_references.references.push(r);
+            return;
+        }
+        self.edges.push(RawEdge {
+            parent,
+            child,
+            relation,
+        });
+    }
+
+    /// Resolves what could not be resolved while reading: free-text names that match a
+    /// model id exactly (legacy ids such as `gpt2`) or in the leaderboard's `ns_name` form.
+    fn resolve_pending(&mut self) {
+        for p in std::mem::take(&mut self.pending) {
+            let found = self.names.get(&p.name).or_else(|| {
+                let (ns, rest) = p.name.split_once('_')?;
+                self.names.get(&format!("{ns}/{rest}"))
+            });
+            let reference = Reference {
+                file: self.file_name(p.file),
+                line: p.line,
+                field: p.field.to_string(),
+                child: self.names.name(p.child).to_string(),
+                value: p.name.to_string(),
+            };
+            match found {
+                Some(parent) if parent == p.child => {
+                    self.report.self_references.count += 1;
+                    self.report.self_references.references.push(reference);
+                }
+                Some(parent) => self.edges.push(RawEdge {
+                    parent,
+                    child: p.child,
+                    relation: p.relation,
+                }),
+                None => {
+                    self.report.unresolved.count += 1;
+                    self.report.unresolved.references.push(reference);
+                }
+            }
+        }
+    }
+
+    /// Freezes everything read into a graph and its build report.
+    pub fn finish(mut self) -> (LineageGraph, BuildReport) {
+        self.resolve_pending();
+        for c in std::mem::take(&mut self.opts.date_corrections) {
+            if let Some(v) = self.names.get(&c.model) {
+                let m = &mut self.models[v as usize];
+                m.created = Some(c.created);
+                m.flags.set(Flags::DATE_CORRECTED, true);
+                self.report.date_corrections.push(format!(
+                    "{} -> {} ({})",
+                    self.names.name(v),
+                    c.created,
+                    c.reason
+                ));
+            }
+        }
+        let n = self.models.len();
+
+        // One edge per (parent, child); an explicit relation beats an unspecified one.
+        let mut edges = std::mem::take(&mut self.edges);
+        edges.sort_unstable_by_key(|e| (e.child, e.parent, e.relation.is_none()));
+        edges.dedup_by(|later, kept| later.child == kept.child && later.parent == kept.parent);
+        // The merge rule: two or more parents, or a child marked as a merge.
+        let mut kinds = Vec::with_capacity(edges.len());
+        let mut i = 0;
+        while i < edges.len() {
+            let child = edges[i].child;
+            let mut j = i;
+            while j < edges.len() && edges[j].child == child {
+                j += 1;
+            }
+            let merge = j - i >= 2 || self.models[child as usize].flags.has(Flags::MERGED);
+            for e in &edges[i..j] {
+                kinds.push(if merge {
+                    EdgeKind::Merge
+                } else {
+                    e.relation.unwrap_or(EdgeKind::Unspecified)
+                });
+            }
+            i = j;
+        }
+        // Forward adjacency sorted by parent; edges are numbered in that order.
+        let mut order: Vec<u32> = (0..edges.len() as u32).collect();
+        order.sort_unstable_by_key(|&k| (edges[k as usize].parent, edges[k as usize].child));
+        let children = Csr::from_sorted(
+            n,
+            order
+                .iter()
+                .map(|&k| (edges[k as usize].parent, edges[k as usize].child)),
+        );
+        let edge_kinds: Vec<EdgeKind> = order.iter().map(|&k| kinds[k as usize]).collect();
+        // Reverse adjacency: `edges` is sorted by child, so rows come out grouped.
+        let mut edge_of = vec![0u32; edges.len()];
+        for (pos, &k) in order.iter().enumerate() {
+            edge_of[k as usize] = pos as u32;
+        }
+        let parents = Csr::from_sorted(n, edges.iter().map(|e| (e.child, e.parent)));
+        let parent_edges = edge_of;
+        drop(edges);
+
+        let cycles = find_cycles(&children);
+        let edge_closes_cycle = mark_cycle_edges(&children, &cycles);
+
+        let w = self.benchmarks.len();
+        let mut scores = Vec::new();
+        if w > 0 {
+            self.score_cells.sort_unstable_by_key(|c| c.0);
+            let mut last = NONE;
+            for &(v, b, value) in &self.score_cells {
+                if v != last {
+                    self.models[v as usize].scores_row = (scores.len() / w) as u32;
+                    scores.extend(std::iter::repeat_n(f32::NAN, w));
+                    last = v;
+                }
+                let row = self.models[v as usize].scores_row as usize;
+                scores[row * w + b as usize] = value;
+            }
+        }
+        let side = |pairs: &mut Vec<(u32, u32)>| {
+            pairs.sort_unstable();
+            pairs.dedup();
+            Csr::from_sorted(n, pairs.iter().copied())
+        };
+        let tags = side(&mut self.tag_pairs);
+        let datasets = side(&mut self.dataset_pairs);
+        let contributors = side(&mut self.contributor_pairs);
+
+        let graph = LineageGraph {
+            names: self.names.freeze(),
+            models: self.models,
+            authors: self.authors.freeze(),
+            symbols: self.symbols.freeze(),
+            benchmarks: (0..w as u32)
+                .map(|b| self.benchmarks.name(b).to_string())
+                .collect(),
+            scores,
+            children,
+            parents,
+            parent_edges,
+            edge_kinds,
+            edge_closes_cycle,
+            tags,
+            datasets,
+            contributors,
+            cycles,
+            sources: self.sources,
+        };
+        let mut report = self.report;
+        fill_counts(&graph, &mut report);
+        (graph, report)
+    }
+}
+
+impl Sink for GraphBuilder {
+    fn record(&mut self, record: ModelRecord) {
+        self.add_record(record);
+    }
+    fn issue(&mut self, issue: RowIssue) {
+        self.report.add_issue(issue);
+    }
+    fn progress(&mut self, bytes: u64) {
+        if let Some(p) = self.progress.as_mut() {
+            p(bytes);
+        }
+    }
+}
+
+/// Strongly connected components of more than one model (self-loops never get this far).
+fn find_cycles(children: &Csr) -> Vec<Vec<u32>> {
+    let mut sccs: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(super::ChildrenView(children))
+        .into_iter()
+        .filter(|c| c.len() > 1)
+        .map(|mut c| {
+            c.sort_unstable();
+            c
+        })
+        .collect();
+    sccs.sort();
+    sccs
+}
+
+/// Marks the back edges of a depth-first search over each cycle's members: removing
+/// them leaves the graph acyclic, and only edges inside a cycle are ever marked.
+fn mark_cycle_edges(children: &Csr, cycles: &[Vec<u32>]) -> Vec<bool> {
+    let n = children.rows();
+    let mut closes = vec![false; children.len()];
+    if cycles.is_empty() {
+        return closes;
+    }
+    let mut component = vec![NONE; n];
+    for (i, c) in cycles.iter().enumerate() {
+        for &v in c {
+            component[v as usize] = i as u32;
+        }
+    }
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; n];
+    for (ci, c) in cycles.iter().enumerate() {
+        for &root in c {
+            if state[root as usize] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(u32, usize)> = vec![(root, children.range(root).start)];
+            state[root as usize] = 1;
+            while let Some(&mut (v, ref mut pos)) = stack.last_mut() {
+                let end = children.range(v).end;
+                if *pos == end {
+                    state[v as usize] = 2;
+                    stack.pop();
+                    continue;
+                }
+                let e = *pos;
+                *pos += 1;
+                let w = children.targets()[e];
+                if component[w as usize] != ci as u32 {
+                    continue;
+                }
+                match state[w as usize] {
+                    0 => {
+                        state[w as usize] = 1;
+                        stack.push((w, children.range(w).start));
+                    }
+                    1 => closes[e] = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+    closes
+}
+
+fn fill_counts(g: &LineageGraph, report: &mut BuildReport) {
+    report.models = g.models.len() as u64;
+    report.stubs = g.models.iter().filter(|m| m.is_stub()).count() as u64;
+    report.described = report.models - report.stubs;
+    report.flagged = g.models.iter().filter(|m| m.is_flagged()).count() as u64;
+    report.moved = g
+        .models
+        .iter()
+        .filter(|m| m.flags.has(Flags::MOVED))
+        .count() as u64;
+    report.authors = g.authors.len() as u64;
+    report.edges = g.edge_count() as u64;
+    report.edges_by_kind = EdgeKind::ALL
+        .iter()
+        .zip(g.edges_by_kind())
+        .map(|(k, c)| (k.as_str().to_string(), c as u64))
+        .collect();
+    report.cycles = g
+        .cycles
+        .iter()
+        .map(|members| {
+            let edges_skipped = members
+                .iter()
+                .map(|&v| {
+                    g.children
+                        .range(v)
+                        .filter(|&e| g.edge_closes_cycle[e])
+                        .count() as u64
+                })
+                .sum();
+            Cycle {
+                members: members.iter().map(|&v| g.name(v).to_string()).collect(),
+                edges_skipped,
+            }
+        })
+        .collect();
+}

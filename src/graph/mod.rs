@@ -1,0 +1,249 @@
+//! The frozen lineage graph: model nodes in a dense table, lineage edges as compact
+//! adjacency in both directions, and the side tables (tags, datasets, contributors).
+//!
+//! Memory grows linearly: per model about 100 bytes of node data plus its id's bytes;
+//! per lineage edge 14 bytes (forward and reverse adjacency, kind, cycle mark); per
+//! tag, dataset or contributor entry 4 bytes.
+
+pub mod builder;
+pub mod csr;
+pub mod file;
+pub mod info;
+
+use serde::{Deserialize, Serialize};
+
+pub use builder::{BuildOptions, DateCorrection, GraphBuilder};
+pub use csr::Csr;
+
+use crate::intern::{Names, NONE};
+use crate::model::{EdgeKind, Model};
+
+/// One input file a graph was built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub path: String,
+    pub format: String,
+    pub rows: u64,
+    pub records: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineageGraph {
+    /// Model ids; the index is the model's dense id.
+    pub names: Names,
+    pub models: Vec<Model>,
+    pub authors: Names,
+    /// Attribute values (architecture, license, precision, library, pipeline, tags, datasets).
+    pub symbols: Names,
+    /// Benchmark names: the columns of the score table.
+    pub benchmarks: Vec<String>,
+    /// Score rows of `benchmarks.len()` values; NaN where a benchmark is missing.
+    pub scores: Vec<f32>,
+    /// Parent -> children. The position of a child in the targets array is the edge id.
+    pub children: Csr,
+    /// Child -> parents.
+    pub parents: Csr,
+    /// Edge id of each entry of `parents`.
+    pub parent_edges: Vec<u32>,
+    pub edge_kinds: Vec<EdgeKind>,
+    /// Edges that close a cycle: skipped by queries that need an acyclic graph.
+    pub edge_closes_cycle: Vec<bool>,
+    pub tags: Csr,
+    pub datasets: Csr,
+    pub contributors: Csr,
+    /// Strongly connected components of more than one model.
+    pub cycles: Vec<Vec<u32>>,
+    pub sources: Vec<Source>,
+}
+
+impl LineageGraph {
+    pub fn model_count(&self) -> usize {
+        self.models.len()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.children.len()
+    }
+
+    pub fn name(&self, model: u32) -> &str {
+        self.names.name(model)
+    }
+
+    /// Case-insensitive id lookup.
+    pub fn lookup(&self, id: &str) -> Option<u32> {
+        self.names.lookup(id)
+    }
+
+    pub fn symbol(&self, id: u32) -> Option<&str> {
+        self.symbols.get_name(id)
+    }
+
+    pub fn author_name(&self, id: u32) -> Option<&str> {
+        self.authors.get_name(id)
+    }
+
+    #[inline]
+    pub fn children_of(&self, v: u32) -> &[u32] {
+        self.children.row(v)
+    }
+
+    #[inline]
+    pub fn parents_of(&self, v: u32) -> &[u32] {
+        self.parents.row(v)
+    }
+
+    /// Children of `v` with the kind of each edge.
+    pub fn child_edges(&self, v: u32) -> impl Iterator<Item = (u32, EdgeKind)> + '_ {
+        let range = self.children.range(v);
+        self.children.targets()[range.clone()]
+            .iter()
+            .zip(&self.edge_kinds[range])
+            .map(|(&c, &k)| (c, k))
+    }
+
+    /// Parents of `v` with the kind of each edge.
+    pub fn parent_edges_of(&self, v: u32) -> impl Iterator<Item = (u32, EdgeKind)> + '_ {
+        let range = self.parents.range(v);
+        self.parents.targets()[range.clone()]
+            .iter()
+            .zip(&self.parent_edges[range])
+            .map(|(&p, &e)| (p, self.edge_kinds[e as usize]))
+    }
+
+    /// Children through edges that do not close a cycle: with these the graph is acyclic.
+    pub fn dag_children(&self, v: u32) -> impl Iterator<Item = (u32, EdgeKind)> + '_ {
+        let range = self.children.range(v);
+        self.children.targets()[range.clone()]
+            .iter()
+            .zip(range)
+            .filter(|(_, e)| !self.edge_closes_cycle[*e])
+            .map(|(&c, e)| (c, self.edge_kinds[e]))
+    }
+
+    /// Parents through edges that do not close a cycle.
+    pub fn dag_parents(&self, v: u32) -> impl Iterator<Item = (u32, EdgeKind)> + '_ {
+        let range = self.parents.range(v);
+        self.parents.targets()[range.clone()]
+            .iter()
+            .zip(&self.parent_edges[range])
+            .filter(|(_, &e)| !self.edge_closes_cycle[e as usize])
+            .map(|(&p, &e)| (p, self.edge_kinds[e as usize]))
+    }
+
+    /// How many edges close a cycle.
+    pub fn cycle_edges(&self) -> usize {
+        self.edge_closes_cycle.iter().filter(|&&b| b).count()
+    }
+
+    /// The benchmark scores of `v`, as `(benchmark, value)`.
+    pub fn scores_of(&self, v: u32) -> Vec<(&str, f32)> {
+        let row = self.models[v as usize].scores_row;
+        if row == NONE || self.benchmarks.is_empty() {
+            return Vec::new();
+        }
+        let w = self.benchmarks.len();
+        let start = row as usize * w;
+        self.benchmarks
+            .iter()
+            .zip(&self.scores[start..start + w])
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(b, &v)| (b.as_str(), v))
+            .collect()
+    }
+
+    /// Edge counts by kind, in [`EdgeKind::ALL`] order.
+    pub fn edges_by_kind(&self) -> [usize; 5] {
+        let mut counts = [0usize; 5];
+        for &k in &self.edge_kinds {
+            counts[k as usize] += 1;
+        }
+        counts
+    }
+
+    /// Checks the structure after loading untrusted bytes, so that no later index panics.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.models.len();
+        let e = self.children.len();
+        if self.names.len() != n || !self.names.is_consistent() {
+            return Err("model names do not match the model table".into());
+        }
+        if !self.authors.is_consistent() || !self.symbols.is_consistent() {
+            return Err("name tables are inconsistent".into());
+        }
+        self.children.validate(n, n)?;
+        self.parents.validate(n, n)?;
+        self.tags.validate(n, self.symbols.len())?;
+        self.datasets.validate(n, self.symbols.len())?;
+        self.contributors.validate(n, self.authors.len())?;
+        if self.parents.len() != e
+            || self.parent_edges.len() != e
+            || self.edge_kinds.len() != e
+            || self.edge_closes_cycle.len() != e
+            || self.parent_edges.iter().any(|&x| x as usize >= e)
+        {
+            return Err("edge tables disagree in length".into());
+        }
+        let w = self.benchmarks.len();
+        let rows = if w == 0 { 0 } else { self.scores.len() / w };
+        if w > 0 && self.scores.len() % w != 0 {
+            return Err("score table is ragged".into());
+        }
+        for m in &self.models {
+            let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols.len();
+            let author_ok = |a: u32| a == NONE || (a as usize) < self.authors.len();
+            if !(m.scores_row == NONE || (m.scores_row as usize) < rows)
+                || !sym_ok(m.architecture)
+                || !sym_ok(m.license)
+                || !sym_ok(m.precision)
+                || !sym_ok(m.library)
+                || !sym_ok(m.pipeline)
+                || !author_ok(m.author)
+                || !author_ok(m.owner)
+            {
+                return Err("a model refers outside the graph's tables".into());
+            }
+        }
+        if self.cycles.iter().flatten().any(|&v| v as usize >= n) {
+            return Err("a cycle member is out of range".into());
+        }
+        Ok(())
+    }
+}
+
+/// The children adjacency seen through petgraph's traits, so its algorithms (strongly
+/// connected components, ...) run on the frozen graph without a copy.
+#[derive(Clone, Copy)]
+pub struct ChildrenView<'a>(pub &'a Csr);
+
+impl petgraph::visit::GraphBase for ChildrenView<'_> {
+    type NodeId = u32;
+    type EdgeId = u32;
+}
+
+impl petgraph::visit::GraphRef for ChildrenView<'_> {}
+
+impl<'a> petgraph::visit::IntoNeighbors for ChildrenView<'a> {
+    type Neighbors = std::iter::Copied<std::slice::Iter<'a, u32>>;
+    fn neighbors(self, n: u32) -> Self::Neighbors {
+        self.0.row(n).iter().copied()
+    }
+}
+
+impl petgraph::visit::IntoNodeIdentifiers for ChildrenView<'_> {
+    type NodeIdentifiers = std::ops::Range<u32>;
+    fn node_identifiers(self) -> Self::NodeIdentifiers {
+        0..self.0.rows() as u32
+    }
+}
+
+impl petgraph::visit::NodeIndexable for ChildrenView<'_> {
+    fn node_bound(&self) -> usize {
+        self.0.rows()
+    }
+    fn to_index(&self, n: u32) -> usize {
+        n as usize
+    }
+    fn from_index(&self, i: usize) -> u32 {
+        i as u32
+    }
+}

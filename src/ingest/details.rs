@@ -1,0 +1,140 @@
+//! Hub metadata table (a pandas export: first column a row index). `base_model` is an id,
+//! free text, or a Python list literal; tags carry `base_model:[RELATION:]ID`, `license:`
+//! and `dataset:` entries. A row whose metadata is identical to an earlier row's under a
+//! different name is a copy left by a failed lookup: it is flagged and its metadata not used.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use super::csvutil::{for_each_row, Row};
+use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, Sink};
+use crate::error::IngestError;
+
+const FORMAT: &str = "details";
+
+pub(crate) fn read<R: Read>(
+    path: &Path,
+    reader: R,
+    sink: &mut Counting<'_>,
+) -> Result<(), IngestError> {
+    // Fingerprint of a row's metadata -> (line, lower-cased name) of its first holder.
+    let mut seen: FxHashMap<u64, (u64, String, String)> = FxHashMap::default();
+    for_each_row(
+        path,
+        reader,
+        b',',
+        FORMAT,
+        sink,
+        |c| {
+            let name = c.require(path, FORMAT, "name")?;
+            Ok(Cols {
+                name: Some(name),
+                author: c.find("author"),
+                created: Some(c.require(path, FORMAT, "created_at")?),
+                modified: c.find("last_modified"),
+                downloads: c.find("downloads"),
+                library: c.find("library_name"),
+                tags: c.find("tags"),
+                datasets: c.find("datasets"),
+                base_model: Some(c.require(path, FORMAT, "base_model")?),
+                metadata_from: name + 1,
+            })
+        },
+        |cols, row| {
+            let id = row.get(cols.name).to_string();
+            if id.is_empty() {
+                if let Some(i) = cols.name {
+                    row.issue(i, reason::MISSING_ID, "empty model name".into());
+                }
+                return;
+            }
+            let mut rec = ModelRecord {
+                id,
+                line: row.line,
+                ..Default::default()
+            };
+            let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
+            if metadata.iter().any(|f| !f.trim().is_empty()) {
+                let mut h = DefaultHasher::new();
+                metadata.hash(&mut h);
+                let key = h.finish();
+                let lower = rec.id.to_lowercase();
+                match seen.get(&key) {
+                    Some((line, first, spelling)) if *first != lower => {
+                        let message = format!(
+                            "metadata identical to line {line} ({spelling}); a copy, not used"
+                        );
+                        let name_col = cols.name.unwrap_or(0);
+                        let issue_reason = reason::COPIED;
+                        row.issue(name_col, issue_reason, message);
+                        rec.suspicious = true;
+                        row.sink.record(rec);
+                        return;
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(key, (row.line, lower, rec.id.clone()));
+                    }
+                }
+            }
+            fill(row, cols, &mut rec);
+            row.sink.record(rec);
+        },
+    )
+}
+
+fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord) {
+    rec.owner = row.text(cols.author);
+    rec.created = row.date(cols.created);
+    rec.last_modified = row.date(cols.modified);
+    rec.downloads = row.number::<u64>(cols.downloads);
+    rec.library = row.text(cols.library);
+    rec.datasets = row.list_or_scalar(cols.datasets);
+    let tags = row.list(cols.tags);
+    refs::apply_tags(rec, tags, "tags");
+    let base = row.get(cols.base_model).to_string();
+    if pylist::is_list(&base) {
+        match pylist::parse_list(&base) {
+            Ok(items) if items.is_empty() => rec.parents.push(ParentRef {
+                raw: "[]".into(),
+                relation: None,
+                field: "base_model",
+            }),
+            Ok(items) => rec.parents.extend(items.into_iter().map(|raw| ParentRef {
+                raw,
+                relation: None,
+                field: "base_model",
+            })),
+            Err(e) => {
+                if let Some(i) = cols.base_model {
+                    row.issue(i, reason::BAD_LIST, format!("unparsable list: {e}"));
+                }
+            }
+        }
+    } else {
+        // Empty cells are kept too: the report counts them.
+        rec.parents.push(ParentRef {
+            raw: base,
+            relation: None,
+            field: "base_model",
+        });
+    }
+}
+
+#[derive(Default)]
+struct Cols {
+    name: Option<usize>,
+    author: Option<usize>,
+    created: Option<usize>,
+    modified: Option<usize>,
+    downloads: Option<usize>,
+    library: Option<usize>,
+    tags: Option<usize>,
+    datasets: Option<usize>,
+    base_model: Option<usize>,
+    metadata_from: usize,
+}

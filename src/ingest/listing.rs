@@ -1,0 +1,54 @@
+//! Hub model listing (`modelId,...,tags,...`): lineage only in `base_model:[RELATION:]ID`
+//! tags; no creation date (`lastModified` is the last commit).
+
+use std::io::Read;
+use std::path::Path;
+
+use super::csvutil::for_each_row;
+use super::{reason, refs, Counting, ModelRecord, Sink};
+use crate::error::IngestError;
+
+const FORMAT: &str = "listing";
+
+pub(crate) fn read<R: Read>(
+    path: &Path,
+    reader: R,
+    sink: &mut Counting<'_>,
+) -> Result<(), IngestError> {
+    for_each_row(
+        path,
+        reader,
+        b',',
+        FORMAT,
+        sink,
+        |h| {
+            Ok((
+                Some(h.require(path, FORMAT, "modelId")?),
+                h.find("author"),
+                h.find("downloads"),
+                h.find("lastModified"),
+                Some(h.require(path, FORMAT, "tags")?),
+                h.find("pipeline_tag"),
+            ))
+        },
+        |&(id, author, downloads, modified, tags, pipeline), row| {
+            let model = row.get(id).to_string();
+            if model.is_empty() {
+                row.issue(id.unwrap_or(0), reason::MISSING_ID, "empty modelId".into());
+                return;
+            }
+            let mut rec = ModelRecord {
+                id: model,
+                line: row.line,
+                ..Default::default()
+            };
+            rec.owner = row.text(author);
+            rec.downloads = row.number(downloads);
+            rec.last_modified = row.date(modified);
+            rec.pipeline = row.text(pipeline);
+            let list = row.list(tags);
+            refs::apply_tags(&mut rec, list, "tags");
+            row.sink.record(rec);
+        },
+    )
+}

@@ -1,0 +1,737 @@
+//! Readers for the files people actually have: leaderboard exports, Hub metadata tables,
+//! Hub listings, commit histories and Hub API JSON Lines. Each reader turns rows into
+//! [`ModelRecord`]s and hands them to a [`Sink`] one at a time, so memory stays flat however
+//! large the file; rows it cannot fully read are reported as [`RowIssue`]s, never dropped.
+
+pub mod commits;
+pub mod details;
+pub mod hub_api;
+pub mod leaderboard_v1;
+pub mod leaderboard_v2;
+pub mod listing;
+pub mod pylist;
+pub mod refs;
+pub mod report;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::IngestError;
+use crate::model::{Day, EdgeKind, ModelType};
+
+/// The input formats `lineage build` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Hub API model objects, one JSON object per line.
+    HubApi,
+    /// Hub metadata table (`name,author,created_at,...,base_model`).
+    Details,
+    /// Hub model listing (`modelId,...,tags,...`).
+    Listing,
+    /// Open LLM Leaderboard v2 contents export.
+    LeaderboardV2,
+    /// Open LLM Leaderboard v1 export (`;`-separated).
+    LeaderboardV1,
+    /// Commit history per repo.
+    Commits,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::HubApi,
+        Format::Details,
+        Format::Listing,
+        Format::LeaderboardV2,
+        Format::LeaderboardV1,
+        Format::Commits,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::HubApi => "hub-api",
+            Format::Details => "details",
+            Format::Listing => "listing",
+            Format::LeaderboardV2 => "leaderboard-v2",
+            Format::LeaderboardV1 => "leaderboard-v1",
+            Format::Commits => "commits",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::HubApi => "Hub API JSON Lines (one model object per line)",
+            Format::Details => "Hub metadata CSV (name,author,created_at,...,base_model)",
+            Format::Listing => "Hub listing CSV (modelId,...,tags,...)",
+            Format::LeaderboardV2 => "Open LLM Leaderboard v2 CSV (...,fullname,...,Base Model)",
+            Format::LeaderboardV1 => {
+                "Open LLM Leaderboard v1 CSV (;-separated, model_name_for_query)"
+            }
+            Format::Commits => "commit history CSV (name,...,authors)",
+        }
+    }
+
+    /// Every format, for error messages.
+    pub fn expected_list() -> String {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.describe()).collect();
+        format!("one of: {}", names.join("; "))
+    }
+
+    /// Recognises a format from the start of a file.
+    pub fn detect(head: &str) -> Option<Format> {
+        let first = head
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('\u{feff}');
+        let trimmed = first.trim_start();
+        if trimmed.starts_with('{') {
+            return Some(Format::HubApi);
+        }
+        let has = |col: &str| first.contains(col);
+        if first.contains(';') && has("model_name_for_query") {
+            Some(Format::LeaderboardV1)
+        } else if has("fullname") && has("Base Model") {
+            Some(Format::LeaderboardV2)
+        } else if has("created_at") && has("base_model") && has("name") {
+            Some(Format::Details)
+        } else if has("modelId") && has("tags") {
+            Some(Format::Listing)
+        } else if has("num_of_commits") && has("authors") {
+            Some(Format::Commits)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown format '{s}'; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// A parent named by a record, before it is resolved to a node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentRef {
+    pub raw: String,
+    pub relation: Option<EdgeKind>,
+    /// The column or JSON field it came from.
+    pub field: &'static str,
+}
+
+/// Benchmark scores of one leaderboard evaluation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scores {
+    pub average: f32,
+    pub benchmarks: Vec<(&'static str, f32)>,
+}
+
+/// Everything one input row says about one model. `None` means the row does not say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelRecord {
+    pub id: String,
+    /// Line of the row in its file (1-based, the header is line 1).
+    pub line: u64,
+    /// The Hub's current owner, where the source gives one.
+    pub owner: Option<String>,
+    pub created: Option<Day>,
+    pub last_modified: Option<Day>,
+    pub model_type: Option<ModelType>,
+    pub architecture: Option<String>,
+    pub license: Option<String>,
+    pub precision: Option<String>,
+    pub library: Option<String>,
+    pub pipeline: Option<String>,
+    pub params_b: Option<f32>,
+    pub scores: Option<Scores>,
+    pub downloads: Option<u64>,
+    pub likes: Option<u32>,
+    pub flagged: Option<bool>,
+    pub merged: Option<bool>,
+    pub moe: Option<bool>,
+    pub available: Option<bool>,
+    /// Evaluations this row stands for (duplicate leaderboard rows merged into it).
+    pub evaluations: u16,
+    pub tags: Vec<String>,
+    pub datasets: Vec<String>,
+    pub parents: Vec<ParentRef>,
+    pub contributors: Vec<String>,
+    /// Its metadata was copied from another row: only the id is used.
+    pub suspicious: bool,
+}
+
+/// A row, or part of one, that could not be read as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowIssue {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub value: String,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+/// Reasons a row is reported, the keys of the report's `rejected` and `suspicious` tables.
+pub mod reason {
+    pub const BAD_NUMBER: &str = "bad number";
+    pub const BAD_DATE: &str = "bad date";
+    pub const BAD_LIST: &str = "unparsable list";
+    pub const BAD_BOOL: &str = "bad boolean";
+    pub const BAD_TYPE: &str = "unknown model type";
+    pub const FIELD_COUNT: &str = "wrong field count";
+    pub const MISSING_ID: &str = "missing model id";
+    pub const BAD_JSON: &str = "bad JSON";
+    pub const BAD_ID: &str = "malformed model id";
+    /// Suspicious rather than rejected.
+    pub const COPIED: &str = "metadata copied from another row";
+}
+
+/// Where readers deliver what they read.
+pub trait Sink {
+    fn record(&mut self, record: ModelRecord);
+    fn issue(&mut self, issue: RowIssue);
+    /// Rows read so far, for progress display.
+    fn progress(&mut self, _bytes: u64) {}
+}
+
+/// What a reader saw in one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: Option<Format>,
+    pub rows: u64,
+    pub records: u64,
+    pub issues: u64,
+    /// Rows folded into another row of the same model (duplicate evaluations).
+    pub duplicates_merged: u64,
+}
+
+/// Where an input's bytes come from.
+#[derive(Debug, Clone)]
+pub enum InputSource {
+    File(PathBuf),
+    /// Bytes compiled into the binary (the embedded sample).
+    Embedded(&'static [u8]),
+}
+
+/// One input, its format settled.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// How messages name it.
+    pub name: PathBuf,
+    pub source: InputSource,
+    pub format: Format,
+    pub len: u64,
+}
+
+impl Input {
+    /// An embedded input, its format detected from its header.
+    pub fn embedded(name: &str, bytes: &'static [u8]) -> Result<Input, IngestError> {
+        let path = PathBuf::from(name);
+        let (format, _) = sniff(&path, bytes, None)?;
+        Ok(Input {
+            name: path,
+            source: InputSource::Embedded(bytes),
+            format,
+            len: bytes.len() as u64,
+        })
+    }
+
+    fn open(&self) -> Result<(Box<dyn Read>, bool), IngestError> {
+        match &self.source {
+            InputSource::Embedded(bytes) => Ok((Box::new(*bytes), bytes.last() == Some(&b'\n'))),
+            InputSource::File(path) => {
+                let io = |source| IngestError::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let newline = ends_with_newline(path).map_err(io)?;
+                let file = File::open(path).map_err(io)?;
+                Ok((Box::new(BufReader::with_capacity(1 << 16, file)), newline))
+            }
+        }
+    }
+}
+
+const SNIFF: usize = 8192;
+
+/// Checks that `head` (the start of a file) is non-empty text and settles its format.
+fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()), IngestError> {
+    let expected = forced
+        .map(|f| f.describe().to_string())
+        .unwrap_or_else(Format::expected_list);
+    let head = &head[..head.len().min(SNIFF)];
+    if head.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.into(),
+            expected,
+        });
+    }
+    if let Some(pos) = head.iter().position(|&b| b == 0) {
+        return Err(IngestError::Binary {
+            path: path.into(),
+            detail: format!("NUL byte at offset {pos}"),
+            expected,
+        });
+    }
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // The sniffed block may end inside a multi-byte character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+        }
+        Err(e) => {
+            return Err(IngestError::Binary {
+                path: path.into(),
+                detail: format!("invalid UTF-8 at offset {}", e.valid_up_to()),
+                expected,
+            })
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty {
+            path: path.into(),
+            expected,
+        });
+    }
+    let format = match forced {
+        Some(f) => f,
+        None => Format::detect(text).ok_or_else(|| IngestError::UnknownFormat {
+            path: path.into(),
+            header: text.lines().next().unwrap_or("").chars().take(80).collect(),
+            expected,
+        })?,
+    };
+    Ok((format, ()))
+}
+
+/// Opens `path`, checks that it is non-empty text, and settles its format (detected from the
+/// header unless `forced`).
+pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut head = vec![0u8; SNIFF.min(len as usize)];
+    file.read_exact(&mut head).map_err(io)?;
+    let (format, ()) = sniff(path, &head, forced)?;
+    Ok(Input {
+        name: path.to_path_buf(),
+        source: InputSource::File(path.to_path_buf()),
+        format,
+        len,
+    })
+}
+
+/// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`),
+/// sorted by name; files are kept as given.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|source| IngestError::Io {
+                path: p.clone(),
+                source,
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && matches!(
+                            f.extension().and_then(|e| e.to_str()),
+                            Some("csv" | "jsonl" | "json" | "ndjson")
+                        )
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// True when the file's last byte is a newline; a file cut short usually is not.
+pub fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    let mut f = File::open(path)?;
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(true);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b)?;
+    Ok(b[0] == b'\n')
+}
+
+/// Reads one input into `sink`.
+pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
+    let (reader, newline_at_end) = input.open()?;
+    let mut summary = FileSummary {
+        path: input.name.display().to_string(),
+        format: Some(input.format),
+        ..Default::default()
+    };
+    let mut counting = Counting {
+        inner: sink,
+        summary: &mut summary,
+        newline_at_end,
+    };
+    let path = input.name.as_path();
+    match input.format {
+        Format::LeaderboardV1 => leaderboard_v1::read(path, reader, &mut counting)?,
+        Format::LeaderboardV2 => leaderboard_v2::read(path, reader, &mut counting)?,
+        Format::Details => details::read(path, reader, &mut counting)?,
+        Format::Listing => listing::read(path, reader, &mut counting)?,
+        Format::Commits => commits::read(path, reader, &mut counting)?,
+        Format::HubApi => hub_api::read(path, reader, &mut counting)?,
+    }
+    Ok(summary)
+}
+
+/// Counts what passes through to the real sink, for the file's summary.
+pub(crate) struct Counting<'a> {
+    inner: &'a mut dyn Sink,
+    summary: &'a mut FileSummary,
+    /// Whether the input ends with a newline (a file cut short usually does not).
+    pub newline_at_end: bool,
+}
+
+impl Sink for Counting<'_> {
+    fn record(&mut self, record: ModelRecord) {
+        self.summary.records += 1;
+        if record.evaluations > 1 {
+            self.summary.duplicates_merged += u64::from(record.evaluations - 1);
+        }
+        self.inner.record(record);
+    }
+    fn issue(&mut self, issue: RowIssue) {
+        self.summary.issues += 1;
+        self.inner.issue(issue);
+    }
+    fn progress(&mut self, bytes: u64) {
+        self.inner.progress(bytes);
+    }
+}
+
+impl Counting<'_> {
+    pub fn row(&mut self) {
+        self.summary.rows += 1;
+    }
+}
+
+/// Shared plumbing for the CSV readers: header lookup, typed field parsing that reports
+/// problems as row issues, and the truncation check.
+pub(crate) mod csvutil {
+    use super::*;
+    use csv::StringRecord;
+
+    pub struct Columns {
+        pub names: Vec<String>,
+    }
+
+    impl Columns {
+        pub fn new(header: &StringRecord) -> Self {
+            Columns {
+                names: header
+                    .iter()
+                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                    .collect(),
+            }
+        }
+
+        pub fn find(&self, name: &str) -> Option<usize> {
+            self.names.iter().position(|n| n == name)
+        }
+
+        pub fn require(
+            &self,
+            path: &Path,
+            format: &'static str,
+            name: &str,
+        ) -> Result<usize, IngestError> {
+            self.find(name).ok_or_else(|| IngestError::MissingColumn {
+                path: path.into(),
+                format,
+                column: name.into(),
+            })
+        }
+    }
+
+    /// One row being read: its fields, where it is, and where its problems go.
+    pub struct Row<'r, 's> {
+        pub record: &'r StringRecord,
+        pub file: &'r str,
+        pub line: u64,
+        pub columns: &'r Columns,
+        pub sink: &'r mut Counting<'s>,
+    }
+
+    impl Row<'_, '_> {
+        pub fn get(&self, idx: Option<usize>) -> &str {
+            idx.and_then(|i| self.record.get(i)).unwrap_or("").trim()
+        }
+
+        pub fn issue(&mut self, idx: usize, reason: &'static str, message: String) {
+            let value = self
+                .record
+                .get(idx)
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect();
+            let field = self.columns.names.get(idx).cloned().unwrap_or_default();
+            self.sink.issue(RowIssue {
+                file: self.file.to_string(),
+                line: self.line,
+                field,
+                value,
+                reason,
+                message,
+            });
+        }
+
+        fn is_missing(v: &str) -> bool {
+            v.is_empty()
+                || v == "?"
+                || v.eq_ignore_ascii_case("none")
+                || v.eq_ignore_ascii_case("nan")
+        }
+
+        pub fn text(&self, idx: Option<usize>) -> Option<String> {
+            let v = self.get(idx);
+            (!Self::is_missing(v)).then(|| v.to_string())
+        }
+
+        pub fn number<T: FromStr>(&mut self, idx: Option<usize>) -> Option<T> {
+            let v = self.get(idx);
+            if Self::is_missing(v) {
+                return None;
+            }
+            // Counts are sometimes written as floats by pandas ("12.0").
+            let parsed = v
+                .parse::<T>()
+                .ok()
+                .or_else(|| v.strip_suffix(".0").and_then(|w| w.parse::<T>().ok()));
+            if parsed.is_none() {
+                if let Some(i) = idx {
+                    self.issue(i, reason::BAD_NUMBER, format!("'{v}' is not a number"));
+                }
+            }
+            parsed
+        }
+
+        pub fn float(&mut self, idx: Option<usize>) -> Option<f32> {
+            let v: Option<f32> = self.number(idx);
+            match v {
+                Some(x) if !x.is_finite() => {
+                    if let Some(i) = idx {
+                        self.issue(
+                            i,
+                            reason::BAD_NUMBER,
+                            format!("'{x}' is not a finite number"),
+                        );
+                    }
+                    None
+                }
+                other => other,
+            }
+        }
+
+        pub fn date(&mut self, idx: Option<usize>) -> Option<Day> {
+            let v = self.get(idx);
+            if Self::is_missing(v) {
+                return None;
+            }
+            let d = Day::parse(v);
+            if d.is_none() {
+                if let Some(i) = idx {
+                    self.issue(
+                        i,
+                        reason::BAD_DATE,
+                        format!("'{v}' is not a date (expected YYYY-MM-DD or ISO 8601)"),
+                    );
+                }
+            }
+            d
+        }
+
+        /// A boolean; `invert` for exports whose flags mean the opposite.
+        pub fn boolean(&mut self, idx: Option<usize>, invert: bool) -> Option<bool> {
+            let v = self.get(idx);
+            if Self::is_missing(v) {
+                return None;
+            }
+            let b = match v.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            };
+            if b.is_none() {
+                if let Some(i) = idx {
+                    self.issue(i, reason::BAD_BOOL, format!("'{v}' is not True or False"));
+                }
+            }
+            b.map(|b| b != invert)
+        }
+
+        /// A list literal, or a single plain value standing for a one-item list
+        /// (placeholders such as `unknown` give an empty list).
+        pub fn list_or_scalar(&mut self, idx: Option<usize>) -> Vec<String> {
+            let v = self.get(idx);
+            if pylist::is_list(v) {
+                return self.list(idx);
+            }
+            if Self::is_missing(v) || v.eq_ignore_ascii_case("unknown") {
+                return Vec::new();
+            }
+            vec![v.to_string()]
+        }
+
+        pub fn list(&mut self, idx: Option<usize>) -> Vec<String> {
+            let v = self.get(idx);
+            if Self::is_missing(v) {
+                return Vec::new();
+            }
+            match pylist::parse_list(v) {
+                Ok(items) => items,
+                Err(e) => {
+                    if let Some(i) = idx {
+                        self.issue(i, reason::BAD_LIST, format!("unparsable list: {e}"));
+                    }
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    /// Reads every record of a CSV, checking field counts and truncation, and calls `each`
+    /// with a [`Row`] for each well-formed-enough record.
+    pub fn for_each_row<R: Read, T>(
+        path: &Path,
+        reader: R,
+        delimiter: u8,
+        format: &'static str,
+        sink: &mut Counting<'_>,
+        setup: impl FnOnce(&Columns) -> Result<T, IngestError>,
+        mut each: impl FnMut(&T, &mut Row<'_, '_>),
+    ) -> Result<(), IngestError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(reader);
+        let header = rdr.headers().map_err(|e| IngestError::UnknownFormat {
+            path: path.into(),
+            header: e.to_string(),
+            expected: format.to_string(),
+        })?;
+        let columns = Columns::new(header);
+        let setup = setup(&columns)?;
+        let file = path.display().to_string();
+        let width = columns.names.len();
+        let newline_at_end = sink.newline_at_end;
+        let mut record = StringRecord::new();
+        // The last record's line and field count when it was short.
+        let mut last_short: Option<(u64, usize)> = None;
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => {
+                            sink.row();
+                            sink.issue(RowIssue {
+                                file: file.clone(),
+                                line,
+                                field: String::new(),
+                                value: String::new(),
+                                reason: reason::FIELD_COUNT,
+                                message: format!("row is not valid UTF-8: {e}"),
+                            });
+                            continue;
+                        }
+                        _ => {
+                            return Err(IngestError::Truncated {
+                                path: path.into(),
+                                line,
+                                detail: e.to_string(),
+                            })
+                        }
+                    }
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            sink.row();
+            if let Some(p) = record.position() {
+                if line % 4096 == 0 {
+                    sink.progress(p.byte());
+                }
+            }
+            last_short = None;
+            if record.len() != width {
+                if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
+                    continue; // a blank line
+                }
+                if record.len() < width {
+                    last_short = Some((line, record.len()));
+                }
+                sink.issue(RowIssue {
+                    file: file.clone(),
+                    line,
+                    field: String::new(),
+                    value: format!("{} fields", record.len()),
+                    reason: reason::FIELD_COUNT,
+                    message: format!(
+                        "{} fields where the header has {width}; fields read by position",
+                        record.len()
+                    ),
+                });
+            }
+            let mut row = Row {
+                record: &record,
+                file: &file,
+                line,
+                columns: &columns,
+                sink,
+            };
+            each(&setup, &mut row);
+        }
+        if let Some((line, n)) = last_short {
+            if !newline_at_end {
+                return Err(IngestError::Truncated {
+                    path: path.into(),
+                    line,
+                    detail: format!(
+                        "the last row has {n} of {width} fields and the file does not end with a newline"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Parent references as sources write them, and the alias table that resolves free-text
+//! names (`mistral-7b`) to repo ids. Classification is pure; resolution against the set of
+//! known models happens when the graph is built.
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use super::{ModelRecord, ParentRef};
+use crate::error::IngestError;
+use crate::model::EdgeKind;
+
+/// What a raw reference turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefClass<'a> {
+    /// A placeholder that names no model: `unknown`, `[]`, `None`, `Removed`, or empty.
+    Empty(&'static str),
+    /// Looks like a repo id (`namespace/name`).
+    Id(&'a str),
+    /// Anything else: a free-text name or a legacy id without a namespace.
+    FreeText(&'a str),
+}
+
+/// Classifies a raw reference after trimming quotes, whitespace and Hub URL prefixes.
+pub fn classify(raw: &str) -> RefClass<'_> {
+    let mut s = raw.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    for prefix in [
+        "https://huggingface.co/",
+        "http://huggingface.co/",
+        "huggingface.co/",
+        "hf.co/",
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest;
+        }
+    }
+    let s = s.trim_end_matches('/');
+    let placeholder = match s.to_ascii_lowercase().as_str() {
+        "" => Some("empty"),
+        "unknown" => Some("unknown"),
+        "[]" => Some("[]"),
+        "none" | "null" | "nan" => Some("None"),
+        "removed" => Some("Removed"),
+        _ => None,
+    };
+    if let Some(p) = placeholder {
+        return RefClass::Empty(p);
+    }
+    let slashes = s.matches('/').count();
+    if slashes == 1 && !s.contains(char::is_whitespace) && !s.starts_with('/') && !s.ends_with('/')
+    {
+        RefClass::Id(s)
+    } else {
+        RefClass::FreeText(s)
+    }
+}
+
+/// Splits Hub tags into what they say: parents (`base_model:[RELATION:]ID`), license,
+/// datasets, the `merge` marker, and the remaining plain tags.
+pub fn apply_tags(rec: &mut ModelRecord, tags: Vec<String>, field: &'static str) {
+    for tag in tags {
+        if let Some(rest) = tag.strip_prefix("base_model:") {
+            let (relation, id) = match rest.split_once(':') {
+                Some((rel, id)) => match EdgeKind::from_relation(rel) {
+                    Some(kind) => (Some(kind), id),
+                    None => (None, rest),
+                },
+                None => (None, rest),
+            };
+            rec.parents.push(ParentRef {
+                raw: id.to_string(),
+                relation,
+                field,
+            });
+        } else if let Some(license) = tag.strip_prefix("license:") {
+            if rec.license.is_none() {
+                rec.license = Some(license.to_string());
+            }
+        } else if let Some(dataset) = tag.strip_prefix("dataset:") {
+            if !rec.datasets.iter().any(|d| d == dataset) {
+                rec.datasets.push(dataset.to_string());
+            }
+        } else {
+            if tag == "merge" || tag == "mergekit" {
+                rec.merged = Some(true);
+            }
+            if tag == "moe" {
+                rec.moe = Some(true);
+            }
+            rec.tags.push(tag);
+        }
+    }
+}
+
+/// Free-text names and legacy ids mapped to repo ids. The project ships one
+/// (`graphs/aliases.csv`); users add their own, later files overriding earlier ones.
+#[derive(Debug, Clone, Default)]
+pub struct AliasTable {
+    map: FxHashMap<String, String>,
+}
+
+/// The alias table that ships with the project.
+pub const DEFAULT_ALIASES: &str = include_str!("../../graphs/aliases.csv");
+
+impl AliasTable {
+    /// The shipped table.
+    pub fn builtin() -> AliasTable {
+        let mut t = AliasTable::default();
+        t.extend_from_str(Path::new("graphs/aliases.csv"), DEFAULT_ALIASES)
+            .expect("the shipped alias table is well-formed");
+        t
+    }
+
+    /// Adds `alias,target` lines (a header line `alias,target` and `#` comments allowed).
+    pub fn extend_from_str(&mut self, path: &Path, text: &str) -> Result<(), IngestError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        for result in rdr.records() {
+            let rec = result.map_err(|e| IngestError::Config {
+                path: path.into(),
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                detail: e.to_string(),
+            })?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if rec.len() == 1 && rec[0].trim().is_empty() {
+                continue;
+            }
+            if rec.len() != 2 {
+                return Err(IngestError::Config {
+                    path: path.into(),
+                    line,
+                    detail: format!("expected 2 fields 'alias,target', found {}", rec.len()),
+                });
+            }
+            let (alias, target) = (rec[0].trim(), rec[1].trim());
+            if alias == "alias" && target == "target" {
+                continue;
+            }
+            if !matches!(classify(target), RefClass::Id(_)) {
+                return Err(IngestError::Config {
+                    path: path.into(),
+                    line,
+                    detail: format!("target '{target}' is not a repo id (namespace/name)"),
+                });
+            }
+            if alias.is_empty() {
+                return Err(IngestError::Config {
+                    path: path.into(),
+                    line,
+                    detail: "empty alias".into(),
+                });
+            }
+            self.map.insert(alias.to_lowercase(), target.to_string());
+        }
+        Ok(())
+    }
+
+    pub fn load_file(&mut self, path: &Path) -> Result<(), IngestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| IngestError::Io {
+            path: path.into(),
+            source,
+        })?;
+        self.extend_from_str(path, &text)
+    }
+
+    pub fn resolve(&self, name: &str) -> Option<&str> {
+        self.map.get(&name.to_lowercase()).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_what_sources_write() {
+        assert_eq!(classify(""), RefClass::Empty("empty"));
+        assert_eq!(classify(" unknown "), RefClass::Empty("unknown"));
+        assert_eq!(classify("[]"), RefClass::Empty("[]"));
+        assert_eq!(classify("None"), RefClass::Empty("None"));
+        assert_eq!(classify("Removed"), RefClass::Empty("Removed"));
+        assert_eq!(
+            classify("mistralai/Mistral-7B-v0.1"),
+            RefClass::Id("mistralai/Mistral-7B-v0.1")
+        );
+        assert_eq!(
+            classify("https://huggingface.co/mistralai/Mistral-7B-v0.1/"),
+            RefClass::Id("mistralai/Mistral-7B-v0.1")
+        );
+        assert_eq!(classify("mistral-7b"), RefClass::FreeText("mistral-7b"));
+        assert_eq!(
+            classify("Mistral 7B / v0.1"),
+            RefClass::FreeText("Mistral 7B / v0.1")
+        );
+        assert_eq!(classify("a/b/c"), RefClass::FreeText("a/b/c"));
+    }
+
+    #[test]
+    fn tags_split_into_parents_license_datasets() {
+        let mut rec = ModelRecord::default();
+        let tags = [
+            "transformers",
+            "license:apache-2.0",
+            "base_model:quantized:org/base",
+            "base_model:org/base",
+            "dataset:org/data",
+            "merge",
+        ];
+        apply_tags(
+            &mut rec,
+            tags.iter().map(|s| s.to_string()).collect(),
+            "tags",
+        );
+        assert_eq!(rec.license.as_deref(), Some("apache-2.0"));
+        assert_eq!(rec.datasets, vec!["org/data"]);
+        assert_eq!(rec.parents.len(), 2);
+        assert_eq!(rec.parents[0].relation, Some(EdgeKind::Quantized));
+        assert_eq!(rec.parents[0].raw, "org/base");
+        assert_eq!(rec.parents[1].relation, None);
+        assert_eq!(rec.merged, Some(true));
+        assert_eq!(rec.tags, vec!["transformers", "merge"]);
+    }
+
+    #[test]
+    fn builtin_aliases_resolve_case_insensitively() {
+        let t = AliasTable::builtin();
+        assert_eq!(t.resolve("Mistral-7B"), Some("mistralai/Mistral-7B-v0.1"));
+        let mut t = AliasTable::default();
+        let err = t
+            .extend_from_str(Path::new("mine.csv"), "alias,target\nfoo,not an id\n")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mine.csv:2: target 'not an id' is not a repo id (namespace/name)"
+        );
+    }
+}

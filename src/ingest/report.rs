@@ -1,0 +1,172 @@
+//! The build report: everything a build saw, decided and could not use. The JSON form
+//! (`--report`) is complete; the human summary on stderr gives counts and a few examples.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{FileSummary, RowIssue};
+
+/// Problems of one reason: how many, and each occurrence with file, line and field.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IssueGroup {
+    pub count: u64,
+    pub rows: Vec<RowIssue>,
+}
+
+/// A reference that named no model the build could find.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reference {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub child: String,
+    pub value: String,
+}
+
+/// References of one outcome (unresolved, self-reference, ...).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReferenceGroup {
+    pub count: u64,
+    pub references: Vec<Reference>,
+}
+
+/// A cycle of lineage edges (a strongly connected component).
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycle {
+    pub members: Vec<String>,
+    /// Edges that queries needing an acyclic graph skip.
+    pub edges_skipped: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildReport {
+    pub inputs: Vec<FileSummary>,
+    pub models: u64,
+    pub described: u64,
+    pub stubs: u64,
+    pub edges: u64,
+    pub edges_by_kind: BTreeMap<String, u64>,
+    /// Leaderboard rows folded into another row of the same model.
+    pub duplicates_merged: u64,
+    pub flagged: u64,
+    pub moved: u64,
+    pub authors: u64,
+    /// Placeholder references (`unknown`, `[]`, `None`, `Removed`, empty), by value.
+    pub placeholder_references: BTreeMap<String, u64>,
+    /// Free-text names resolved through the alias table, and how.
+    pub aliased: ReferenceGroup,
+    pub unresolved: ReferenceGroup,
+    pub self_references: ReferenceGroup,
+    pub cycles: Vec<Cycle>,
+    pub date_corrections: Vec<String>,
+    /// Rows (or fields) that could not be read as they stand, by reason.
+    pub rejected: BTreeMap<String, IssueGroup>,
+    /// Rows that were read but look wrong, by reason.
+    pub suspicious: BTreeMap<String, IssueGroup>,
+}
+
+impl BuildReport {
+    pub fn add_issue(&mut self, issue: RowIssue) {
+        let table = if issue.reason == super::reason::COPIED {
+            &mut self.suspicious
+        } else {
+            &mut self.rejected
+        };
+        let group = table.entry(issue.reason.to_string()).or_default();
+        group.count += 1;
+        group.rows.push(issue);
+    }
+
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().map(|g| g.count).sum()
+    }
+
+    pub fn suspicious_total(&self) -> u64 {
+        self.suspicious.values().map(|g| g.count).sum()
+    }
+
+    /// The human summary: counts, then up to `examples` examples of each problem.
+    pub fn summary(&self, examples: usize) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "inputs:");
+        for f in &self.inputs {
+            let fmt = f.format.map(|f| f.as_str()).unwrap_or("?");
+            let _ = writeln!(
+                s,
+                "  {} ({fmt}): {} rows, {} records, {} issues{}",
+                f.path,
+                f.rows,
+                f.records,
+                f.issues,
+                if f.duplicates_merged > 0 {
+                    format!(", {} duplicate rows merged", f.duplicates_merged)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let kinds: Vec<String> = self
+            .edges_by_kind
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}",
+            self.models, self.described, self.stubs, self.authors, self.flagged, self.moved
+        );
+        let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
+        if !self.placeholder_references.is_empty() {
+            let p: Vec<String> = self
+                .placeholder_references
+                .iter()
+                .map(|(k, v)| format!("'{k}' {v}"))
+                .collect();
+            let _ = writeln!(s, "placeholder references (no edge): {}", p.join(", "));
+        }
+        let refs = |s: &mut String, title: &str, g: &ReferenceGroup| {
+            if g.count == 0 {
+                return;
+            }
+            let _ = writeln!(s, "{title}: {}", g.count);
+            for r in g.references.iter().take(examples) {
+                let _ = writeln!(
+                    s,
+                    "  {}:{}: {} '{}' (in {})",
+                    r.file, r.line, r.field, r.value, r.child
+                );
+            }
+        };
+        refs(&mut s, "resolved through aliases", &self.aliased);
+        refs(&mut s, "unresolved references", &self.unresolved);
+        refs(&mut s, "self-references dropped", &self.self_references);
+        if !self.cycles.is_empty() {
+            let _ = writeln!(s, "cycles: {}", self.cycles.len());
+            for c in self.cycles.iter().take(examples) {
+                let _ = writeln!(s, "  {}", c.members.join(" -> "));
+            }
+        }
+        for c in &self.date_corrections {
+            let _ = writeln!(s, "date corrected: {c}");
+        }
+        for (title, table) in [
+            ("rejected", &self.rejected),
+            ("suspicious", &self.suspicious),
+        ] {
+            for (reason, g) in table {
+                let _ = writeln!(s, "{title}: {reason}: {}", g.count);
+                for r in g.rows.iter().take(examples) {
+                    let field = if r.field.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" field '{}':", r.field)
+                    };
+                    let _ = writeln!(s, "  {}:{}:{field} {}", r.file, r.line, r.message);
+                }
+            }
+        }
+        s
+    }
+}

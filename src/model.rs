@@ -1,0 +1,335 @@
+//! The vocabulary of the lineage graph: what a model node carries and what kinds of lineage
+//! edges exist. Kept small and `Copy` so millions of nodes stay compact.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::intern::NONE;
+
+/// How a derivative used its parent (methodology section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum EdgeKind {
+    Finetune,
+    Adapter,
+    Quantized,
+    Merge,
+    Unspecified,
+}
+
+impl EdgeKind {
+    pub const ALL: [EdgeKind; 5] = [
+        EdgeKind::Finetune,
+        EdgeKind::Adapter,
+        EdgeKind::Quantized,
+        EdgeKind::Merge,
+        EdgeKind::Unspecified,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Finetune => "finetune",
+            EdgeKind::Adapter => "adapter",
+            EdgeKind::Quantized => "quantized",
+            EdgeKind::Merge => "merge",
+            EdgeKind::Unspecified => "unspecified",
+        }
+    }
+
+    /// Parses a Hub relation name (`finetune`, `adapter`, `quantized`, `merge`).
+    pub fn from_relation(s: &str) -> Option<EdgeKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "finetune" | "fine-tune" | "finetuned" => Some(EdgeKind::Finetune),
+            "adapter" | "adapters" => Some(EdgeKind::Adapter),
+            "quantized" | "quantization" => Some(EdgeKind::Quantized),
+            "merge" | "merged" | "merges" => Some(EdgeKind::Merge),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EdgeKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("unspecified") {
+            return Ok(EdgeKind::Unspecified);
+        }
+        EdgeKind::from_relation(s).ok_or_else(|| {
+            format!("unknown edge kind '{s}'; expected one of finetune, adapter, quantized, merge, unspecified")
+        })
+    }
+}
+
+/// The leaderboard's model types (methodology section 2.5), plus multimodal from the v2 board.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[repr(u8)]
+pub enum ModelType {
+    Pretrained,
+    ContinuouslyPretrained,
+    FineTuned,
+    Chat,
+    Merge,
+    Multimodal,
+    #[default]
+    Unknown,
+}
+
+impl ModelType {
+    pub const ALL: [ModelType; 7] = [
+        ModelType::Pretrained,
+        ModelType::ContinuouslyPretrained,
+        ModelType::FineTuned,
+        ModelType::Chat,
+        ModelType::Merge,
+        ModelType::Multimodal,
+        ModelType::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelType::Pretrained => "pretrained",
+            ModelType::ContinuouslyPretrained => "continuously pretrained",
+            ModelType::FineTuned => "fine-tuned",
+            ModelType::Chat => "chat",
+            ModelType::Merge => "merge",
+            ModelType::Multimodal => "multimodal",
+            ModelType::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a leaderboard type label: the emoji, the label, or both (`🔶 fine-tuned on ...`).
+    pub fn from_label(s: &str) -> Option<ModelType> {
+        let s = s.trim();
+        if s.is_empty() || s == "?" {
+            return Some(ModelType::Unknown);
+        }
+        let lower = s.to_lowercase();
+        let t = if s.starts_with('🟢') || lower.starts_with("pretrained") {
+            ModelType::Pretrained
+        } else if s.starts_with('🟩') || lower.contains("continuously pretrained") {
+            ModelType::ContinuouslyPretrained
+        } else if s.starts_with('🔶') || lower.contains("fine-tuned") || lower.contains("finetuned")
+        {
+            ModelType::FineTuned
+        } else if s.starts_with('💬') || lower.contains("chat") {
+            ModelType::Chat
+        } else if s.starts_with('🤝') || lower.contains("merge") {
+            ModelType::Merge
+        } else if s.starts_with('🌸') || lower.contains("multimodal") {
+            ModelType::Multimodal
+        } else if s.starts_with('⭕') || s.starts_with('❓') || lower == "unknown" {
+            ModelType::Unknown
+        } else {
+            return None;
+        };
+        Some(t)
+    }
+}
+
+impl fmt::Display for ModelType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A calendar day, stored as days since 1970-01-01 (compact and cheap to subtract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Day(pub i32);
+
+/// Hub creation dates never precede this day: older repos all carry it.
+pub const HUB_EPOCH: Day = Day(19053); // 2022-03-02
+
+impl Day {
+    pub fn from_date(d: NaiveDate) -> Day {
+        Day(d.num_days_from_ce() - 719_163)
+    }
+
+    pub fn to_date(self) -> NaiveDate {
+        NaiveDate::from_num_days_from_ce_opt(self.0 + 719_163).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Parses the date forms the inputs use: `2024-03-22`, `2024-03-22 14:08:40+00:00`,
+    /// `2024-03-22T14:08:40.000Z`. Only the calendar day (in UTC) is kept.
+    pub fn parse(s: &str) -> Option<Day> {
+        let s = s.trim();
+        if s.len() < 10 {
+            return None;
+        }
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+            return Some(Day::from_date(dt.naive_utc().date()));
+        }
+        if let Ok(dt) = chrono::DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%:z") {
+            return Some(Day::from_date(dt.naive_utc().date()));
+        }
+        if let Ok(dt) = chrono::DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%:z") {
+            return Some(Day::from_date(dt.naive_utc().date()));
+        }
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+            return Some(Day::from_date(dt.date()));
+        }
+        if s.len() == 10 {
+            return NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(Day::from_date);
+        }
+        None
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_date().format("%Y-%m-%d"))
+    }
+}
+
+/// Bit flags on a model node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Flags(pub u16);
+
+impl Flags {
+    /// Named by a derivative but described by no input.
+    pub const STUB: u16 = 1;
+    /// Flagged on the leaderboard; kept for lineage, left out of counts and scores.
+    pub const FLAGGED: u16 = 1 << 1;
+    /// Marked as a merge by its source (type, Merged flag, `merge` tag).
+    pub const MERGED: u16 = 1 << 2;
+    /// Mixture of experts.
+    pub const MOE: u16 = 1 << 3;
+    /// The repo's current owner differs from its namespace (moved or renamed).
+    pub const MOVED: u16 = 1 << 4;
+    /// Its Hub metadata row was a copy of another model's; that metadata was not used.
+    pub const SUSPICIOUS: u16 = 1 << 5;
+    /// Not available on the Hub any more.
+    pub const UNAVAILABLE: u16 = 1 << 6;
+    /// Creation date replaced from the date-corrections table.
+    pub const DATE_CORRECTED: u16 = 1 << 7;
+
+    pub fn has(self, bit: u16) -> bool {
+        self.0 & bit != 0
+    }
+
+    pub fn set(&mut self, bit: u16, on: bool) {
+        if on {
+            self.0 |= bit;
+        } else {
+            self.0 &= !bit;
+        }
+    }
+}
+
+/// One model repository. Strings are ids into the graph's name tables ([`NONE`] when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Namespace owner (the part of the id before `/`), an author id.
+    pub author: u32,
+    /// The Hub's current owner when it differs from the namespace (moved repos), an author id.
+    pub owner: u32,
+    pub created: Option<Day>,
+    pub last_modified: Option<Day>,
+    pub model_type: ModelType,
+    /// Symbol ids.
+    pub architecture: u32,
+    pub license: u32,
+    pub precision: u32,
+    pub library: u32,
+    pub pipeline: u32,
+    /// Billions of parameters.
+    pub params_b: Option<f32>,
+    /// Leaderboard average score, in percent.
+    pub average: Option<f32>,
+    /// Row in the graph's score table, or [`NONE`].
+    pub scores_row: u32,
+    pub downloads: Option<u64>,
+    pub likes: Option<u32>,
+    /// Number of leaderboard evaluations merged into this node.
+    pub evaluations: u16,
+    pub flags: Flags,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model {
+            author: NONE,
+            owner: NONE,
+            created: None,
+            last_modified: None,
+            model_type: ModelType::Unknown,
+            architecture: NONE,
+            license: NONE,
+            precision: NONE,
+            library: NONE,
+            pipeline: NONE,
+            params_b: None,
+            average: None,
+            scores_row: NONE,
+            downloads: None,
+            likes: None,
+            evaluations: 0,
+            flags: Flags::default(),
+        }
+    }
+}
+
+impl Model {
+    pub fn is_stub(&self) -> bool {
+        self.flags.has(Flags::STUB)
+    }
+    pub fn is_flagged(&self) -> bool {
+        self.flags.has(Flags::FLAGGED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_parse_every_input_form() {
+        assert_eq!(HUB_EPOCH.to_string(), "2022-03-02");
+        let d = Day::parse("2024-03-22 14:08:40+00:00").unwrap();
+        assert_eq!(d.to_string(), "2024-03-22");
+        assert_eq!(Day::parse("2024-03-22T23:30:00.000Z"), Some(d));
+        assert_eq!(Day::parse("2024-03-22"), Some(d));
+        assert_eq!(Day::parse("2024-03-23 01:00:00+02:00"), Some(d));
+        assert_eq!(Day::parse("not a date"), None);
+        assert_eq!(Day::parse("2024-13-01"), None);
+        assert_eq!(
+            Day::from_date(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()),
+            Day(0)
+        );
+    }
+
+    #[test]
+    fn type_labels_from_both_leaderboards() {
+        assert_eq!(
+            ModelType::from_label("🤝 base merges and moerges"),
+            Some(ModelType::Merge)
+        );
+        assert_eq!(ModelType::from_label("🔶"), Some(ModelType::FineTuned));
+        assert_eq!(
+            ModelType::from_label("💬 chat models (RLHF, DPO, IFT, ...)"),
+            Some(ModelType::Chat)
+        );
+        assert_eq!(
+            ModelType::from_label("🟩 continuously pretrained"),
+            Some(ModelType::ContinuouslyPretrained)
+        );
+        assert_eq!(
+            ModelType::from_label("🌸 multimodal"),
+            Some(ModelType::Multimodal)
+        );
+        assert_eq!(ModelType::from_label("?"), Some(ModelType::Unknown));
+        assert_eq!(ModelType::from_label("banana"), None);
+    }
+}
