@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, ModelRecord, ParentRef, Scores, Sink};
+use super::{reason, BestRows, Counting, ModelRecord, ParentRef, Scores};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -18,6 +18,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
+    let mut best = BestRows::default();
     for_each_row(
         path,
         reader,
@@ -110,9 +111,11 @@ pub(crate) fn read<R: Read>(
                     field: "Base Model",
                 });
             }
-            row.sink.record(rec);
+            best.add(rec);
         },
-    )
+    )?;
+    best.flush(sink);
+    Ok(())
 }
 
 #[derive(Default)]

@@ -442,6 +442,45 @@ impl Counting<'_> {
     }
 }
 
+/// Folds several leaderboard rows of one repo (re-evaluations, other precisions) into the
+/// row with the best average, counting them; hands the survivors over in first-seen order.
+#[derive(Default)]
+pub(crate) struct BestRows {
+    index: rustc_hash::FxHashMap<String, usize>,
+    rows: Vec<ModelRecord>,
+}
+
+impl BestRows {
+    pub fn add(&mut self, rec: ModelRecord) {
+        let key = rec.id.to_lowercase();
+        match self.index.get(&key) {
+            Some(&i) => {
+                let kept = &mut self.rows[i];
+                let evaluations = kept.evaluations.saturating_add(rec.evaluations);
+                let better = match (&rec.scores, &kept.scores) {
+                    (Some(new), Some(old)) => new.average > old.average,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if better {
+                    *kept = rec;
+                }
+                kept.evaluations = evaluations;
+            }
+            None => {
+                self.index.insert(key, self.rows.len());
+                self.rows.push(rec);
+            }
+        }
+    }
+
+    pub fn flush(self, sink: &mut Counting<'_>) {
+        for rec in self.rows {
+            sink.record(rec);
+        }
+    }
+}
+
 /// Shared plumbing for the CSV readers: header lookup, typed field parsing that reports
 /// problems as row issues, and the truncation check.
 pub(crate) mod csvutil {
