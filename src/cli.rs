@@ -36,6 +36,16 @@ pub enum Command {
     Query(QueryArgs),
     /// Export the graph for Gephi, networkx, Graphviz, pandas and spreadsheets
     Export(ExportArgs),
+    /// Run analysis specs (TOML files under queries/): CSV tables, SVG and PNG charts, index.html
+    Run(RunArgs),
+    /// Run every analysis of the papers (queries/paper.toml) into one report
+    Report(ReportArgs),
+    /// License distribution with commercial / academic / personal permissions
+    #[command(hide = true)]
+    Licenses(LicensesArgs),
+    /// Lineage edges whose derivative's license does not go with its base's
+    #[command(hide = true, name = "license-drift")]
+    LicenseDrift(LicenseDriftArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,3 +114,81 @@ pub struct QueryArgs {}
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {}
+
+// ---- lineage run / report ----
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Spec files: one analysis each, or sets that list others (such as queries/paper.toml)
+    #[arg(required = true, value_name = "SPEC")]
+    pub specs: Vec<PathBuf>,
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output directory (created if missing)
+    #[arg(long, short, default_value = "report")]
+    pub out: PathBuf,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output directory (created if missing)
+    #[arg(long, short, default_value = "report")]
+    pub out: PathBuf,
+    /// The spec set to run [default: queries/paper.toml if it exists, else the built-in copy]
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LicensesArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// What each license permits (license,class,commercial,academic,personal,note) [default: the built-in graphs/licenses.csv]
+    #[arg(long, value_name = "FILE")]
+    pub licenses: Option<PathBuf>,
+    /// Count flagged models too
+    #[arg(long)]
+    pub include_flagged: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LicenseDriftArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// What each license permits [default: the built-in graphs/licenses.csv]
+    #[arg(long, value_name = "FILE")]
+    pub licenses: Option<PathBuf>,
+    /// Compatibility rules (base,derivative,verdict,rationale) [default: the built-in graphs/license-rules.csv]
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// List every edge instead of counts per license pair
+    #[arg(long)]
+    pub edges: bool,
+    /// Count flagged models too
+    #[arg(long)]
+    pub include_flagged: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}

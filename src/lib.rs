@@ -25,6 +25,8 @@ pub mod graph;
 pub mod ingest;
 pub mod intern;
 pub mod model;
+pub mod query;
+pub mod render;
 pub mod synth;
 
 use error::Result;

@@ -13,7 +13,7 @@ pub mod improvement_over_days;
 pub mod improvement_per_base;
 pub mod license_drift;
 pub mod licenses;
-mod lineage_algo;
+pub(crate) mod lineage_algo;
 pub mod new_models_by_architecture;
 pub mod new_models_by_type;
 pub mod params_by_architecture;

@@ -462,7 +462,8 @@ impl GraphBuilder {
             let mut last = NONE;
             for &(v, b, value) in &self.score_cells {
                 if v != last {
-                    self.models[v as usize].scores_row = scores.len().checked_div(w).unwrap_or(0) as u32;
+                    self.models[v as usize].scores_row =
+                        scores.len().checked_div(w).unwrap_or(0) as u32;
                     scores.extend(std::iter::repeat_n(f32::NAN, w));
                     last = v;
                 }
