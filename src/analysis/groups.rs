@@ -91,7 +91,8 @@ pub enum ThresholdScope {
 }
 
 impl ArchitectureGroups {
-    /// Groups the architectures of the models `scope` selects.
+    /// Groups the architectures of the models `scope` selects. Architectures named in
+    /// `keep` (readable names, any case) keep their name whatever their share.
     pub fn compute(
         g: &LineageGraph,
         scope: &Scope,
@@ -99,6 +100,7 @@ impl ArchitectureGroups {
         by: ThresholdScope,
         unit: Unit,
         min_period_models: usize,
+        keep: &[String],
     ) -> ArchitectureGroups {
         let mut totals: FxHashMap<String, usize> = FxHashMap::default();
         let mut known = false;
@@ -120,7 +122,13 @@ impl ArchitectureGroups {
             }
         }
         let _ = known;
+        let forced = keep;
         let mut keep: FxHashMap<String, ()> = FxHashMap::default();
+        for a in totals.keys() {
+            if forced.iter().any(|k| k.eq_ignore_ascii_case(a)) {
+                keep.insert(a.clone(), ());
+            }
+        }
         match by {
             ThresholdScope::Overall => {
                 for (a, &c) in &totals {

@@ -80,8 +80,15 @@ mod tests {
         }
         let g = build(&details, &lb, "");
         let scope = Scope::default();
-        let groups =
-            ArchitectureGroups::compute(&g, &scope, 0.1, ThresholdScope::Overall, Unit::Month, 1);
+        let groups = ArchitectureGroups::compute(
+            &g,
+            &scope,
+            0.1,
+            ThresholdScope::Overall,
+            Unit::Month,
+            1,
+            &[],
+        );
         assert_eq!(groups.names, ["Llama", "Mistral", "other", "unknown"]);
         let release = Release {
             name: "Gemma".into(),

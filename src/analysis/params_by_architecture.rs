@@ -112,8 +112,15 @@ mod tests {
         ));
         let g = build("", &lb, "");
         let scope = Scope::default();
-        let groups =
-            ArchitectureGroups::compute(&g, &scope, 0.0, ThresholdScope::Overall, Unit::Month, 1);
+        let groups = ArchitectureGroups::compute(
+            &g,
+            &scope,
+            0.0,
+            ThresholdScope::Overall,
+            Unit::Month,
+            1,
+            &[],
+        );
         let r = params_by_architecture(&g, &scope, &groups);
         assert_eq!(r[0].group, "Llama");
         assert_eq!((r[0].q1, r[0].median, r[0].q3), (2.0, 3.0, 4.0));

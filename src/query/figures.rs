@@ -39,14 +39,15 @@ pub fn time_ticks(tl: &Timeline) -> Vec<(f64, String)> {
     months
         .into_iter()
         .filter(|d| (d.month() - 1) % step == 0)
-        .filter_map(|d| {
+        .enumerate()
+        .filter_map(|(k, d)| {
             let day = Day::from_date(d);
             let x = if day >= end {
                 tl.len() as f64
             } else {
                 tl.position(day)?
             };
-            let label = if step == 12 || d.month() == 1 {
+            let label = if step == 12 || d.month() == 1 || k == 0 {
                 d.format("%b %Y").to_string()
             } else {
                 d.format("%b").to_string()
@@ -292,4 +293,22 @@ pub fn rows_note(t: &Table, what: &str) -> String {
 /// The series colour for the `i`-th of several unrelated lines.
 pub fn series(i: usize) -> plotters::style::RGBColor {
     SERIES[i % 10]
+}
+
+/// Points `(i + 0.5, v)` for the periods that have a value, split where a period has none,
+/// so that lines do not bridge empty periods.
+pub fn runs(values: impl IntoIterator<Item = Option<f64>>) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, v) in values.into_iter().enumerate() {
+        match v {
+            Some(v) => out.last_mut().map_or((), |r| r.push((i as f64 + 0.5, v))),
+            None => {
+                if out.last().is_some_and(|r| !r.is_empty()) {
+                    out.push(Vec::new());
+                }
+            }
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
 }

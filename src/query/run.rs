@@ -8,13 +8,13 @@ use crate::analysis::lineage_algo::improvements::{ImprovementOptions, Normalize}
 use crate::analysis::releases::Release;
 use crate::analysis::{self, Scope, Table};
 use crate::graph::LineageGraph;
-use crate::model::{EdgeKind, ModelType};
+use crate::model::EdgeKind;
 use crate::render::palette::{self, TEXT};
-use crate::render::{Anchor, Axis, Figure, Layer, Layout, LegendEntry, Marker, Panel};
+use crate::render::{Anchor, Axis, Figure, Layer, Layout, LegendEntry, Panel};
 
 use super::figures::{
-    category_axis, category_axis_top_down, category_bars, row_span, series, size_scatter,
-    stacked_periods, time_axis,
+    category_axis, category_axis_top_down, category_bars, log_headroom, row_span, series,
+    size_scatter, stacked_periods, time_axis,
 };
 use super::spec::{self, Date, NormalizeParam, Params, Spec};
 use super::{Output, QueryError, Source};
@@ -115,6 +115,21 @@ fn suggestions(g: &LineageGraph, name: &str) -> Vec<String> {
     hits.into_iter().take(3).map(|h| h.1).collect()
 }
 
+/// A note when every parameter count is a whole number of billions (some exports round
+/// them, and write models under half a billion as 0, which the readers leave out).
+fn rounded_sizes_note(g: &LineageGraph) -> Option<String> {
+    let mut sizes = g.models.iter().filter_map(|m| m.params_b).peekable();
+    sizes.peek()?;
+    sizes
+        .all(|p| p.fract() == 0.0)
+        .then(|| "sizes in this data are whole billions of parameters (models under half a billion show as 0 and are left out)".to_string())
+}
+
+/// The last creation date in the graph: trend charts' last period may be partial.
+fn data_end(g: &LineageGraph) -> Option<crate::model::Day> {
+    g.models.iter().filter_map(|m| m.created).max()
+}
+
 fn graph_note(g: &LineageGraph) -> String {
     let files: Vec<&str> = g
         .sources
@@ -124,7 +139,12 @@ fn graph_note(g: &LineageGraph) -> String {
     if files.is_empty() {
         format!("{} models", g.model_count())
     } else {
-        format!("Data: {} ({} models)", files.join(", "), g.model_count())
+        format!(
+            "Data: {} ({} models{})",
+            files.join(", "),
+            g.model_count(),
+            data_end(g).map_or(String::new(), |d| format!(", created up to {d}"))
+        )
     }
 }
 
@@ -178,6 +198,7 @@ pub fn compute(g: &LineageGraph, spec: &Spec, source: Source) -> Result<Output, 
                 p.threshold_scope,
                 p.unit,
                 p.min_period_models,
+                &p.keep,
             );
             let rel = releases(spec, source, &p.releases)?;
             let r = analysis::new_models_by_architecture::new_models_by_architecture(
@@ -255,7 +276,9 @@ pub fn compute(g: &LineageGraph, spec: &Spec, source: Source) -> Result<Output, 
                 table: r.table(g),
                 extra: Vec::new(),
                 figure: fig,
-                notes: vec![format!("{} scored models of known size", r.points.len())],
+                notes: std::iter::once(format!("{} scored models of known size", r.points.len()))
+                    .chain(rounded_sizes_note(g))
+                    .collect(),
             }
         }
         Params::ParamsPerPoint(p) => params_per_point(g, p),
@@ -324,7 +347,7 @@ fn authors_over_time(g: &LineageGraph, p: &spec::AuthorsOverTime) -> Output {
         markers: true,
     });
     let mut new = Panel::new(
-        time_axis(&tl, &format!("first model's creation date ({unit})")),
+        time_axis(&tl, &format!("creation date ({unit})")),
         Axis::new(format!("authors per {unit}")).from_zero(),
     )
     .titled(format!("New and active authors per {unit}"));
@@ -564,13 +587,15 @@ fn score_by_type(g: &LineageGraph, p: &spec::ScoreByType) -> Output {
             dashed: false,
             markers: false,
         });
-        avg.layers.push(Layer::Line {
-            color,
-            points: pts(&|i| s.average[i]),
-            width: 2,
-            dashed: false,
-            markers: true,
-        });
+        for run in super::figures::runs(s.average.iter().copied()) {
+            avg.layers.push(Layer::Line {
+                color,
+                points: run,
+                width: 2,
+                dashed: false,
+                markers: true,
+            });
+        }
         cum.layers.push(Layer::Line {
             color,
             points: pts(&|i| (s.cumulative[i] > 0).then_some(s.cumulative[i] as f64)),
@@ -609,6 +634,7 @@ fn params_by_architecture(g: &LineageGraph, p: &spec::ParamsByArchitecture) -> O
         p.threshold_scope,
         p.unit,
         p.min_period_models,
+        &p.keep,
     );
     let rows = analysis::params_by_architecture::params_by_architecture(g, &sc, &groups);
     let names: Vec<String> = rows
@@ -643,7 +669,7 @@ fn params_by_architecture(g: &LineageGraph, p: &spec::ParamsByArchitecture) -> O
         table: analysis::params_by_architecture::table(&rows),
         extra: Vec::new(),
         figure: fig,
-        notes: Vec::new(),
+        notes: rounded_sizes_note(g).into_iter().collect(),
     }
 }
 
@@ -705,7 +731,7 @@ fn downloads_by_size(g: &LineageGraph, p: &spec::DownloadsBySize) -> Output {
         table: analysis::downloads_by_size::table(g, &rows),
         extra: Vec::new(),
         figure: fig,
-        notes: Vec::new(),
+        notes: rounded_sizes_note(g).into_iter().collect(),
     }
 }
 
@@ -907,6 +933,7 @@ fn improvement_over_days(
     let mut legend = Vec::new();
     for (k, i) in rows.iter().enumerate() {
         let color = series(k);
+        let last_day = i.members.iter().filter_map(|m| m.days_since_release).max();
         legend.push(LegendEntry::line(
             format!("{} ({})", g.name(i.base), i.scored_members),
             color,
@@ -926,6 +953,7 @@ fn improvement_over_days(
             &crate::analysis::lineage_algo::improvements::FrontierStep,
         ) -> Option<f64>| {
             let mut pts = Vec::new();
+            let mut steps = Vec::new();
             for s in &i.frontier {
                 let (Some(d), Some(v)) = (s.days_since_release, f(s)) else {
                     continue;
@@ -934,24 +962,45 @@ fn improvement_over_days(
                     pts.push((d as f64, prev));
                 }
                 pts.push((d as f64, v));
+                steps.push((d as f64, v));
             }
-            pts
+            // The record stands until the last member seen.
+            if let (Some(&(_, v)), Some(end)) = (pts.last(), last_day) {
+                pts.push((end as f64, v));
+            }
+            (pts, steps)
         };
+        let (line_a, _) = step(&|s| s.improvement_pct);
+        let (line_b, steps_b) = step(&|s| s.normalized);
         a.layers.push(Layer::Line {
             color,
-            points: step(&|s| s.improvement_pct),
+            points: line_a,
             width: 3,
             dashed: false,
             markers: false,
         });
         b.layers.push(Layer::Line {
             color,
-            points: step(&|s| s.normalized),
+            points: line_b,
             width: 3,
             dashed: false,
-            markers: true,
+            markers: false,
+        });
+        b.layers.push(Layer::Points {
+            color,
+            points: steps_b,
+            size: 5,
+            opacity: 1.0,
         });
     }
+    let max_day = rows
+        .iter()
+        .flat_map(|i| i.members.iter().filter_map(|m| m.days_since_release))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    a.x = a.x.range(0.0, max_day * 1.02);
+    b.x = b.x.range(0.0, max_day * 1.02);
     let mut fig = Figure::new("Improvement over days since release");
     fig.subtitle = Some(format!(
         "Leaderboard average of each derivative over its base's, in percent; {}",
@@ -1000,7 +1049,9 @@ fn licenses(g: &LineageGraph, p: &spec::Licenses, perms: &Permissions) -> Output
     let n = shown.len();
     let max = shown.iter().map(|r| r.models).max().unwrap_or(1) as f64;
     let mut panel = Panel::new(
-        Axis::new("models").from_zero().range(0.0, max * 1.15),
+        Axis::new("models (log scale)")
+            .log()
+            .range(1.0, log_headroom(max * 3.0)),
         category_axis_top_down("", &names),
     );
     for value in ["yes", "conditional", "no", "unknown"] {
@@ -1162,7 +1213,7 @@ fn top_authors(g: &LineageGraph, p: &spec::TopAuthors) -> Output {
     let n = names.len();
     let maxm = r.authors.iter().map(|a| a.models).max().unwrap_or(1) as f64;
     let mut models = Panel::new(
-        Axis::new("models").from_zero().range(0.0, maxm * 1.15),
+        Axis::new("models").from_zero().range(0.0, maxm * 1.3),
         category_axis_top_down("", &names),
     )
     .titled("Models made");
@@ -1189,12 +1240,11 @@ fn top_authors(g: &LineageGraph, p: &spec::TopAuthors) -> Output {
                 (
                     a.models as f64,
                     (n - 1 - i) as f64 + 0.5,
-                    format!(
-                        "{} in {} {}s",
-                        a.models,
-                        a.per_period.iter().filter(|&&c| c > 0).count(),
-                        p.unit
-                    ),
+                    match a.per_period.iter().filter(|&&c| c > 0).count() {
+                        0 => format!("{} (no dates)", a.models),
+                        1 => format!("{} in 1 {}", a.models, p.unit),
+                        k => format!("{} in {k} {}s", a.models, p.unit),
+                    },
                 )
             })
             .collect(),
@@ -1276,12 +1326,21 @@ fn release_effect(g: &LineageGraph, p: &spec::ReleaseEffect, rel: &[Release]) ->
     )
     .titled("Derivatives of the release's models, through lineage");
     let mut legend = Vec::new();
+    let end = data_end(g);
+    let mut after_end = Vec::new();
     for (k, r) in rows.iter().enumerate() {
         let color = series(k);
+        // Days after the data ends are not observed: the line stops there.
+        let observed = end.map_or(0, |e| (e.0 - r.release.date.0 + 1).max(0) as usize);
+        if observed == 0 {
+            after_end.push(r.release.name.clone());
+            continue;
+        }
         let mut run = 0;
         let pts: Vec<(f64, f64)> = r
             .by_day
             .iter()
+            .take(observed)
             .enumerate()
             .map(|(d, c)| {
                 run += c;
@@ -1382,7 +1441,7 @@ fn release_effect(g: &LineageGraph, p: &spec::ReleaseEffect, rel: &[Release]) ->
         graph_note(g),
         flagged_note(p.include_flagged)
     ));
-    let notes = rows
+    let mut notes: Vec<String> = rows
         .iter()
         .filter(|r| !r.missing.is_empty())
         .map(|r| {
@@ -1393,11 +1452,12 @@ fn release_effect(g: &LineageGraph, p: &spec::ReleaseEffect, rel: &[Release]) ->
             )
         })
         .collect();
-    let _ = Marker {
-        x: 0.0,
-        tag: String::new(),
-    };
-    let _ = ModelType::Unknown;
+    if !after_end.is_empty() {
+        notes.push(format!(
+            "released after the data ends (no line): {}",
+            after_end.join(", ")
+        ));
+    }
     Output {
         name: String::new(),
         analysis: "",

@@ -144,7 +144,8 @@ params!(NewModelsByArchitecture {
     unit: Unit = Unit::Month,
     threshold: Share = Share(0.05),
     threshold_scope: ThresholdScope = ThresholdScope::Period,
-    min_period_models: usize = 30,
+    min_period_models: usize = 100,
+    keep: Vec<String> = Vec::new(),
     releases: Option<Spanned<String>> = None,
 });
 params!(DerivativeCounts { top: usize = 20 });
@@ -154,7 +155,8 @@ params!(ScoreByType {
 params!(ParamsByArchitecture {
     threshold: Share = Share(0.05),
     threshold_scope: ThresholdScope = ThresholdScope::Period,
-    min_period_models: usize = 30,
+    min_period_models: usize = 100,
+    keep: Vec<String> = Vec::new(),
     unit: Unit = Unit::Month,
 });
 params!(DownloadsBySize { size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0] });

@@ -258,11 +258,17 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
         .map(|m| m * mag)
         .find(|s| (hi - lo) / s <= target as f64)
         .unwrap_or(mag * 10.0);
-    let mut v = (lo / step).ceil() * step;
+    let first = (lo / step).ceil() as i64;
     let mut out = Vec::new();
-    while v <= hi + step * 1e-9 {
-        out.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
-        v += step;
+    let mut k = first;
+    loop {
+        // Multiplying (not adding) keeps 0.6 from becoming 0.6000000000000001.
+        let v = ((k as f64 * step) * 1e9).round() / 1e9;
+        if v > hi + step * 1e-9 {
+            break;
+        }
+        out.push(if v == 0.0 { 0.0 } else { v });
+        k += 1;
     }
     out
 }
@@ -354,11 +360,23 @@ fn panel<DB: DrawingBackend>(
         .max()
         .unwrap_or(0);
     let title_h = if p.title.is_some() { 28 } else { 4 };
-    let marker_h = if p.markers.is_empty() { 0 } else { 44 };
+    let marker_h = if p.markers.iter().all(|m| m.tag.is_empty()) {
+        0
+    } else {
+        44
+    };
     let ylabel_h = if p.y.label.is_empty() { 0 } else { 22 };
     let xlabel_h = if p.x.label.is_empty() { 0 } else { 24 };
     let left = ylabel_h + 10 + ytick_w + 8;
-    let bottom = 8 + 18 + 6 + xlabel_h + 8;
+    // Category labels that would not fit side by side take two rows.
+    let xticks_pre = ticks(&p.x, xlo, xhi, 10);
+    let label_w: i32 = xticks_pre
+        .iter()
+        .map(|(_, l)| text_size(root, l, &tick_style).0 + 10)
+        .sum();
+    let two_rows =
+        matches!(p.x.ticks, Ticks::At(_)) && label_w as f64 > 0.92 * (w - left - 14) as f64;
+    let bottom = 8 + 18 + 6 + xlabel_h + 8 + if two_rows { 20 } else { 0 };
     let top = title_h + marker_h + 4;
     let right = 14;
     let (pw, ph) = (w - left - right, h - top - bottom);
@@ -597,8 +615,9 @@ fn panel<DB: DrawingBackend>(
         ))
         .map_err(e)?;
     }
-    // X ticks and labels, skipping any that would overlap the previous one.
-    let mut last_right = i32::MIN;
+    // X ticks and labels: a label that would overlap goes to a second row, or is left out
+    // when that row is taken too.
+    let mut rows_right = [i32::MIN; 2];
     for (t, l) in &xticks {
         let (px, _) = chart.backend_coord(&(*t, ylo));
         let tw = text_size(root, l, &tick_style).0;
@@ -608,13 +627,21 @@ fn panel<DB: DrawingBackend>(
         ))
         .map_err(e)?;
         let left_edge = (px - tw / 2).max(x);
-        if left_edge <= last_right + 8 {
+        let rows_allowed = if two_rows { 2 } else { 1 };
+        let Some(row) = (0..rows_allowed).find(|&r| left_edge > rows_right[r] + 8) else {
             continue;
+        };
+        rows_right[row] = left_edge + tw;
+        if row == 1 {
+            root.draw(&PathElement::new(
+                vec![(px, fy1 + 6), (px, fy1 + 26)],
+                GRID.stroke_width(1),
+            ))
+            .map_err(e)?;
         }
-        last_right = left_edge + tw;
         root.draw(&Text::new(
             l.clone(),
-            (left_edge, fy1 + 8),
+            (left_edge, fy1 + 8 + row as i32 * 20),
             tick_style.pos(Pos::new(HPos::Left, VPos::Top)),
         ))
         .map_err(e)?;
@@ -623,7 +650,10 @@ fn panel<DB: DrawingBackend>(
     if !p.x.label.is_empty() {
         root.draw(&Text::new(
             p.x.label.clone(),
-            ((fx0 + fx1) / 2, fy1 + 8 + 18 + 8),
+            (
+                (fx0 + fx1) / 2,
+                fy1 + 8 + 18 + 8 + if two_rows { 20 } else { 0 },
+            ),
             label_style.pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(e)?;
