@@ -205,7 +205,7 @@ pub fn category_bars(
 ) -> Figure {
     let max = values.iter().copied().fold(0.0, f64::max);
     let y = if log {
-        Axis::new(y_label).log().range(1.0, log_headroom(max))
+        Axis::new(y_label).log().range(0.5, log_headroom(max))
     } else {
         Axis::new(y_label)
             .from_zero()

@@ -744,17 +744,6 @@ fn params_per_point(g: &LineageGraph, p: &spec::ParamsPerPoint) -> Output {
         Axis::new("billions of parameters per point (log scale)").log(),
     );
     panel.layers.push(Layer::Line {
-        color: series(0),
-        points: rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.ratio().map(|v| (i as f64 + 0.5, v)))
-            .collect(),
-        width: 2,
-        dashed: false,
-        markers: true,
-    });
-    panel.layers.push(Layer::Line {
         color: series(3),
         points: rows
             .iter()
@@ -765,6 +754,16 @@ fn params_per_point(g: &LineageGraph, p: &spec::ParamsPerPoint) -> Output {
         dashed: true,
         markers: false,
     });
+    // The month's best on top, broken where a month has no scored model of known size.
+    for run in super::figures::runs(rows.iter().map(|r| r.ratio())) {
+        panel.layers.push(Layer::Line {
+            color: series(0),
+            points: run,
+            width: 2,
+            dashed: false,
+            markers: true,
+        });
+    }
     let mut fig = Figure::new("Parameters per point of average score");
     fig.subtitle = Some(format!(
         "Size of the best-scoring model divided by its leaderboard average, each {unit}"
@@ -808,7 +807,14 @@ fn improvement_per_base(g: &LineageGraph, p: &spec::ImprovementPerBase) -> Outpu
     let rows = analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o);
     let names: Vec<String> = rows
         .iter()
-        .map(|i| format!("{} ({})", g.name(i.base), i.scored_members))
+        .map(|i| {
+            let star = if i.reference_model == Some(i.base) {
+                ""
+            } else {
+                " *"
+            };
+            format!("{} ({}){star}", g.name(i.base), i.scored_members)
+        })
         .collect();
     let n = rows.len();
     let raw: Vec<f64> = rows
@@ -857,7 +863,7 @@ fn improvement_per_base(g: &LineageGraph, p: &spec::ImprovementPerBase) -> Outpu
     b.title = Some("Normalised".into());
     let mut fig = Figure::new("Total improvement per base model");
     fig.subtitle = Some(format!(
-        "Bases with at least {} scored derivatives (count in brackets); {}",
+        "Bases with at least {} scored derivatives (count in brackets); {}; * base without a score: its earliest scored derivative is the reference",
         p.min_family,
         if p.include_merges {
             "merges included"

@@ -131,6 +131,16 @@ pub(super) fn figure<DB: DrawingBackend>(backend: DB, fig: &Figure) -> Result<()
         .sum::<f64>()
         .max(0.1);
     let mut offset = 0.0;
+    // Stacked panels share their plots' left edge, so that time axes line up.
+    let min_left = match fig.layout {
+        Layout::Rows => fig
+            .panels
+            .iter()
+            .map(|p| left_margin(&root, p))
+            .max()
+            .unwrap_or(0),
+        Layout::Columns => 0,
+    };
     for p in &fig.panels {
         let share = p.weight.max(0.1) / total;
         let rect = match fig.layout {
@@ -148,7 +158,7 @@ pub(super) fn figure<DB: DrawingBackend>(backend: DB, fig: &Figure) -> Result<()
             ),
         };
         offset += share;
-        panel(&root, p, rect)?;
+        panel(&root, p, rect, min_left)?;
     }
     if let Some(note) = &fig.note {
         root.draw(&Text::new(
@@ -231,10 +241,23 @@ fn axis_range(a: &Axis, values: &[f64]) -> (f64, f64) {
             let hi = a.max.unwrap_or(hi_data + span * 0.06);
             (lo, hi)
         }
-        Scale::Log => (
-            a.min.and_then(|m| to_axis(a, m)).unwrap_or(lo_data.floor()),
-            a.max.and_then(|m| to_axis(a, m)).unwrap_or(hi_data.ceil()),
-        ),
+        Scale::Log => {
+            // Whole decades unless that leaves much of a decade empty.
+            let lo = if lo_data - lo_data.floor() > 0.5 {
+                lo_data - 0.1
+            } else {
+                lo_data.floor()
+            };
+            let hi = if hi_data.ceil() - hi_data > 0.5 {
+                hi_data + 0.1
+            } else {
+                hi_data.ceil()
+            };
+            (
+                a.min.and_then(|m| to_axis(a, m)).unwrap_or(lo),
+                a.max.and_then(|m| to_axis(a, m)).unwrap_or(hi),
+            )
+        }
     };
     if hi <= lo {
         hi = lo + 1.0;
@@ -339,10 +362,26 @@ fn ticks(a: &Axis, lo: f64, hi: f64, target: usize) -> Vec<(f64, String)> {
     }
 }
 
+/// The left margin a panel needs for its y tick labels and axis label.
+fn left_margin<DB: DrawingBackend>(root: &Area<DB>, p: &Panel) -> i32 {
+    let tick_style = style(15.0, TEXT);
+    let (_, ys) = extents(&p.layers);
+    let (ylo, yhi) = axis_range(&p.y, &ys);
+    let ytick_w = ticks(&p.y, ylo, yhi, 6)
+        .iter()
+        .map(|(_, l)| text_size(root, l, &tick_style).0)
+        .max()
+        .unwrap_or(0);
+    let ylabel_h = if p.y.label.is_empty() { 0 } else { 22 };
+    ylabel_h + 10 + ytick_w + 8
+}
+
+/// Draws one panel in `rect`; `min_left` aligns the plots of stacked panels.
 fn panel<DB: DrawingBackend>(
     root: &Area<DB>,
     p: &Panel,
     rect: (i32, i32, i32, i32),
+    min_left: i32,
 ) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     let (x, y, w, h) = rect;
@@ -367,7 +406,7 @@ fn panel<DB: DrawingBackend>(
     };
     let ylabel_h = if p.y.label.is_empty() { 0 } else { 22 };
     let xlabel_h = if p.x.label.is_empty() { 0 } else { 24 };
-    let left = ylabel_h + 10 + ytick_w + 8;
+    let left = (ylabel_h + 10 + ytick_w + 8).max(min_left);
     // Category labels that would not fit side by side take two rows.
     let xticks_pre = ticks(&p.x, xlo, xhi, 10);
     let label_w: i32 = xticks_pre
@@ -571,6 +610,9 @@ fn panel<DB: DrawingBackend>(
                 MARKER.stroke_width(2),
             ))
             .map_err(de)?;
+        if m.tag.is_empty() {
+            continue;
+        }
         let (bx, by) = chart.backend_coord(&(t, yhi));
         let tag_style = style(14.0, TEXT);
         let tw = text_size(root, &m.tag, &tag_style).0;
