@@ -806,3 +806,110 @@ fn closed_stdout_ends_quietly() {
     assert!(out.status.success(), "exit status {:?}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+// ---- round trip ----
+
+mod round_trip {
+    use super::*;
+    use lineage::export::{csv::CsvWriter, Export, Filter, Format};
+    use proptest::prelude::*;
+
+    /// Random graphs of up to 24 models whose names mix markup, controls, quotes, spaces and
+    /// non-Latin text; parents are earlier models, with random relations.
+    fn graphs() -> impl Strategy<Value = LineageGraph> {
+        let name =
+            proptest::string::string_regex("[a-c&<\"' \t\u{7}é🦙]{1,6}").expect("a valid regex");
+        let kind = proptest::option::of(proptest::sample::select(EdgeKind::ALL.to_vec()));
+        proptest::collection::vec(
+            (
+                name,
+                proptest::collection::vec((any::<prop::sample::Index>(), kind), 0..3),
+            ),
+            1..24,
+        )
+        .prop_map(|specs| {
+            let mut b = GraphBuilder::new(BuildOptions {
+                aliases: Default::default(),
+                date_corrections: Vec::new(),
+            });
+            b.begin_file("random");
+            let ids: Vec<String> = specs
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| format!("ns{i}/{n}"))
+                .collect();
+            for (i, (_, parents)) in specs.iter().enumerate() {
+                let parents = if i == 0 {
+                    Vec::new()
+                } else {
+                    parents
+                        .iter()
+                        .map(|(at, relation)| ParentRef {
+                            raw: ids[at.index(i)].clone(),
+                            relation: *relation,
+                            field: "base_model",
+                        })
+                        .collect()
+                };
+                b.record(ModelRecord {
+                    id: ids[i].clone(),
+                    line: i as u64 + 2,
+                    parents,
+                    ..Default::default()
+                });
+            }
+            b.finish().0
+        })
+    }
+
+    fn edges_of(g: &LineageGraph) -> Vec<(String, String, String)> {
+        let mut edges: Vec<_> = (0..g.model_count() as u32)
+            .flat_map(|v| {
+                g.child_edges(v).map(move |(c, k)| {
+                    (g.name(v).to_string(), g.name(c).to_string(), k.to_string())
+                })
+            })
+            .collect();
+        edges.sort();
+        edges
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// JSON and CSV exports read back into exactly the graph's nodes and edges.
+        #[test]
+        fn json_and_csv_exports_read_back_to_the_same_graph(g in graphs()) {
+            let export = Export::new(&g, &Filter::default()).expect("no filter cannot fail");
+            let names: Vec<String> =
+                (0..g.model_count() as u32).map(|v| g.name(v).to_string()).collect();
+
+            let mut json = Vec::new();
+            export.write_to(Format::Json, &mut json).expect("writing to memory");
+            let (nodes, mut edges) = json_graph(&String::from_utf8(json).expect("UTF-8"));
+            edges.sort();
+            prop_assert_eq!(&nodes, &names);
+            prop_assert_eq!(&edges, &edges_of(&g));
+
+            let (mut node_csv, mut edge_csv) = (Vec::new(), Vec::new());
+            export
+                .write(&mut CsvWriter::new(&mut node_csv, &mut edge_csv))
+                .expect("writing to memory");
+            let ids: Vec<String> = csv::Reader::from_reader(node_csv.as_slice())
+                .records()
+                .map(|r| r.expect("a record")[0].to_string())
+                .collect();
+            prop_assert_eq!(&ids, &names);
+            let mut edges: Vec<(String, String, String)> =
+                csv::Reader::from_reader(edge_csv.as_slice())
+                    .records()
+                    .map(|r| {
+                        let r = r.expect("a record");
+                        (r[0].to_string(), r[1].to_string(), r[2].to_string())
+                    })
+                    .collect();
+            edges.sort();
+            prop_assert_eq!(&edges, &edges_of(&g));
+        }
+    }
+}

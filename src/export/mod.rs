@@ -75,11 +75,6 @@ impl Format {
             Format::Csv => "csv",
         }
     }
-
-    /// True for formats written as one stream; CSV writes two files.
-    pub fn is_single_stream(self) -> bool {
-        self != Format::Csv
-    }
 }
 
 impl fmt::Display for Format {
@@ -112,7 +107,7 @@ pub enum ExportError {
     },
     #[error("the date range is empty: since {since} is after until {until}")]
     EmptyDateRange { since: Day, until: Day },
-    #[error("{0} writes one stream; CSV writes two files (nodes and edges)")]
+    #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
     NotSingleStream(Format),
 }
 
