@@ -15,11 +15,13 @@ integer -> int, float -> float, boolean -> bool); floats compare to 1e-6 relativ
 graph stores them as 32-bit floats. With "derived", descendants, merge_depth and generation
 are recomputed for every node with networkx's own algorithms.
 
-Exits 0 when everything matches, 1 listing every mismatch, 2 when networkx is missing.
+Exits 0 when everything matches, 1 listing every mismatch, 2 when networkx is missing
+or older than 3.6.
 """
 
 import json
 import math
+import re
 import sys
 
 try:
@@ -28,6 +30,16 @@ except ImportError:
     print(
         f"networkx is not installed for {sys.executable}; "
         "install with: python3 -m pip install networkx",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+
+# node_link_graph reads the "edges" key by default from 3.6 on ("links" before).
+_version = re.match(r"(\d+)\.(\d+)", nx.__version__)
+if _version is None or (int(_version[1]), int(_version[2])) < (3, 6):
+    print(
+        f"networkx {nx.__version__} is too old for these checks (3.6 or later reads "
+        "node-link edges by default); upgrade with: python3 -m pip install 'networkx>=3.6'",
         file=sys.stderr,
     )
     sys.exit(2)
