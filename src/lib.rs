@@ -21,6 +21,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod intern;
