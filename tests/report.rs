@@ -599,3 +599,35 @@ fn report_runs_the_built_in_set_on_a_small_graph() {
     let first = csv.lines().nth(1).unwrap();
     assert!(first.starts_with("org/base-7b,12,16,"), "{first}");
 }
+
+#[test]
+fn license_queries_print_the_table_and_the_drift() {
+    let out = Command::cargo_bin("lineage")
+        .unwrap()
+        .args(["licenses", "--format", "csv", "--graph"])
+        .arg(real_graph_file())
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(csv.starts_with("license,models,share,class,commercial,academic,personal,note\n"));
+    // 2871 apache-2.0 models: the python count above.
+    assert!(csv.contains("\napache-2.0,2871,"), "{csv}");
+    let out = Command::cargo_bin("lineage")
+        .unwrap()
+        .args(["license-drift", "--edges", "--format", "csv", "--graph"])
+        .arg(real_graph_file())
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let g = real_graph();
+    let mut rows = 0;
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        // Every listed edge is a real lineage edge of the graph.
+        let (b, d) = (g.lookup(f[0]).unwrap(), g.lookup(f[1]).unwrap());
+        assert!(g.children_of(b).contains(&d), "{line}");
+        assert!(f[5] == "incompatible" || f[5] == "unverifiable", "{line}");
+        rows += 1;
+    }
+    assert!(rows > 100, "{rows} drift edges");
+}
