@@ -460,9 +460,11 @@ impl GraphBuilder {
         if w > 0 {
             self.score_cells.sort_unstable_by_key(|c| c.0);
             let mut last = NONE;
+            let mut rows = 0u32;
             for &(v, b, value) in &self.score_cells {
                 if v != last {
-                    self.models[v as usize].scores_row = (scores.len() / w) as u32;
+                    self.models[v as usize].scores_row = rows;
+                    rows += 1;
                     scores.extend(std::iter::repeat_n(f32::NAN, w));
                     last = v;
                 }
