@@ -627,6 +627,60 @@ pub(crate) mod csvutil {
         }
     }
 
+    /// Where a CSV's bytes stand with respect to quoting, followed as they stream past.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Quoting {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted field: its end, or the first half of an escaped `""`.
+        QuoteInQuoted,
+    }
+
+    /// Passes bytes through unchanged while following the quoting the way the csv parser
+    /// does (a quote opens a field only at its start; `""` inside is an escaped quote), so
+    /// that the end of input inside a quoted field can be told apart from a complete row.
+    pub struct QuoteTracker<R> {
+        inner: R,
+        delimiter: u8,
+        state: Quoting,
+    }
+
+    impl<R> QuoteTracker<R> {
+        pub fn new(inner: R, delimiter: u8) -> Self {
+            QuoteTracker {
+                inner,
+                delimiter,
+                state: Quoting::FieldStart,
+            }
+        }
+
+        /// True when the bytes so far end inside a quoted field.
+        pub fn in_quoted_field(&self) -> bool {
+            self.state == Quoting::Quoted
+        }
+    }
+
+    impl<R: Read> Read for QuoteTracker<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            let mut state = self.state;
+            for &b in &buf[..n] {
+                let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+                state = match (state, b) {
+                    (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                    (Quoting::Quoted, _) => Quoting::Quoted,
+                    (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                    (Quoting::FieldStart, b'"') => Quoting::Quoted,
+                    _ if ends_field => Quoting::FieldStart,
+                    _ => Quoting::Unquoted,
+                };
+            }
+            self.state = state;
+            Ok(n)
+        }
+    }
+
     /// Reads every record of a CSV, checking field counts and truncation, and calls `each`
     /// with a [`Row`] for each well-formed-enough record.
     pub fn for_each_row<R: Read, T>(
@@ -642,7 +696,7 @@ pub(crate) mod csvutil {
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(true)
-            .from_reader(reader);
+            .from_reader(QuoteTracker::new(reader, delimiter));
         let header = rdr.headers().map_err(|e| IngestError::UnknownFormat {
             path: path.into(),
             header: e.to_string(),
@@ -720,6 +774,16 @@ pub(crate) mod csvutil {
                 sink,
             };
             each(&setup, &mut row);
+        }
+        if rdr.get_ref().in_quoted_field() {
+            // The csv parser closes an open quote at the end of input without complaint, so
+            // a file cut inside a quoted field (a list of tags, say) would pass for whole.
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            return Err(IngestError::Truncated {
+                path: path.into(),
+                line,
+                detail: "a quoted field that starts on this line never closes".into(),
+            });
         }
         if let Some((line, n)) = last_short {
             if !newline_at_end {
