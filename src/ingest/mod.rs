@@ -201,6 +201,7 @@ pub mod reason {
     pub const MISSING_ID: &str = "missing model id";
     pub const BAD_JSON: &str = "bad JSON";
     pub const BAD_ID: &str = "malformed model id";
+    pub const BAD_UTF8: &str = "invalid UTF-8";
     /// Suspicious rather than rejected.
     pub const COPIED: &str = "metadata copied from another row";
 }
@@ -707,50 +708,56 @@ pub(crate) mod csvutil {
         let file = path.display().to_string();
         let width = columns.names.len();
         let newline_at_end = sink.newline_at_end;
-        let mut record = StringRecord::new();
+        let mut record: StringRecord;
         // The last record's line and field count when it was short.
         let mut last_short: Option<(u64, usize)> = None;
+        // Rows are read as bytes and checked for UTF-8 one by one, so that a stray byte
+        // costs one field, not the row; the buffer goes back and forth, never reallocated.
+        let mut bytes = csv::ByteRecord::new();
         loop {
-            match rdr.read_record(&mut record) {
+            match rdr.read_byte_record(&mut bytes) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => {
-                            sink.row();
-                            sink.issue(RowIssue {
-                                file: file.clone(),
-                                line,
-                                field: String::new(),
-                                value: String::new(),
-                                reason: reason::FIELD_COUNT,
-                                message: format!("row is not valid UTF-8: {e}"),
-                            });
-                            continue;
-                        }
-                        _ => {
-                            return Err(IngestError::Truncated {
-                                path: path.into(),
-                                line,
-                                detail: e.to_string(),
-                            })
-                        }
-                    }
+                    return Err(IngestError::Truncated {
+                        path: path.into(),
+                        line,
+                        detail: e.to_string(),
+                    });
                 }
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = bytes.position().map(|p| p.line()).unwrap_or(0);
+            let mut bad_utf8 = None;
+            record = match StringRecord::from_byte_record(std::mem::take(&mut bytes)) {
+                Ok(r) => r,
+                Err(e) => {
+                    bad_utf8 = Some(e.utf8_error().field());
+                    StringRecord::from_byte_record_lossy(e.into_byte_record())
+                }
+            };
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
+                bytes = std::mem::take(&mut record).into_byte_record();
+                continue; // a blank line: not a row
+            }
             sink.row();
             if let Some(p) = record.position() {
                 if line % 4096 == 0 {
                     sink.progress(p.byte());
                 }
             }
+            if let Some(idx) = bad_utf8 {
+                sink.issue(RowIssue {
+                    file: file.clone(),
+                    line,
+                    field: columns.names.get(idx).cloned().unwrap_or_default(),
+                    value: record.get(idx).unwrap_or("").chars().take(200).collect(),
+                    reason: reason::BAD_UTF8,
+                    message: "not valid UTF-8; invalid bytes replaced by U+FFFD".into(),
+                });
+            }
             last_short = None;
             if record.len() != width {
-                if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
-                    continue; // a blank line
-                }
                 if record.len() < width {
                     last_short = Some((line, record.len()));
                 }
@@ -774,11 +781,12 @@ pub(crate) mod csvutil {
                 sink,
             };
             each(&setup, &mut row);
+            bytes = std::mem::take(&mut record).into_byte_record();
         }
         if rdr.get_ref().in_quoted_field() {
             // The csv parser closes an open quote at the end of input without complaint, so
             // a file cut inside a quoted field (a list of tags, say) would pass for whole.
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = bytes.position().map(|p| p.line()).unwrap_or(0);
             return Err(IngestError::Truncated {
                 path: path.into(),
                 line,
