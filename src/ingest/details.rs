@@ -47,9 +47,11 @@ pub(crate) fn read<R: Read>(
         |cols, row| {
             let id = row.get(cols.name).to_string();
             if id.is_empty() {
-                if let Some(i) = cols.name {
-                    row.issue(i, reason::MISSING_ID, "empty model name".into());
-                }
+                row.reject(
+                    cols.name.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "empty model name".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {

@@ -65,7 +65,7 @@ pub(crate) fn read<R: Read>(
         let obj: Value = match serde_json::from_str(text) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
-                sink.issue(issue(
+                sink.reject(issue(
                     "",
                     text,
                     reason::BAD_JSON,
@@ -82,7 +82,7 @@ pub(crate) fn read<R: Read>(
                         detail: format!("the last object is incomplete: {e}"),
                     });
                 }
-                sink.issue(issue(
+                sink.reject(issue(
                     "",
                     text,
                     reason::BAD_JSON,
@@ -97,7 +97,7 @@ pub(crate) fn read<R: Read>(
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
         else {
-            sink.issue(issue(
+            sink.reject(issue(
                 "id",
                 "",
                 reason::MISSING_ID,

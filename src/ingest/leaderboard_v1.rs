@@ -65,13 +65,11 @@ pub(crate) fn read<R: Read>(
                     .to_string();
             }
             if id.is_empty() {
-                if let Some(i) = cols.id {
-                    row.issue(
-                        i,
-                        reason::MISSING_ID,
-                        "no model id in model_name_for_query or ModelHub".into(),
-                    );
-                }
+                row.reject(
+                    cols.id.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "no model id in model_name_for_query or ModelHub".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {

@@ -47,9 +47,11 @@ pub(crate) fn read<R: Read>(
         |c, row| {
             let id = row.get(c.id).to_string();
             if id.is_empty() {
-                if let Some(i) = c.id {
-                    row.issue(i, reason::MISSING_ID, "empty fullname".into());
-                }
+                row.reject(
+                    c.id.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "empty fullname".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {

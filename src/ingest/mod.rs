@@ -222,6 +222,9 @@ pub struct FileSummary {
     pub rows: u64,
     pub records: u64,
     pub issues: u64,
+    /// Rows that gave no record at all (no model id, not a JSON object, ...); each is also
+    /// in the report's `rejected` table. `rows = records + rows_rejected + duplicates_merged`.
+    pub rows_rejected: u64,
     /// Rows folded into another row of the same model (duplicate evaluations).
     pub duplicates_merged: u64,
 }
@@ -441,6 +444,12 @@ impl Counting<'_> {
     pub fn row(&mut self) {
         self.summary.rows += 1;
     }
+
+    /// Reports a row that gives no record at all.
+    pub fn reject(&mut self, issue: RowIssue) {
+        self.summary.rows_rejected += 1;
+        self.issue(issue);
+    }
 }
 
 /// Shared plumbing for the CSV readers: header lookup, typed field parsing that reports
@@ -512,6 +521,12 @@ pub(crate) mod csvutil {
                 reason,
                 message,
             });
+        }
+
+        /// Reports this row as unusable as a whole (it gives no record).
+        pub fn reject(&mut self, idx: usize, reason: &'static str, message: String) {
+            self.issue(idx, reason, message);
+            self.sink.summary.rows_rejected += 1;
         }
 
         fn is_missing(v: &str) -> bool {

@@ -95,11 +95,16 @@ impl BuildReport {
             let fmt = f.format.map(|f| f.as_str()).unwrap_or("?");
             let _ = writeln!(
                 s,
-                "  {} ({fmt}): {} rows, {} records, {} issues{}",
+                "  {} ({fmt}): {} rows, {} records, {} issues{}{}",
                 f.path,
                 f.rows,
                 f.records,
                 f.issues,
+                if f.rows_rejected > 0 {
+                    format!(", {} rows rejected", f.rows_rejected)
+                } else {
+                    String::new()
+                },
                 if f.duplicates_merged > 0 {
                     format!(", {} duplicate rows merged", f.duplicates_merged)
                 } else {
