@@ -1,7 +1,10 @@
 //! Hub metadata table (a pandas export: first column a row index). `base_model` is an id,
 //! free text, or a Python list literal; tags carry `base_model:[RELATION:]ID`, `license:`
-//! and `dataset:` entries. A row whose metadata is identical to an earlier row's under a
-//! different name is a copy left by a failed lookup: it is flagged and its metadata not used.
+//! and `dataset:` entries. A row whose metadata is identical to the row just before it,
+//! under a different name, is a copy left by a failed lookup (the collector reused the
+//! previous answer): it is flagged and its metadata not used. Identical metadata further
+//! apart is what a renamed or moved repo looks like (the Hub answers for both names): it
+//! is kept, and reported.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -21,8 +24,11 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    // Fingerprint of a row's metadata -> (line, lower-cased name) of its first holder.
+    // Fingerprint of a row's metadata -> (line, lower-cased name, spelling) of its first holder.
     let mut seen: FxHashMap<u64, (u64, String, String)> = FxHashMap::default();
+    // The previous row: its fingerprint (None when its metadata is empty), line, lower-cased
+    // name and spelling.
+    let mut previous: Option<(Option<u64>, u64, String, String)> = None;
     for_each_row(
         path,
         reader,
@@ -60,22 +66,34 @@ pub(crate) fn read<R: Read>(
                 ..Default::default()
             };
             let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
-            if metadata.iter().any(|f| !f.trim().is_empty()) {
+            let lower = rec.id.to_lowercase();
+            let fingerprint = metadata.iter().any(|f| !f.trim().is_empty()).then(|| {
                 let mut h = DefaultHasher::new();
                 metadata.hash(&mut h);
-                let key = h.finish();
-                let lower = rec.id.to_lowercase();
-                match seen.get(&key) {
-                    Some((line, first, spelling)) if *first != lower => {
+                h.finish()
+            });
+            let before = previous.replace((fingerprint, row.line, lower.clone(), rec.id.clone()));
+            if let Some(key) = fingerprint {
+                let name_col = cols.name.unwrap_or(0);
+                if let Some((Some(prev_key), line, prev_lower, spelling)) = &before {
+                    if *prev_key == key && *prev_lower != lower {
                         let message = format!(
-                            "metadata identical to line {line} ({spelling}); a copy, not used"
+                            "metadata identical to the previous row's (line {line}, {spelling}): \
+                             a failed lookup's copy, not used"
                         );
-                        let name_col = cols.name.unwrap_or(0);
-                        let issue_reason = reason::COPIED;
-                        row.issue(name_col, issue_reason, message);
+                        row.issue(name_col, reason::COPIED, message);
                         rec.suspicious = true;
                         row.sink.record(rec);
                         return;
+                    }
+                }
+                match seen.get(&key) {
+                    Some((line, first, spelling)) if *first != lower => {
+                        let message = format!(
+                            "metadata identical to line {line} ({spelling}): one repo under \
+                             two names (renamed or moved?); kept"
+                        );
+                        row.issue(name_col, reason::SAME_METADATA, message);
                     }
                     Some(_) => {}
                     None => {

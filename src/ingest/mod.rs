@@ -202,8 +202,12 @@ pub mod reason {
     pub const BAD_JSON: &str = "bad JSON";
     pub const BAD_ID: &str = "malformed model id";
     pub const BAD_UTF8: &str = "invalid UTF-8";
-    /// Suspicious rather than rejected.
+    /// Suspicious rather than rejected: a row that repeats the previous row's metadata
+    /// under another name (its own was never fetched); its metadata is not used.
     pub const COPIED: &str = "metadata copied from another row";
+    /// Suspicious rather than rejected: metadata identical to an earlier row's under
+    /// another name, not adjacent (one repo known by two names); kept.
+    pub const SAME_METADATA: &str = "metadata identical to another model's";
 }
 
 /// Where readers deliver what they read.

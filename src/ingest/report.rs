@@ -69,7 +69,8 @@ pub struct BuildReport {
 
 impl BuildReport {
     pub fn add_issue(&mut self, issue: RowIssue) {
-        let table = if issue.reason == super::reason::COPIED {
+        let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
+        let table = if suspicious.contains(&issue.reason) {
             &mut self.suspicious
         } else {
             &mut self.rejected
