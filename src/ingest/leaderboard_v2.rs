@@ -1,6 +1,7 @@
 //! Open LLM Leaderboard v2 contents export. Lineage is in `Base Model`: the model itself
 //! (an original), `<fullname> (Merge)` (a merge whose parents are not listed), `Removed`
-//! (the base is gone from the Hub) or a parent's id. Booleans are not inverted here.
+//! (the base is gone from the Hub) or a base's id, `<base> (Merge)` when that base is such a
+//! merge. Booleans are not inverted here.
 
 use std::io::Read;
 use std::path::Path;
@@ -94,9 +95,12 @@ pub(crate) fn read<R: Read>(
             let generation: Option<u32> = row.number(c.generation);
             let base = row.get(c.base).to_string();
             if let Some(inner) = base.strip_suffix(" (Merge)") {
-                // A merge whose parents the export does not list.
-                rec.merged = Some(true);
-                if !inner.trim().eq_ignore_ascii_case(&rec.id) {
+                if inner.trim().eq_ignore_ascii_case(&rec.id) {
+                    // A merge whose parents the export does not list.
+                    rec.merged = Some(true);
+                } else {
+                    // The base is itself such a merge (its own row reads '<base> (Merge)');
+                    // this model is not one for that.
                     rec.parents.push(ParentRef {
                         raw: inner.trim().to_string(),
                         relation: None,
