@@ -1,13 +1,14 @@
 //! Open LLM Leaderboard v2 contents export. Lineage is in `Base Model`: the model itself
 //! (an original), `<fullname> (Merge)` (a merge whose parents are not listed), `Removed`
 //! (the base is gone from the Hub) or a base's id, `<base> (Merge)` when that base is such a
-//! merge. Booleans are not inverted here.
+//! merge. Booleans are not inverted here. Several rows of one repo are folded into the one
+//! with the best average, and counted.
 
 use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, ModelRecord, ParentRef, Scores, Sink};
+use super::{reason, BestRows, Counting, ModelRecord, ParentRef, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -19,6 +20,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
+    let mut best = BestRows::default();
     for_each_row(
         path,
         reader,
@@ -116,9 +118,13 @@ pub(crate) fn read<R: Read>(
                     field: "Base Model",
                 });
             }
-            row.sink.record(rec);
+            best.add(rec);
         },
-    )
+    )?;
+    for rec in best.into_records() {
+        sink.record(rec);
+    }
+    Ok(())
 }
 
 #[derive(Default)]

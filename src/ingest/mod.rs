@@ -179,6 +179,54 @@ pub struct ModelRecord {
     pub suspicious: bool,
 }
 
+/// Folds the several rows a leaderboard export can hold for one repo (re-evaluations, other
+/// precisions) into one record, as methodology section 2.1 asks: the row with the best
+/// average wins (the first one on ties), the others count in its `evaluations`, and a
+/// parent named by any of them is kept.
+#[derive(Debug, Default)]
+pub(crate) struct BestRows {
+    index: rustc_hash::FxHashMap<String, usize>,
+    rows: Vec<ModelRecord>,
+}
+
+impl BestRows {
+    pub fn add(&mut self, rec: ModelRecord) {
+        let key = rec.id.to_lowercase();
+        let Some(&i) = self.index.get(&key) else {
+            self.index.insert(key, self.rows.len());
+            self.rows.push(rec);
+            return;
+        };
+        let kept = &mut self.rows[i];
+        let evaluations = kept.evaluations.saturating_add(rec.evaluations);
+        let better = match (&rec.scores, &kept.scores) {
+            (Some(new), Some(old)) => new.average > old.average,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let mut other = if better {
+            std::mem::replace(kept, rec)
+        } else {
+            rec
+        };
+        for p in other.parents.drain(..) {
+            let known = kept
+                .parents
+                .iter()
+                .any(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()));
+            if !known {
+                kept.parents.push(p);
+            }
+        }
+        kept.evaluations = evaluations;
+    }
+
+    /// The folded records, in the order their repos first appeared.
+    pub fn into_records(self) -> Vec<ModelRecord> {
+        self.rows
+    }
+}
+
 /// A row, or part of one, that could not be read as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowIssue {
