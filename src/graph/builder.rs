@@ -198,7 +198,12 @@ impl GraphBuilder {
         }
     }
 
-    fn add_record(&mut self, rec: ModelRecord) {
+    fn add_record(&mut self, mut rec: ModelRecord) {
+        // A legacy id (`gpt2`) is the repo the alias table names, for the row that describes
+        // it as for the references that name it: both must land on one node.
+        if let Some(target) = self.opts.aliases.resolve(rec.id.trim()) {
+            rec.id = target.to_string();
+        }
         let v = self.node(&rec.id);
         let file = self.file_index();
         let was_stub = self.models[v as usize].is_stub();
