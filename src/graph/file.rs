@@ -104,6 +104,14 @@ pub fn load(path: &Path) -> Result<LineageGraph, GraphFileError> {
 /// Decodes the bytes of a graph file (see [`load`]); `path` only names it in errors.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<LineageGraph, GraphFileError> {
     let p = || path.to_path_buf();
+    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+        // Empty, or cut inside the magic bytes: a graph file cut short, not some other file.
+        return Err(GraphFileError::Truncated {
+            path: p(),
+            found: bytes.len() as u64,
+            expected: HEADER_LEN as u64,
+        });
+    }
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(GraphFileError::NotAGraph { path: p() });
     }
