@@ -26,8 +26,9 @@ pub(crate) fn read<R: Read>(
 ) -> Result<(), IngestError> {
     // Fingerprint of a row's metadata -> (line, lower-cased name, spelling) of its first holder.
     let mut seen: FxHashMap<u64, (u64, String, String)> = FxHashMap::default();
-    // The previous row: its fingerprint (None when its metadata is empty), line, lower-cased
-    // name and spelling.
+    // The previous row: its fingerprint (None when its metadata is empty), its line, and the
+    // lower-cased name and spelling of the model its metadata came from (for a copy, the
+    // model it was copied from).
     let mut previous: Option<(Option<u64>, u64, String, String)> = None;
     for_each_row(
         path,
@@ -75,15 +76,18 @@ pub(crate) fn read<R: Read>(
             let before = previous.replace((fingerprint, row.line, lower.clone(), rec.id.clone()));
             if let Some(key) = fingerprint {
                 let name_col = cols.name.unwrap_or(0);
-                if let Some((Some(prev_key), line, prev_lower, spelling)) = &before {
-                    if *prev_key == key && *prev_lower != lower {
+                if let Some((Some(prev_key), line, origin, spelling)) = before {
+                    // A run of copies repeats one model's metadata: compare with that model,
+                    // so that a copy following a copy under the same name is caught too.
+                    if prev_key == key && origin != lower {
                         let message = format!(
-                            "metadata identical to the previous row's (line {line}, {spelling}): \
-                             a failed lookup's copy, not used"
+                            "metadata identical to the previous row's (line {line}), which are \
+                             {spelling}'s: a failed lookup's copy, not used"
                         );
                         row.issue(name_col, reason::COPIED, message);
                         rec.suspicious = true;
                         row.sink.record(rec);
+                        previous = Some((fingerprint, row.line, origin, spelling));
                         return;
                     }
                 }
