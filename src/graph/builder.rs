@@ -30,11 +30,14 @@ pub const DEFAULT_DATE_CORRECTIONS: &str = include_str!("../../graphs/date-corre
 impl DateCorrection {
     /// Parses `model,created,reason` lines (header and `#` comments allowed).
     pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
+        // Comments and the header are skipped here rather than by the csv parser, which
+        // leaves comments out of its line numbers: errors must name the line an editor shows.
         let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .comment(Some(b'#'))
+            .has_headers(false)
+            .flexible(true)
             .from_reader(text.as_bytes());
         let mut out = Vec::new();
+        let mut header_seen = false;
         for rec in rdr.records() {
             let rec = rec.map_err(|e| IngestError::Config {
                 path: path.into(),
@@ -42,6 +45,14 @@ impl DateCorrection {
                 detail: e.to_string(),
             })?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let first = rec.get(0).unwrap_or("").trim();
+            if first.starts_with('#') || (rec.len() == 1 && first.is_empty()) {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
             let created =
                 Day::parse(rec.get(1).unwrap_or("")).ok_or_else(|| IngestError::Config {
                     path: path.into(),

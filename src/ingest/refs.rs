@@ -113,10 +113,11 @@ impl AliasTable {
 
     /// Adds `alias,target` lines (a header line `alias,target` and `#` comments allowed).
     pub fn extend_from_str(&mut self, path: &Path, text: &str) -> Result<(), IngestError> {
+        // Comments are skipped here rather than by the csv parser, which leaves them out of
+        // its line numbers: errors must name the line as an editor shows it.
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .comment(Some(b'#'))
             .from_reader(text.as_bytes());
         for result in rdr.records() {
             let rec = result.map_err(|e| IngestError::Config {
@@ -126,6 +127,9 @@ impl AliasTable {
             })?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
             if rec.len() == 1 && rec[0].trim().is_empty() {
+                continue;
+            }
+            if rec.get(0).is_some_and(|f| f.trim_start().starts_with('#')) {
                 continue;
             }
             if rec.len() != 2 {
