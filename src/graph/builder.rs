@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::{Csr, LineageGraph, Source};
 use crate::error::IngestError;
+use crate::ingest::csvutil::QuoteTracker;
 use crate::ingest::refs::{classify, AliasTable, RefClass};
 use crate::ingest::report::{BuildReport, Cycle, Reference};
 use crate::ingest::{FileSummary, ModelRecord, ParentRef, RowIssue, Sink};
@@ -31,20 +32,28 @@ impl DateCorrection {
     /// Parses `model,created,reason` lines (header and `#` comments allowed).
     pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
         // Comments and the header are skipped here rather than by the csv parser, which
-        // leaves comments out of its line numbers: errors must name the line an editor shows.
+        // leaves comments out of its line numbers, and lines are counted by the tracker,
+        // which also counts blank lines and `\r\n`: errors name the line an editor shows.
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(text.as_bytes());
+            .from_reader(QuoteTracker::new(text.as_bytes(), b','));
         let mut out = Vec::new();
         let mut header_seen = false;
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| IngestError::Config {
+        let mut rec = csv::StringRecord::new();
+        loop {
+            let more = rdr.read_record(&mut rec).map_err(|e| IngestError::Config {
                 path: path.into(),
-                line: e.position().map(|p| p.line()).unwrap_or(0),
+                line: 0,
                 detail: e.to_string(),
             })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if !more {
+                break;
+            }
+            let line = rec
+                .position()
+                .map(|p| rdr.get_mut().line_at(p.byte()))
+                .unwrap_or(0);
             let first = rec.get(0).unwrap_or("").trim();
             if first.starts_with('#') || (rec.len() == 1 && first.is_empty()) {
                 continue;

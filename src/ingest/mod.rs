@@ -708,10 +708,20 @@ pub(crate) mod csvutil {
     /// Passes bytes through unchanged while following the quoting the way the csv parser
     /// does (a quote opens a field only at its start; `""` inside is an escaped quote), so
     /// that the end of input inside a quoted field can be told apart from a complete row.
+    ///
+    /// It also keeps the line count. The csv parser dates a record from where it started
+    /// looking for it, before the blank lines and the `\n` of a `\r\n` it then skips, so
+    /// its line numbers fall behind in files with Windows line ends or blank lines.
     pub struct QuoteTracker<R> {
         inner: R,
         delimiter: u8,
         state: Quoting,
+        /// Bytes passed through so far.
+        offset: u64,
+        /// Offsets of the `\r` (false) and `\n` (true) bytes not yet behind a record.
+        terminators: std::collections::VecDeque<(u64, bool)>,
+        /// `\n` bytes before the first entry of `terminators`.
+        newlines_before: u64,
     }
 
     impl<R> QuoteTracker<R> {
@@ -720,6 +730,9 @@ pub(crate) mod csvutil {
                 inner,
                 delimiter,
                 state: Quoting::FieldStart,
+                offset: 0,
+                terminators: std::collections::VecDeque::new(),
+                newlines_before: 0,
             }
         }
 
@@ -727,13 +740,38 @@ pub(crate) mod csvutil {
         pub fn in_quoted_field(&self) -> bool {
             self.state == Quoting::Quoted
         }
+
+        /// The 1-based line of the first byte at or after `byte` that is not a line end:
+        /// where a record the csv parser places at `byte` really starts. Offsets must not
+        /// decrease from call to call.
+        pub fn line_at(&mut self, byte: u64) -> u64 {
+            while let Some(&(at, newline)) = self.terminators.front() {
+                if at >= byte {
+                    break;
+                }
+                self.newlines_before += u64::from(newline);
+                self.terminators.pop_front();
+            }
+            let mut skipped = 0;
+            for (expected, &(at, newline)) in (byte..).zip(&self.terminators) {
+                if at != expected {
+                    break;
+                }
+                skipped += u64::from(newline);
+            }
+            1 + self.newlines_before + skipped
+        }
     }
 
     impl<R: Read> Read for QuoteTracker<R> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let n = self.inner.read(buf)?;
             let mut state = self.state;
-            for &b in &buf[..n] {
+            for (i, &b) in buf[..n].iter().enumerate() {
+                if b == b'\n' || b == b'\r' {
+                    self.terminators
+                        .push_back((self.offset + i as u64, b == b'\n'));
+                }
                 let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
                 state = match (state, b) {
                     (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
@@ -745,6 +783,7 @@ pub(crate) mod csvutil {
                 };
             }
             self.state = state;
+            self.offset += n as u64;
             Ok(n)
         }
     }
@@ -781,12 +820,16 @@ pub(crate) mod csvutil {
         // Rows are read as bytes and checked for UTF-8 one by one, so that a stray byte
         // costs one field, not the row; the buffer goes back and forth, never reallocated.
         let mut bytes = csv::ByteRecord::new();
+        let mut last_line = 0;
         loop {
             match rdr.read_byte_record(&mut bytes) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let line = e
+                        .position()
+                        .map(|p| rdr.get_mut().line_at(p.byte()))
+                        .unwrap_or(0);
                     return Err(IngestError::Truncated {
                         path: path.into(),
                         line,
@@ -794,7 +837,11 @@ pub(crate) mod csvutil {
                     });
                 }
             }
-            let line = bytes.position().map(|p| p.line()).unwrap_or(0);
+            let line = bytes
+                .position()
+                .map(|p| rdr.get_mut().line_at(p.byte()))
+                .unwrap_or(0);
+            last_line = line;
             let mut bad_utf8 = None;
             record = match StringRecord::from_byte_record(std::mem::take(&mut bytes)) {
                 Ok(r) => r,
@@ -853,7 +900,7 @@ pub(crate) mod csvutil {
         if rdr.get_ref().in_quoted_field() {
             // The csv parser closes an open quote at the end of input without complaint, so
             // a file cut inside a quoted field (a list of tags, say) would pass for whole.
-            let line = bytes.position().map(|p| p.line()).unwrap_or(0);
+            let line = last_line;
             return Err(IngestError::Truncated {
                 path: path.into(),
                 line,
