@@ -391,10 +391,13 @@ fn expected(rows: &[Row]) -> Expected {
         *parents.entry(c).or_default() += 1;
     }
     for ((p, c), finetune) in &relation {
-        let kind = if parents[c] >= 2 || merged.contains(c) {
+        // 2+ parents: merge; else a stated relation wins over the merge mark
+        let kind = if parents[c] >= 2 {
             "merge"
         } else if *finetune {
             "finetune"
+        } else if merged.contains(c) {
+            "merge"
         } else {
             "unspecified"
         };

@@ -448,12 +448,17 @@ impl GraphBuilder {
             while j < edges.len() && edges[j].child == child {
                 j += 1;
             }
-            let merge = j - i >= 2 || self.models[child as usize].flags.has(Flags::MERGED);
+            let several = j - i >= 2;
+            let marked = self.models[child as usize].flags.has(Flags::MERGED);
             for e in &edges[i..j] {
-                kinds.push(if merge {
-                    EdgeKind::Merge
-                } else {
-                    e.relation.unwrap_or(EdgeKind::Unspecified)
+                // A single parent with a relation the source states (a quantization of a
+                // merge carries the merge's tags) keeps that relation; the mark only decides
+                // where the source names a base without saying how it was used.
+                kinds.push(match e.relation {
+                    _ if several => EdgeKind::Merge,
+                    Some(kind) => kind,
+                    None if marked => EdgeKind::Merge,
+                    None => EdgeKind::Unspecified,
                 });
             }
             i = j;
