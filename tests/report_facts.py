@@ -32,16 +32,28 @@ def pylist(s):
     return v if isinstance(v, list) else [v]
 
 
+# Legacy ids (`gpt2`) are the repo the project's alias table names (graphs/aliases.csv).
+ALIASES = {}
+with open(os.path.join(os.path.dirname(__file__), "..", "graphs", "aliases.csv"), encoding="utf-8") as f:
+    for line in f:
+        if line.startswith("#") or not line.strip() or line.startswith("alias,target"):
+            continue
+        a, t = line.rstrip("\n").split(",", 1)
+        ALIASES[a.strip().lower()] = t.strip()
+
 models = {}  # lower id -> dict
 
 
 def node(i):
+    i = ALIASES.get(i.strip().lower(), i)
     return models.setdefault(i.lower(), {"id": i, "created": None, "license": None, "type": None,
                                           "flagged": False, "contributors": set()})
 
 
-# Details: first, as the build reads it first. Copied metadata rows are not used.
-seen = {}
+# Details: first, as the build reads it first. A row whose metadata repeats the previous
+# row's under another name is a failed lookup's copy: its metadata is not used (a run of
+# copies is compared with the model the metadata came from).
+previous = None  # (metadata, lower-cased name of the model it belongs to)
 with open(os.path.join(DATA, "details.csv"), encoding="utf-8", newline="") as f:
     r = csv.reader(f)
     header = next(r)
@@ -52,11 +64,12 @@ with open(os.path.join(DATA, "details.csv"), encoding="utf-8", newline="") as f:
             continue
         m = node(i)
         meta = tuple(row[name_i + 1:])
-        if any(x.strip() for x in meta):
-            first = seen.get(meta)
-            if first is not None and first != i.lower():
-                continue  # a copy of another repo's metadata
-            seen.setdefault(meta, i.lower())
+        if not any(x.strip() for x in meta):
+            previous = None
+        elif previous is not None and previous[0] == meta and previous[1] != i.lower():
+            continue  # a copy; `previous` keeps pointing at the origin
+        else:
+            previous = (meta, i.lower())
         rec = dict(zip(header, row))
         c = rec["created_at"].strip()
         if c and m["created"] is None:

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, BestRows, Counting, ModelRecord, Scores};
+use super::{reason, BestRows, Counting, ModelRecord, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -61,13 +61,11 @@ pub(crate) fn read<R: Read>(
                     .to_string();
             }
             if id.is_empty() {
-                if let Some(i) = cols.id {
-                    row.issue(
-                        i,
-                        reason::MISSING_ID,
-                        "no model id in model_name_for_query or ModelHub".into(),
-                    );
-                }
+                row.reject(
+                    cols.id.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "no model id in model_name_for_query or ModelHub".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {
@@ -118,7 +116,9 @@ pub(crate) fn read<R: Read>(
             best.add(rec);
         },
     )?;
-    best.flush(sink);
+    for rec in best.into_records() {
+        sink.record(rec);
+    }
     Ok(())
 }
 
