@@ -4,7 +4,7 @@
 use crate::graph::LineageGraph;
 use crate::model::EdgeKind;
 
-use super::lineage_algo as algo;
+use super::algo;
 use super::{Cell, Scope, Table};
 
 #[derive(Debug, Clone, PartialEq)]

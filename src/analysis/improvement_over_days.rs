@@ -4,7 +4,7 @@
 
 use crate::graph::LineageGraph;
 
-use super::lineage_algo::improvements::{improvements, Improvement, ImprovementOptions};
+use super::algo::improvements::{improvements, Improvement, ImprovementOptions};
 use super::{Cell, Table};
 
 /// One [`Improvement`] per base, in the order given.

@@ -3,7 +3,7 @@
 
 use crate::graph::LineageGraph;
 
-use super::lineage_algo::improvements::{all_improvements, Improvement, ImprovementOptions};
+use super::algo::improvements::{all_improvements, Improvement, ImprovementOptions};
 use super::{Cell, Table};
 
 /// The `top` bases by scored family members (at least `min_family`). Parallel over bases

@@ -1,8 +1,7 @@
 //! Derivative counts and improvement families, with the same API as `crate::algo`
 //! (`algo::derivatives::derivatives`, `algo::improvements::{improvements, all_improvements}`),
-//! for the lineage figures until that module is part of the crate. Switching is one `use`
-//! line in `derivative_counts.rs`, `improvement_per_base.rs`, `improvement_over_days.rs`
-//! and `release_effect.rs`; then this file goes.
+//! for the lineage figures until that module is part of the crate. Switching is the
+//! `use lineage_algo as algo` line in `analysis/mod.rs`; then this file goes.
 
 use crate::graph::LineageGraph;
 use crate::model::{EdgeKind, Flags};

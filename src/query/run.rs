@@ -1,10 +1,10 @@
 //! Running one spec over a graph: parameters to analysis calls, results to an [`Output`]
 //! (tables, chart, notes).
 
+use crate::analysis::algo::improvements::{ImprovementOptions, Normalize};
 use crate::analysis::groups::{ArchitectureGroups, Bots, SizeClasses};
 use crate::analysis::license_drift::{Rules, Verdict};
 use crate::analysis::licenses::Permissions;
-use crate::analysis::lineage_algo::improvements::{ImprovementOptions, Normalize};
 use crate::analysis::releases::Release;
 use crate::analysis::{self, Scope, Table};
 use crate::graph::LineageGraph;
@@ -955,27 +955,26 @@ fn improvement_over_days(
             size: 3,
             opacity: 0.5,
         });
-        let step = |f: &dyn Fn(
-            &crate::analysis::lineage_algo::improvements::FrontierStep,
-        ) -> Option<f64>| {
-            let mut pts = Vec::new();
-            let mut steps = Vec::new();
-            for s in &i.frontier {
-                let (Some(d), Some(v)) = (s.days_since_release, f(s)) else {
-                    continue;
-                };
-                if let Some(&(_, prev)) = pts.last() {
-                    pts.push((d as f64, prev));
+        let step =
+            |f: &dyn Fn(&crate::analysis::algo::improvements::FrontierStep) -> Option<f64>| {
+                let mut pts = Vec::new();
+                let mut steps = Vec::new();
+                for s in &i.frontier {
+                    let (Some(d), Some(v)) = (s.days_since_release, f(s)) else {
+                        continue;
+                    };
+                    if let Some(&(_, prev)) = pts.last() {
+                        pts.push((d as f64, prev));
+                    }
+                    pts.push((d as f64, v));
+                    steps.push((d as f64, v));
                 }
-                pts.push((d as f64, v));
-                steps.push((d as f64, v));
-            }
-            // The record stands until the last member seen.
-            if let (Some(&(_, v)), Some(end)) = (pts.last(), last_day) {
-                pts.push((end as f64, v));
-            }
-            (pts, steps)
-        };
+                // The record stands until the last member seen.
+                if let (Some(&(_, v)), Some(end)) = (pts.last(), last_day) {
+                    pts.push((end as f64, v));
+                }
+                (pts, steps)
+            };
         let (line_a, _) = step(&|s| s.improvement_pct);
         let (line_b, steps_b) = step(&|s| s.normalized);
         a.layers.push(Layer::Line {
