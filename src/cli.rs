@@ -102,5 +102,62 @@ pub struct QueryArgs {}
 
 // ---- lineage export ----
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// GraphML for Gephi, networkx, igraph and yEd
+    Graphml,
+    /// GEXF 1.3, dynamic: Gephi's timeline replays the ecosystem's growth
+    Gexf,
+    /// Graphviz DOT, for drawing small subgraphs
+    Dot,
+    /// Node-link JSON, as networkx's node_link_graph reads it
+    Json,
+    /// nodes.csv and edges.csv in the directory given with -o
+    Csv,
+}
+
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {}
+pub struct ExportArgs {
+    /// Output format
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Write to this file (for csv: this directory) instead of stdout
+    #[arg(long = "out", short = 'o', value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Keep only the family of this base model: it and its descendants (id in any case)
+    #[arg(long, value_name = "ID")]
+    pub base: Option<String>,
+    /// With --base: keep descendants up to this many generations below the base
+    #[arg(long, value_name = "N", requires = "base")]
+    pub depth: Option<u32>,
+    /// Keep only edges of this kind (repeat or separate with commas): finetune, adapter,
+    /// quantized, merge, unspecified
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<lineage::model::EdgeKind>,
+    /// Keep models created on or after this date (YYYY-MM-DD); undated models are dropped
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<lineage::model::Day>,
+    /// Keep models created on or before this date (YYYY-MM-DD); undated models are dropped
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub until: Option<lineage::model::Day>,
+    /// Keep models with at least this many descendants
+    #[arg(long, value_name = "N")]
+    pub min_descendants: Option<u32>,
+    /// Drop stubs (bases that derivatives name but no input describes)
+    #[arg(long)]
+    pub exclude_stubs: bool,
+    /// Print nothing on stderr but errors and warnings
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {
+    s.parse()
+}
+
+fn parse_day(s: &str) -> Result<lineage::model::Day, String> {
+    lineage::model::Day::parse(s).ok_or_else(|| format!("'{s}' is not a date; expected YYYY-MM-DD"))
+}

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod intern;

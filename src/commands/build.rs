@@ -60,12 +60,13 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let size = file::save(&graph, &args.out)?;
+    // The report first: when it cannot be written, no graph file appears either.
     if let Some(path) = &args.report {
         let json = serde_json::to_vec_pretty(&report).context("encoding the build report")?;
         std::fs::write(path, json)
             .with_context(|| format!("writing the build report to {}", path.display()))?;
     }
+    let size = file::save(&graph, &args.out)?;
     if !args.quiet {
         eprint!("{}", report.summary(args.examples));
         eprintln!(
