@@ -158,7 +158,12 @@ pub fn write<W: Write>(w: &World, order: &[u32], out: W) -> io::Result<usize> {
         let (_, copy, times, extra) = decisions(w, m);
         // The lookup failed and the previous row's values stayed.
         let metadata_of = match previous {
-            Some((p, p_copied)) if copy && !p_copied && !w.models[p as usize].has(flag::FAILED) => {
+            Some((p, p_copied))
+                if copy
+                    && !p_copied
+                    && !w.models[p as usize].has(flag::FAILED)
+                    && !w.claimed(m) =>
+            {
                 p
             }
             _ => m,

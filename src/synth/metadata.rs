@@ -7,7 +7,7 @@
 use super::bases::{self, ARCHS, BASES, LICENSES};
 use super::rng::Rand;
 use super::text::at;
-use super::world::{flag, Card, Kind, MType, World, NONE};
+use super::world::{flag, Card, Kind, MType, World};
 
 /// A reusable list of strings kept end to end (no allocation per row once warm).
 #[derive(Default)]
@@ -130,9 +130,11 @@ pub fn card(w: &World, m: u32, r: &mut Rand, api: bool, out: &mut CardText) {
     if parents.is_empty() {
         return;
     }
+    // Plain ids only: the API's normalised view, or a card its parent's cycle depends on.
+    let clean = api || w.claimed(m);
     let mut id = String::new();
     for &p in parents {
-        if api {
+        if clean {
             id.clear();
             id.push_str(w.name(p));
         } else {
@@ -140,10 +142,10 @@ pub fn card(w: &World, m: u32, r: &mut Rand, api: bool, out: &mut CardText) {
         }
         out.refs.push(&id);
     }
-    if !api && model.kind == Kind::Finetune && model.first_child != NONE && r.chance(0.006) {
+    if !api && model.has(flag::CLAIMS_CHILD) {
         out.cycle = Some(model.first_child);
     }
-    let x = r.below(1000);
+    let x = if w.claimed(m) { 999 } else { r.below(1000) };
     if parents.len() >= 2 {
         if api || x >= 100 {
             let refs: Vec<&str> = out.refs.iter().collect();
@@ -185,7 +187,7 @@ pub fn card(w: &World, m: u32, r: &mut Rand, api: bool, out: &mut CardText) {
                 .push_str(out.refs.iter().next().unwrap_or_default());
         }
     }
-    if !api && r.chance(0.001) {
+    if !clean && r.chance(0.001) {
         // A card naming the model itself as its base.
         out.column.clear();
         out.column.push_str(w.name(m));

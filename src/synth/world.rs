@@ -97,6 +97,8 @@ pub mod flag {
     pub const EPOCH: u16 = 1 << 11;
     /// Pytorch weights (a conversion bot commits to these).
     pub const PYTORCH: u16 = 1 << 12;
+    /// Its card also names its first child as a base: a mislabel that closes a cycle.
+    pub const CLAIMS_CHILD: u16 = 1 << 13;
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +223,18 @@ impl World {
         let x = &self.models[m as usize];
         let at = x.parents_at as usize;
         &self.parents[at..at + x.n_parents as usize]
+    }
+
+    /// Whether `m`'s parent claims `m` as its own base ([`flag::CLAIMS_CHILD`]): then `m`'s
+    /// rows name that parent plainly, so the cycle closes.
+    pub fn claimed(&self, m: u32) -> bool {
+        match self.parents_of(m) {
+            [p] => {
+                let pm = &self.models[*p as usize];
+                pm.has(flag::CLAIMS_CHILD) && pm.first_child == m
+            }
+            _ => false,
+        }
     }
 
     /// The repo's current owner: the namespace, or where it moved.
@@ -901,7 +915,7 @@ impl Gen {
             .split_once('/')
             .map(|(_, s)| s)
             .unwrap_or(parent_name);
-        let reuse = parent_short.len() <= 40;
+        let reuse = parent_short.len() <= 30;
         let mut name = match kind {
             Kind::Quantized => {
                 if reuse {
@@ -1206,6 +1220,12 @@ impl Gen {
             } else {
                 (r.heavy(0.5, 3) * f64::from(DAY) / 4.0) as u32
             };
+            // A change that would fall after the snapshot happened some time before it.
+            let delta = if delta >= age && age > 0 {
+                r.below(age as usize) as u32
+            } else {
+                delta
+            };
             m.modified = m.created + delta.min(age.saturating_sub(1));
 
             let mut f = m.flags;
@@ -1267,6 +1287,23 @@ impl Gen {
             }
             any_api |= f & flag::HUB_API != 0;
             m.flags = f;
+        }
+        // A few cards name their own first derivative as a base. The derivative's card
+        // must then name its parent cleanly (see `World::claimed`), or no cycle would close.
+        for m in 0..self.w.models.len() {
+            let x = &self.w.models[m];
+            let c = x.first_child;
+            if x.kind != Kind::Finetune || c == NONE {
+                continue;
+            }
+            let child = &self.w.models[c as usize];
+            let clean = child.card == Card::Declared
+                && child.n_parents == 1
+                && child.has(flag::DETAILS)
+                && !child.has(flag::FAILED);
+            if clean && Rand::stream(seed, 0xcc, m as u64).chance(0.012) {
+                self.w.models[m].flags |= flag::CLAIMS_CHILD;
+            }
         }
         if !any_api {
             if let Some(m) = self
