@@ -47,8 +47,8 @@ pub const FILES: [&str; 4] = [
     "models.jsonl",
 ];
 
-/// The largest ecosystem [`write`] accepts.
-pub const MAX_MODELS: usize = 50_000_000;
+/// The largest ecosystem [`write`] accepts (memory grows by about 300 bytes per model).
+pub const MAX_MODELS: usize = 20_000_000;
 
 /// Generates the ecosystem for `config` and writes its files into `dir` (created if
 /// missing). Returns each file's path and its number of rows. `models.jsonl` is left out

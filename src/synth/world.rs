@@ -960,7 +960,9 @@ impl Gen {
                             let sep = if r.chance(0.5) { "Merges_" } else { "Merge-" };
                             Gen::join(&[&format!("{brand}{sep}{n}"), size, method])
                         }
-                        _ if reuse => format!("{parent_short}-{method}"),
+                        _ if reuse && !parent_short.contains(method) => {
+                            format!("{parent_short}-{method}")
+                        }
                         _ => Gen::join(&[&names::brand(r), size, method]),
                     }
                 }
@@ -1123,7 +1125,7 @@ impl Gen {
             _ => Card::Declared,
         };
         let mut owner = NONE;
-        if self.r.chance(0.025) {
+        if self.r.chance(0.03) {
             let team = &self.w.teams[self.w.authors[author as usize].team as usize];
             let mates: Vec<u32> = team.iter().copied().filter(|&a| a != author).collect();
             owner = if !mates.is_empty() && self.r.chance(0.4) {
@@ -1290,20 +1292,28 @@ impl Gen {
         }
         // A few cards name their own first derivative as a base. The derivative's card
         // must then name its parent cleanly (see `World::claimed`), or no cycle would close.
-        for m in 0..self.w.models.len() {
-            let x = &self.w.models[m];
+        // About 1.2% of the eligible, at least one: the sample always shows a cycle.
+        let mut eligible: Vec<(u64, u32)> = Vec::new();
+        for (m, x) in self.w.models.iter().enumerate() {
             let c = x.first_child;
             if x.kind != Kind::Finetune || c == NONE {
                 continue;
             }
             let child = &self.w.models[c as usize];
-            let clean = child.card == Card::Declared
+            if child.card == Card::Declared
                 && child.n_parents == 1
                 && child.has(flag::DETAILS)
-                && !child.has(flag::FAILED);
-            if clean && Rand::stream(seed, 0xcc, m as u64).chance(0.012) {
-                self.w.models[m].flags |= flag::CLAIMS_CHILD;
+                && !child.has(flag::FAILED)
+            {
+                eligible.push((Rand::stream(seed, 0xcc, m as u64).u64(), m as u32));
             }
+        }
+        let k = (eligible.len() * 12).div_ceil(1000);
+        if k > 0 && k < eligible.len() {
+            eligible.select_nth_unstable(k - 1);
+        }
+        for &(_, m) in eligible.iter().take(k) {
+            self.w.models[m as usize].flags |= flag::CLAIMS_CHILD;
         }
         if !any_api {
             if let Some(m) = self
