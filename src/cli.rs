@@ -95,7 +95,7 @@ pub struct InfoArgs {
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {
     /// Number of models
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2500)]
     pub models: usize,
     /// Random seed; the same seed and size give the same files
     #[arg(long, default_value_t = 42)]
