@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use lineage::algo::derivatives::{derivatives_with, ranking, DerivativeOptions, Derivatives};
+use lineage::algo::derivatives::{derivatives_with, top, DerivativeOptions, Derivatives};
 use lineage::algo::KindSet;
 use lineage::graph::LineageGraph;
 use lineage::model::EdgeKind;
@@ -61,10 +61,8 @@ pub fn run(args: DerivativesArgs) -> anyhow::Result<ExitCode> {
     let (rows, ranked) = match &args.model {
         Some(name) => (vec![resolve(&g, name, "--model")?], None),
         None => {
-            let mut r = ranking(&g, &counts, include_flagged);
-            let total = r.len();
-            r.truncate(args.top);
-            (r, Some(total))
+            let (rows, total) = top(&g, &counts, include_flagged, args.top);
+            (rows, Some(total))
         }
     };
     let mut out = std::io::stdout().lock();
