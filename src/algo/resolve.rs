@@ -96,10 +96,20 @@ pub fn resolve_model(
             0 => continue,
             1 => return Ok(found[0]),
             count => {
-                let mut examples: Vec<String> =
-                    found.iter().map(|&v| g.name(v).to_string()).collect();
-                examples.sort_by_key(|s| (s.len(), s.to_lowercase()));
-                examples.truncate(SHOWN);
+                // The ones with most children first: the base a user most likely means.
+                let mut found = found;
+                found.sort_by_key(|&v| {
+                    (
+                        std::cmp::Reverse(g.children_of(v).len()),
+                        g.name(v).len(),
+                        g.name(v).to_lowercase(),
+                    )
+                });
+                let examples: Vec<String> = found
+                    .iter()
+                    .take(SHOWN)
+                    .map(|&v| g.name(v).to_string())
+                    .collect();
                 return Err(ResolveError::Ambiguous {
                     name: typed.to_string(),
                     count,
