@@ -37,6 +37,16 @@ pub enum Command {
     Query(QueryArgs),
     /// Export the graph for Gephi, networkx, Graphviz, pandas and spreadsheets
     Export(ExportArgs),
+    /// Run analysis specs (TOML files under queries/): CSV tables, SVG and PNG charts, index.html
+    Run(RunArgs),
+    /// Run every analysis of the papers (queries/paper.toml) into one report
+    Report(ReportArgs),
+    /// License distribution with commercial / academic / personal permissions
+    #[command(hide = true)]
+    Licenses(LicensesArgs),
+    /// Lineage edges whose derivative's license does not go with its base's
+    #[command(hide = true, name = "license-drift")]
+    LicenseDrift(LicenseDriftArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,7 +96,7 @@ pub struct InfoArgs {
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {
     /// Number of models
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2500)]
     pub models: usize,
     /// Random seed; the same seed and size give the same files
     #[arg(long, default_value_t = 42)]
@@ -153,10 +163,6 @@ pub struct DerivativesArgs {
     /// Show this model only (repo id in any case, alias, or unique prefix)
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
-}
-
-fn parse_kind(s: &str) -> Result<EdgeKind, String> {
-    s.parse()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -246,5 +252,140 @@ pub struct AuthorsArgs {
 
 // ---- lineage export ----
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// GraphML for Gephi, networkx, igraph and yEd
+    Graphml,
+    /// GEXF 1.3, dynamic: Gephi's timeline replays the ecosystem's growth
+    Gexf,
+    /// Graphviz DOT, for drawing small subgraphs
+    Dot,
+    /// Node-link JSON, as networkx's node_link_graph reads it
+    Json,
+    /// nodes.csv and edges.csv in the directory given with -o
+    Csv,
+}
+
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {}
+pub struct ExportArgs {
+    /// Output format
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Write to this file (for csv: this directory) instead of stdout
+    #[arg(long = "out", short = 'o', value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Keep only the family of this base model: it and its descendants (id in any case)
+    #[arg(long, value_name = "ID")]
+    pub base: Option<String>,
+    /// With --base: keep descendants up to this many generations below the base
+    #[arg(long, value_name = "N", requires = "base")]
+    pub depth: Option<u32>,
+    /// Keep only edges of this kind (repeat or separate with commas): finetune, adapter,
+    /// quantized, merge, unspecified
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<lineage::model::EdgeKind>,
+    /// Keep models created on or after this date (YYYY-MM-DD); undated models are dropped
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<lineage::model::Day>,
+    /// Keep models created on or before this date (YYYY-MM-DD); undated models are dropped
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub until: Option<lineage::model::Day>,
+    /// Keep models with at least this many descendants
+    #[arg(long, value_name = "N")]
+    pub min_descendants: Option<u32>,
+    /// Drop stubs (bases that derivatives name but no input describes)
+    #[arg(long)]
+    pub exclude_stubs: bool,
+    /// Print nothing on stderr but errors and warnings
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {
+    s.parse()
+}
+
+fn parse_day(s: &str) -> Result<lineage::model::Day, String> {
+    lineage::model::Day::parse(s).ok_or_else(|| format!("'{s}' is not a date; expected YYYY-MM-DD"))
+}
+
+// ---- lineage run / report ----
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Spec files: one analysis each, or sets that list others (such as queries/paper.toml)
+    #[arg(required = true, value_name = "SPEC")]
+    pub specs: Vec<PathBuf>,
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output directory (created if missing)
+    #[arg(long, short, default_value = "report")]
+    pub out: PathBuf,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output directory (created if missing)
+    #[arg(long, short, default_value = "report")]
+    pub out: PathBuf,
+    /// The spec set to run [default: queries/paper.toml if it exists, else the built-in copy]
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LicensesArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// What each license permits (license,class,commercial,academic,personal,note) [default: the built-in graphs/licenses.csv]
+    #[arg(long, value_name = "FILE")]
+    pub licenses: Option<PathBuf>,
+    /// Count flagged models too
+    #[arg(long)]
+    pub include_flagged: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LicenseDriftArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// What each license permits [default: the built-in graphs/licenses.csv]
+    #[arg(long, value_name = "FILE")]
+    pub licenses: Option<PathBuf>,
+    /// Compatibility rules (base,derivative,verdict,rationale) [default: the built-in graphs/license-rules.csv]
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// List every edge instead of counts per license pair
+    #[arg(long)]
+    pub edges: bool,
+    /// Count flagged models too
+    #[arg(long)]
+    pub include_flagged: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}

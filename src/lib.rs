@@ -20,11 +20,15 @@
 //! ```
 
 pub mod algo;
+pub mod analysis;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod intern;
 pub mod model;
+pub mod query;
+pub mod render;
 pub mod synth;
 
 use error::Result;

@@ -3,7 +3,10 @@
 mod build;
 mod export;
 mod info;
+mod licenses;
 mod query;
+mod report;
+mod run;
 mod synth;
 
 use std::process::ExitCode;
@@ -17,6 +20,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Synth(args) => synth::run(args),
         Command::Query(args) => query::run(args),
         Command::Export(args) => export::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Licenses(args) => licenses::run_licenses(args),
+        Command::LicenseDrift(args) => licenses::run_license_drift(args),
     }
 }
 

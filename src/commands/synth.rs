@@ -1,6 +1,7 @@
 //! `lineage synth`: write a synthetic ecosystem in the real input formats.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
 
@@ -11,10 +12,25 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
         models: args.models,
         seed: args.seed,
     };
+    let started = Instant::now();
     let written = lineage::synth::write(&config, &args.out)
         .with_context(|| format!("writing the synthetic ecosystem to {}", args.out.display()))?;
-    for (path, rows) in written {
-        eprintln!("wrote {} ({rows} rows)", path.display());
+    let mut bytes = 0;
+    for (path, rows) in &written {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        bytes += size;
+        eprintln!(
+            "wrote {} ({rows} rows, {:.1} MB)",
+            path.display(),
+            size as f64 / 1e6
+        );
     }
+    eprintln!(
+        "{} models, seed {}: {:.1} MB in {:.2} s",
+        args.models,
+        args.seed,
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::{Csr, LineageGraph, Source};
 use crate::error::IngestError;
+use crate::ingest::csvutil::QuoteTracker;
 use crate::ingest::refs::{classify, AliasTable, RefClass};
 use crate::ingest::report::{BuildReport, Cycle, Reference};
 use crate::ingest::{FileSummary, ModelRecord, ParentRef, RowIssue, Sink};
@@ -30,18 +31,37 @@ pub const DEFAULT_DATE_CORRECTIONS: &str = include_str!("../../graphs/date-corre
 impl DateCorrection {
     /// Parses `model,created,reason` lines (header and `#` comments allowed).
     pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
+        // Comments and the header are skipped here rather than by the csv parser, which
+        // leaves comments out of its line numbers, and lines are counted by the tracker,
+        // which also counts blank lines and `\r\n`: errors name the line an editor shows.
         let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(QuoteTracker::new(text.as_bytes(), b','));
         let mut out = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| IngestError::Config {
+        let mut header_seen = false;
+        let mut rec = csv::StringRecord::new();
+        loop {
+            let more = rdr.read_record(&mut rec).map_err(|e| IngestError::Config {
                 path: path.into(),
-                line: e.position().map(|p| p.line()).unwrap_or(0),
+                line: 0,
                 detail: e.to_string(),
             })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if !more {
+                break;
+            }
+            let line = rec
+                .position()
+                .map(|p| rdr.get_mut().line_at(p.byte()))
+                .unwrap_or(0);
+            let first = rec.get(0).unwrap_or("").trim();
+            if first.starts_with('#') || (rec.len() == 1 && first.is_empty()) {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
             let created =
                 Day::parse(rec.get(1).unwrap_or("")).ok_or_else(|| IngestError::Config {
                     path: path.into(),
@@ -198,7 +218,12 @@ impl GraphBuilder {
         }
     }
 
-    fn add_record(&mut self, rec: ModelRecord) {
+    fn add_record(&mut self, mut rec: ModelRecord) {
+        // A legacy id (`gpt2`) is the repo the alias table names, for the row that describes
+        // it as for the references that name it: both must land on one node.
+        if let Some(target) = self.opts.aliases.resolve(rec.id.trim()) {
+            rec.id = target.to_string();
+        }
         let v = self.node(&rec.id);
         let file = self.file_index();
         let was_stub = self.models[v as usize].is_stub();
@@ -423,12 +448,17 @@ impl GraphBuilder {
             while j < edges.len() && edges[j].child == child {
                 j += 1;
             }
-            let merge = j - i >= 2 || self.models[child as usize].flags.has(Flags::MERGED);
+            let several = j - i >= 2;
+            let marked = self.models[child as usize].flags.has(Flags::MERGED);
             for e in &edges[i..j] {
-                kinds.push(if merge {
-                    EdgeKind::Merge
-                } else {
-                    e.relation.unwrap_or(EdgeKind::Unspecified)
+                // A single parent with a relation the source states (a quantization of a
+                // merge carries the merge's tags) keeps that relation; the mark only decides
+                // where the source names a base without saying how it was used.
+                kinds.push(match e.relation {
+                    _ if several => EdgeKind::Merge,
+                    Some(kind) => kind,
+                    None if marked => EdgeKind::Merge,
+                    None => EdgeKind::Unspecified,
                 });
             }
             i = j;
@@ -460,9 +490,11 @@ impl GraphBuilder {
         if w > 0 {
             self.score_cells.sort_unstable_by_key(|c| c.0);
             let mut last = NONE;
+            let mut rows = 0u32;
             for &(v, b, value) in &self.score_cells {
                 if v != last {
-                    self.models[v as usize].scores_row = (scores.len() / w) as u32;
+                    self.models[v as usize].scores_row = rows;
+                    rows += 1;
                     scores.extend(std::iter::repeat_n(f32::NAN, w));
                     last = v;
                 }

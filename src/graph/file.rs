@@ -90,6 +90,28 @@ pub fn save(graph: &LineageGraph, path: &Path) -> Result<u64, GraphFileError> {
     Ok(len + HEADER_LEN as u64)
 }
 
+/// Decodes the payload under a size limit of the next power of four at or above its length.
+/// bincode allocates a string's bytes before it reads them, so without a limit one corrupted
+/// length (in a file whose checksum was recomputed) asks for terabytes and aborts the
+/// process; with it, nothing larger than four times the file is ever requested. The limit
+/// is a type parameter in bincode, hence one instantiation per step.
+fn decode_payload(payload: &[u8]) -> Result<(LineageGraph, usize), bincode::error::DecodeError> {
+    macro_rules! within {
+        ($($bits:literal)*) => {
+            $(
+                if payload.len() <= 1usize << $bits {
+                    let config = bincode::config::standard()
+                        .with_fixed_int_encoding()
+                        .with_limit::<{ 1usize << $bits }>();
+                    return bincode::serde::decode_from_slice(payload, config);
+                }
+            )*
+        };
+    }
+    within!(12 14 16 18 20 22 24 26 28 30 32 34 36 38 40 42 44 46);
+    Err(bincode::error::DecodeError::LimitExceeded)
+}
+
 /// Reads a graph file, checking magic, version, length and checksum before decoding, and
 /// the graph's structure after.
 pub fn load(path: &Path) -> Result<LineageGraph, GraphFileError> {
@@ -104,6 +126,14 @@ pub fn load(path: &Path) -> Result<LineageGraph, GraphFileError> {
 /// Decodes the bytes of a graph file (see [`load`]); `path` only names it in errors.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<LineageGraph, GraphFileError> {
     let p = || path.to_path_buf();
+    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+        // Empty, or cut inside the magic bytes: a graph file cut short, not some other file.
+        return Err(GraphFileError::Truncated {
+            path: p(),
+            found: bytes.len() as u64,
+            expected: HEADER_LEN as u64,
+        });
+    }
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(GraphFileError::NotAGraph { path: p() });
     }
@@ -149,11 +179,10 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<LineageGraph, GraphFileError>
     if crc32fast::hash(payload) != crc {
         return Err(GraphFileError::Checksum { path: p() });
     }
-    let (graph, used): (LineageGraph, usize) = bincode::serde::decode_from_slice(payload, config())
-        .map_err(|e| GraphFileError::Corrupt {
-            path: p(),
-            detail: e.to_string(),
-        })?;
+    let (graph, used) = decode_payload(payload).map_err(|e| GraphFileError::Corrupt {
+        path: p(),
+        detail: e.to_string(),
+    })?;
     if used != payload.len() {
         return Err(GraphFileError::Corrupt {
             path: p(),

@@ -1,5 +1,7 @@
 //! What `lineage info` reports about a graph file.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::{LineageGraph, Source};
@@ -15,7 +17,8 @@ pub struct GraphInfo {
     pub moved: usize,
     pub suspicious: usize,
     pub edges: usize,
-    pub edges_by_kind: Vec<(String, usize)>,
+    /// Keyed by kind, as in the build report.
+    pub edges_by_kind: BTreeMap<String, usize>,
     pub cycles: usize,
     pub cycle_edges: usize,
     pub authors: usize,

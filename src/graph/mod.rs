@@ -184,7 +184,7 @@ impl LineageGraph {
             return Err("edge tables disagree in length".into());
         }
         let w = self.benchmarks.len();
-        let rows = if w == 0 { 0 } else { self.scores.len() / w };
+        let rows = self.scores.len().checked_div(w).unwrap_or(0);
         if w > 0 && self.scores.len() % w != 0 {
             return Err("score table is ragged".into());
         }

@@ -31,7 +31,7 @@ pub(crate) fn read<R: Read>(
         |&(name, authors, first), row| {
             let id = row.get(name).to_string();
             if id.is_empty() {
-                row.issue(
+                row.reject(
                     name.unwrap_or(0),
                     reason::MISSING_ID,
                     "empty repo name".into(),

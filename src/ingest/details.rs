@@ -1,7 +1,10 @@
 //! Hub metadata table (a pandas export: first column a row index). `base_model` is an id,
 //! free text, or a Python list literal; tags carry `base_model:[RELATION:]ID`, `license:`
-//! and `dataset:` entries. A row whose metadata is identical to an earlier row's under a
-//! different name is a copy left by a failed lookup: it is flagged and its metadata not used.
+//! and `dataset:` entries. A row whose metadata is identical to the row just before it,
+//! under a different name, is a copy left by a failed lookup (the collector reused the
+//! previous answer): it is flagged and its metadata not used. Identical metadata further
+//! apart is what a renamed or moved repo looks like (the Hub answers for both names): it
+//! is kept, and reported.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -21,8 +24,12 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    // Fingerprint of a row's metadata -> (line, lower-cased name) of its first holder.
+    // Fingerprint of a row's metadata -> (line, lower-cased name, spelling) of its first holder.
     let mut seen: FxHashMap<u64, (u64, String, String)> = FxHashMap::default();
+    // The previous row: its fingerprint (None when its metadata is empty), its line, and the
+    // lower-cased name and spelling of the model its metadata came from (for a copy, the
+    // model it was copied from).
+    let mut previous: Option<(Option<u64>, u64, String, String)> = None;
     for_each_row(
         path,
         reader,
@@ -47,9 +54,11 @@ pub(crate) fn read<R: Read>(
         |cols, row| {
             let id = row.get(cols.name).to_string();
             if id.is_empty() {
-                if let Some(i) = cols.name {
-                    row.issue(i, reason::MISSING_ID, "empty model name".into());
-                }
+                row.reject(
+                    cols.name.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "empty model name".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {
@@ -58,22 +67,37 @@ pub(crate) fn read<R: Read>(
                 ..Default::default()
             };
             let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
-            if metadata.iter().any(|f| !f.trim().is_empty()) {
+            let lower = rec.id.to_lowercase();
+            let fingerprint = metadata.iter().any(|f| !f.trim().is_empty()).then(|| {
                 let mut h = DefaultHasher::new();
                 metadata.hash(&mut h);
-                let key = h.finish();
-                let lower = rec.id.to_lowercase();
+                h.finish()
+            });
+            let before = previous.replace((fingerprint, row.line, lower.clone(), rec.id.clone()));
+            if let Some(key) = fingerprint {
+                let name_col = cols.name.unwrap_or(0);
+                if let Some((Some(prev_key), line, origin, spelling)) = before {
+                    // A run of copies repeats one model's metadata: compare with that model,
+                    // so that a copy following a copy under the same name is caught too.
+                    if prev_key == key && origin != lower {
+                        let message = format!(
+                            "metadata identical to the previous row's (line {line}), which are \
+                             {spelling}'s: a failed lookup's copy, not used"
+                        );
+                        row.issue(name_col, reason::COPIED, message);
+                        rec.suspicious = true;
+                        row.sink.record(rec);
+                        previous = Some((fingerprint, row.line, origin, spelling));
+                        return;
+                    }
+                }
                 match seen.get(&key) {
                     Some((line, first, spelling)) if *first != lower => {
                         let message = format!(
-                            "metadata identical to line {line} ({spelling}); a copy, not used"
+                            "metadata identical to line {line} ({spelling}): one repo under \
+                             two names (renamed or moved?); kept"
                         );
-                        let name_col = cols.name.unwrap_or(0);
-                        let issue_reason = reason::COPIED;
-                        row.issue(name_col, issue_reason, message);
-                        rec.suspicious = true;
-                        row.sink.record(rec);
-                        return;
+                        row.issue(name_col, reason::SAME_METADATA, message);
                     }
                     Some(_) => {}
                     None => {

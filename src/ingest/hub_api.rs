@@ -23,12 +23,13 @@ pub(crate) fn read<R: Read>(
     };
     let newline_at_end = sink.newline_at_end;
     let mut reader = std::io::BufReader::new(reader);
-    let mut line = String::new();
+    let mut raw = Vec::new();
     let mut number = 0u64;
     let mut bytes = 0u64;
     loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(io)?;
+        raw.clear();
+        // Lines are read as bytes: one line that is not UTF-8 is that line's problem only.
+        let n = reader.read_until(b'\n', &mut raw).map_err(io)?;
         if n == 0 {
             break;
         }
@@ -37,11 +38,22 @@ pub(crate) fn read<R: Read>(
         if number % 4096 == 0 {
             sink.progress(bytes);
         }
+        let line = String::from_utf8_lossy(&raw);
         let text = line.trim();
         if text.is_empty() {
             continue;
         }
         sink.row();
+        if std::str::from_utf8(&raw).is_err() {
+            sink.issue(RowIssue {
+                file: file.clone(),
+                line: number,
+                field: String::new(),
+                value: text.chars().take(200).collect(),
+                reason: reason::BAD_UTF8,
+                message: "not valid UTF-8; invalid bytes replaced by U+FFFD".into(),
+            });
+        }
         let issue = |field: &str, value: &str, why: &'static str, message: String| RowIssue {
             file: file.clone(),
             line: number,
@@ -53,7 +65,7 @@ pub(crate) fn read<R: Read>(
         let obj: Value = match serde_json::from_str(text) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
-                sink.issue(issue(
+                sink.reject(issue(
                     "",
                     text,
                     reason::BAD_JSON,
@@ -70,7 +82,7 @@ pub(crate) fn read<R: Read>(
                         detail: format!("the last object is incomplete: {e}"),
                     });
                 }
-                sink.issue(issue(
+                sink.reject(issue(
                     "",
                     text,
                     reason::BAD_JSON,
@@ -85,7 +97,7 @@ pub(crate) fn read<R: Read>(
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
         else {
-            sink.issue(issue(
+            sink.reject(issue(
                 "id",
                 "",
                 reason::MISSING_ID,

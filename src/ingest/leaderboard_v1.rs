@@ -5,10 +5,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
-
 use super::csvutil::for_each_row;
-use super::{reason, Counting, ModelRecord, Scores, Sink};
+use super::{reason, BestRows, Counting, ModelRecord, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -27,9 +25,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    // Best row per repo (lower-cased id), in first-seen order.
-    let mut best: FxHashMap<String, usize> = FxHashMap::default();
-    let mut rows: Vec<ModelRecord> = Vec::new();
+    let mut best = BestRows::default();
     for_each_row(
         path,
         reader,
@@ -65,13 +61,11 @@ pub(crate) fn read<R: Read>(
                     .to_string();
             }
             if id.is_empty() {
-                if let Some(i) = cols.id {
-                    row.issue(
-                        i,
-                        reason::MISSING_ID,
-                        "no model id in model_name_for_query or ModelHub".into(),
-                    );
-                }
+                row.reject(
+                    cols.id.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "no model id in model_name_for_query or ModelHub".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {
@@ -119,29 +113,10 @@ pub(crate) fn read<R: Read>(
             rec.flagged = row.boolean(cols.flagged, true);
             rec.merged = row.boolean(cols.merged, true);
             rec.moe = row.boolean(cols.moe, true);
-            let key = rec.id.to_lowercase();
-            match best.get(&key) {
-                Some(&i) => {
-                    let kept = &mut rows[i];
-                    let evaluations = kept.evaluations.saturating_add(1);
-                    let better = match (&rec.scores, &kept.scores) {
-                        (Some(new), Some(old)) => new.average > old.average,
-                        (Some(_), None) => true,
-                        _ => false,
-                    };
-                    if better {
-                        *kept = rec;
-                    }
-                    kept.evaluations = evaluations;
-                }
-                None => {
-                    best.insert(key, rows.len());
-                    rows.push(rec);
-                }
-            }
+            best.add(rec);
         },
     )?;
-    for rec in rows {
+    for rec in best.into_records() {
         sink.record(rec);
     }
     Ok(())

@@ -1,12 +1,14 @@
 //! Open LLM Leaderboard v2 contents export. Lineage is in `Base Model`: the model itself
 //! (an original), `<fullname> (Merge)` (a merge whose parents are not listed), `Removed`
-//! (the base is gone from the Hub) or a parent's id. Booleans are not inverted here.
+//! (the base is gone from the Hub) or a base's id, `<base> (Merge)` when that base is such a
+//! merge. Booleans are not inverted here. Several rows of one repo are folded into the one
+//! with the best average, and counted.
 
 use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, ModelRecord, ParentRef, Scores, Sink};
+use super::{reason, BestRows, Counting, ModelRecord, ParentRef, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -18,6 +20,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
+    let mut best = BestRows::default();
     for_each_row(
         path,
         reader,
@@ -47,9 +50,11 @@ pub(crate) fn read<R: Read>(
         |c, row| {
             let id = row.get(c.id).to_string();
             if id.is_empty() {
-                if let Some(i) = c.id {
-                    row.issue(i, reason::MISSING_ID, "empty fullname".into());
-                }
+                row.reject(
+                    c.id.unwrap_or(0),
+                    reason::MISSING_ID,
+                    "empty fullname".into(),
+                );
                 return;
             }
             let mut rec = ModelRecord {
@@ -92,9 +97,12 @@ pub(crate) fn read<R: Read>(
             let generation: Option<u32> = row.number(c.generation);
             let base = row.get(c.base).to_string();
             if let Some(inner) = base.strip_suffix(" (Merge)") {
-                // A merge whose parents the export does not list.
-                rec.merged = Some(true);
-                if !inner.trim().eq_ignore_ascii_case(&rec.id) {
+                if inner.trim().eq_ignore_ascii_case(&rec.id) {
+                    // A merge whose parents the export does not list.
+                    rec.merged = Some(true);
+                } else {
+                    // The base is itself such a merge (its own row reads '<base> (Merge)');
+                    // this model is not one for that.
                     rec.parents.push(ParentRef {
                         raw: inner.trim().to_string(),
                         relation: None,
@@ -110,9 +118,13 @@ pub(crate) fn read<R: Read>(
                     field: "Base Model",
                 });
             }
-            row.sink.record(rec);
+            best.add(rec);
         },
-    )
+    )?;
+    for rec in best.into_records() {
+        sink.record(rec);
+    }
+    Ok(())
 }
 
 #[derive(Default)]

@@ -34,7 +34,7 @@ pub(crate) fn read<R: Read>(
         |&(id, author, downloads, modified, tags, pipeline), row| {
             let model = row.get(id).to_string();
             if model.is_empty() {
-                row.issue(id.unwrap_or(0), reason::MISSING_ID, "empty modelId".into());
+                row.reject(id.unwrap_or(0), reason::MISSING_ID, "empty modelId".into());
                 return;
             }
             let mut rec = ModelRecord {

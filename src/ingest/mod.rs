@@ -179,6 +179,54 @@ pub struct ModelRecord {
     pub suspicious: bool,
 }
 
+/// Folds the several rows a leaderboard export can hold for one repo (re-evaluations, other
+/// precisions) into one record, as methodology section 2.1 asks: the row with the best
+/// average wins (the first one on ties), the others count in its `evaluations`, and a
+/// parent named by any of them is kept.
+#[derive(Debug, Default)]
+pub(crate) struct BestRows {
+    index: rustc_hash::FxHashMap<String, usize>,
+    rows: Vec<ModelRecord>,
+}
+
+impl BestRows {
+    pub fn add(&mut self, rec: ModelRecord) {
+        let key = rec.id.to_lowercase();
+        let Some(&i) = self.index.get(&key) else {
+            self.index.insert(key, self.rows.len());
+            self.rows.push(rec);
+            return;
+        };
+        let kept = &mut self.rows[i];
+        let evaluations = kept.evaluations.saturating_add(rec.evaluations);
+        let better = match (&rec.scores, &kept.scores) {
+            (Some(new), Some(old)) => new.average > old.average,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let mut other = if better {
+            std::mem::replace(kept, rec)
+        } else {
+            rec
+        };
+        for p in other.parents.drain(..) {
+            let known = kept
+                .parents
+                .iter()
+                .any(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()));
+            if !known {
+                kept.parents.push(p);
+            }
+        }
+        kept.evaluations = evaluations;
+    }
+
+    /// The folded records, in the order their repos first appeared.
+    pub fn into_records(self) -> Vec<ModelRecord> {
+        self.rows
+    }
+}
+
 /// A row, or part of one, that could not be read as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowIssue {
@@ -201,8 +249,13 @@ pub mod reason {
     pub const MISSING_ID: &str = "missing model id";
     pub const BAD_JSON: &str = "bad JSON";
     pub const BAD_ID: &str = "malformed model id";
-    /// Suspicious rather than rejected.
+    pub const BAD_UTF8: &str = "invalid UTF-8";
+    /// Suspicious rather than rejected: a row that repeats the previous row's metadata
+    /// under another name (its own was never fetched); its metadata is not used.
     pub const COPIED: &str = "metadata copied from another row";
+    /// Suspicious rather than rejected: metadata identical to an earlier row's under
+    /// another name, not adjacent (one repo known by two names); kept.
+    pub const SAME_METADATA: &str = "metadata identical to another model's";
 }
 
 /// Where readers deliver what they read.
@@ -221,6 +274,9 @@ pub struct FileSummary {
     pub rows: u64,
     pub records: u64,
     pub issues: u64,
+    /// Rows that gave no record at all (no model id, not a JSON object, ...); each is also
+    /// in the report's `rejected` table. `rows = records + rows_rejected + duplicates_merged`.
+    pub rows_rejected: u64,
     /// Rows folded into another row of the same model (duplicate evaluations).
     pub duplicates_merged: u64,
 }
@@ -440,6 +496,12 @@ impl Counting<'_> {
     pub fn row(&mut self) {
         self.summary.rows += 1;
     }
+
+    /// Reports a row that gives no record at all.
+    pub fn reject(&mut self, issue: RowIssue) {
+        self.summary.rows_rejected += 1;
+        self.issue(issue);
+    }
 }
 
 /// Shared plumbing for the CSV readers: header lookup, typed field parsing that reports
@@ -511,6 +573,12 @@ pub(crate) mod csvutil {
                 reason,
                 message,
             });
+        }
+
+        /// Reports this row as unusable as a whole (it gives no record).
+        pub fn reject(&mut self, idx: usize, reason: &'static str, message: String) {
+            self.issue(idx, reason, message);
+            self.sink.summary.rows_rejected += 1;
         }
 
         fn is_missing(v: &str) -> bool {
@@ -627,6 +695,99 @@ pub(crate) mod csvutil {
         }
     }
 
+    /// Where a CSV's bytes stand with respect to quoting, followed as they stream past.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Quoting {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted field: its end, or the first half of an escaped `""`.
+        QuoteInQuoted,
+    }
+
+    /// Passes bytes through unchanged while following the quoting the way the csv parser
+    /// does (a quote opens a field only at its start; `""` inside is an escaped quote), so
+    /// that the end of input inside a quoted field can be told apart from a complete row.
+    ///
+    /// It also keeps the line count. The csv parser dates a record from where it started
+    /// looking for it, before the blank lines and the `\n` of a `\r\n` it then skips, so
+    /// its line numbers fall behind in files with Windows line ends or blank lines.
+    pub struct QuoteTracker<R> {
+        inner: R,
+        delimiter: u8,
+        state: Quoting,
+        /// Bytes passed through so far.
+        offset: u64,
+        /// Offsets of the `\r` (false) and `\n` (true) bytes not yet behind a record.
+        terminators: std::collections::VecDeque<(u64, bool)>,
+        /// `\n` bytes before the first entry of `terminators`.
+        newlines_before: u64,
+    }
+
+    impl<R> QuoteTracker<R> {
+        pub fn new(inner: R, delimiter: u8) -> Self {
+            QuoteTracker {
+                inner,
+                delimiter,
+                state: Quoting::FieldStart,
+                offset: 0,
+                terminators: std::collections::VecDeque::new(),
+                newlines_before: 0,
+            }
+        }
+
+        /// True when the bytes so far end inside a quoted field.
+        pub fn in_quoted_field(&self) -> bool {
+            self.state == Quoting::Quoted
+        }
+
+        /// The 1-based line of the first byte at or after `byte` that is not a line end:
+        /// where a record the csv parser places at `byte` really starts. Offsets must not
+        /// decrease from call to call.
+        pub fn line_at(&mut self, byte: u64) -> u64 {
+            while let Some(&(at, newline)) = self.terminators.front() {
+                if at >= byte {
+                    break;
+                }
+                self.newlines_before += u64::from(newline);
+                self.terminators.pop_front();
+            }
+            let mut skipped = 0;
+            for (expected, &(at, newline)) in (byte..).zip(&self.terminators) {
+                if at != expected {
+                    break;
+                }
+                skipped += u64::from(newline);
+            }
+            1 + self.newlines_before + skipped
+        }
+    }
+
+    impl<R: Read> Read for QuoteTracker<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            let mut state = self.state;
+            for (i, &b) in buf[..n].iter().enumerate() {
+                if b == b'\n' || b == b'\r' {
+                    self.terminators
+                        .push_back((self.offset + i as u64, b == b'\n'));
+                }
+                let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+                state = match (state, b) {
+                    (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                    (Quoting::Quoted, _) => Quoting::Quoted,
+                    (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                    (Quoting::FieldStart, b'"') => Quoting::Quoted,
+                    _ if ends_field => Quoting::FieldStart,
+                    _ => Quoting::Unquoted,
+                };
+            }
+            self.state = state;
+            self.offset += n as u64;
+            Ok(n)
+        }
+    }
+
     /// Reads every record of a CSV, checking field counts and truncation, and calls `each`
     /// with a [`Row`] for each well-formed-enough record.
     pub fn for_each_row<R: Read, T>(
@@ -642,7 +803,7 @@ pub(crate) mod csvutil {
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(true)
-            .from_reader(reader);
+            .from_reader(QuoteTracker::new(reader, delimiter));
         let header = rdr.headers().map_err(|e| IngestError::UnknownFormat {
             path: path.into(),
             header: e.to_string(),
@@ -653,50 +814,64 @@ pub(crate) mod csvutil {
         let file = path.display().to_string();
         let width = columns.names.len();
         let newline_at_end = sink.newline_at_end;
-        let mut record = StringRecord::new();
+        let mut record: StringRecord;
         // The last record's line and field count when it was short.
         let mut last_short: Option<(u64, usize)> = None;
+        // Rows are read as bytes and checked for UTF-8 one by one, so that a stray byte
+        // costs one field, not the row; the buffer goes back and forth, never reallocated.
+        let mut bytes = csv::ByteRecord::new();
+        let mut last_line = 0;
         loop {
-            match rdr.read_record(&mut record) {
+            match rdr.read_byte_record(&mut bytes) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => {
-                            sink.row();
-                            sink.issue(RowIssue {
-                                file: file.clone(),
-                                line,
-                                field: String::new(),
-                                value: String::new(),
-                                reason: reason::FIELD_COUNT,
-                                message: format!("row is not valid UTF-8: {e}"),
-                            });
-                            continue;
-                        }
-                        _ => {
-                            return Err(IngestError::Truncated {
-                                path: path.into(),
-                                line,
-                                detail: e.to_string(),
-                            })
-                        }
-                    }
+                    let line = e
+                        .position()
+                        .map(|p| rdr.get_mut().line_at(p.byte()))
+                        .unwrap_or(0);
+                    return Err(IngestError::Truncated {
+                        path: path.into(),
+                        line,
+                        detail: e.to_string(),
+                    });
                 }
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = bytes
+                .position()
+                .map(|p| rdr.get_mut().line_at(p.byte()))
+                .unwrap_or(0);
+            last_line = line;
+            let mut bad_utf8 = None;
+            record = match StringRecord::from_byte_record(std::mem::take(&mut bytes)) {
+                Ok(r) => r,
+                Err(e) => {
+                    bad_utf8 = Some(e.utf8_error().field());
+                    StringRecord::from_byte_record_lossy(e.into_byte_record())
+                }
+            };
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
+                bytes = std::mem::take(&mut record).into_byte_record();
+                continue; // a blank line: not a row
+            }
             sink.row();
             if let Some(p) = record.position() {
                 if line % 4096 == 0 {
                     sink.progress(p.byte());
                 }
             }
+            if let Some(idx) = bad_utf8 {
+                sink.issue(RowIssue {
+                    file: file.clone(),
+                    line,
+                    field: columns.names.get(idx).cloned().unwrap_or_default(),
+                    value: record.get(idx).unwrap_or("").chars().take(200).collect(),
+                    reason: reason::BAD_UTF8,
+                    message: "not valid UTF-8; invalid bytes replaced by U+FFFD".into(),
+                });
+            }
             last_short = None;
             if record.len() != width {
-                if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
-                    continue; // a blank line
-                }
                 if record.len() < width {
                     last_short = Some((line, record.len()));
                 }
@@ -720,6 +895,17 @@ pub(crate) mod csvutil {
                 sink,
             };
             each(&setup, &mut row);
+            bytes = std::mem::take(&mut record).into_byte_record();
+        }
+        if rdr.get_ref().in_quoted_field() {
+            // The csv parser closes an open quote at the end of input without complaint, so
+            // a file cut inside a quoted field (a list of tags, say) would pass for whole.
+            let line = last_line;
+            return Err(IngestError::Truncated {
+                path: path.into(),
+                line,
+                detail: "a quoted field that starts on this line never closes".into(),
+            });
         }
         if let Some((line, n)) = last_short {
             if !newline_at_end {

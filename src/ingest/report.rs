@@ -69,7 +69,8 @@ pub struct BuildReport {
 
 impl BuildReport {
     pub fn add_issue(&mut self, issue: RowIssue) {
-        let table = if issue.reason == super::reason::COPIED {
+        let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
+        let table = if suspicious.contains(&issue.reason) {
             &mut self.suspicious
         } else {
             &mut self.rejected
@@ -95,11 +96,16 @@ impl BuildReport {
             let fmt = f.format.map(|f| f.as_str()).unwrap_or("?");
             let _ = writeln!(
                 s,
-                "  {} ({fmt}): {} rows, {} records, {} issues{}",
+                "  {} ({fmt}): {} rows, {} records, {} issues{}{}",
                 f.path,
                 f.rows,
                 f.records,
                 f.issues,
+                if f.rows_rejected > 0 {
+                    format!(", {} rows rejected", f.rows_rejected)
+                } else {
+                    String::new()
+                },
                 if f.duplicates_merged > 0 {
                     format!(", {} duplicate rows merged", f.duplicates_merged)
                 } else {

@@ -1,0 +1,117 @@
+//! Authors per repo (paper figure 3): how many people committed to each model's repo,
+//! bots left out. Models without commit data are not counted (and the count says so).
+
+use crate::graph::LineageGraph;
+
+use super::groups::Bots;
+use super::repos_per_author::bucket_label;
+use super::{Cell, Scope, Table};
+
+/// Bucket lower bounds; the last bucket is open.
+pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorsPerRepo {
+    /// `(label, lo, hi, repos)`.
+    pub buckets: Vec<(String, usize, Option<usize>, usize)>,
+    pub repos: usize,
+    /// Selected models with no commit data.
+    pub without_commits: usize,
+    /// Models whose only committers are bots.
+    pub only_bots: usize,
+    pub max: usize,
+    pub mean: f64,
+}
+
+/// Linear in models plus contributor entries.
+pub fn authors_per_repo(g: &LineageGraph, scope: &Scope, bots: &Bots) -> AuthorsPerRepo {
+    let mask = bots.mask(g);
+    let mut buckets: Vec<(String, usize, Option<usize>, usize)> = BUCKETS
+        .iter()
+        .enumerate()
+        .map(|(i, &lo)| {
+            let hi = BUCKETS.get(i + 1).map(|n| n - 1);
+            (bucket_label(lo, hi), lo, hi, 0)
+        })
+        .collect();
+    let (mut repos, mut without, mut only_bots, mut max, mut sum) = (0, 0, 0, 0, 0usize);
+    for v in scope.models(g) {
+        let row = g.contributors.row(v);
+        if row.is_empty() {
+            without += 1;
+            continue;
+        }
+        let mut people: Vec<u32> = row
+            .iter()
+            .copied()
+            .filter(|&a| !mask.get(a as usize).copied().unwrap_or(false))
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        let n = people.len();
+        if n == 0 {
+            only_bots += 1;
+            continue;
+        }
+        let i = BUCKETS.partition_point(|&lo| lo <= n) - 1;
+        buckets[i].3 += 1;
+        repos += 1;
+        max = max.max(n);
+        sum += n;
+    }
+    AuthorsPerRepo {
+        buckets,
+        repos,
+        without_commits: without,
+        only_bots,
+        max,
+        mean: if repos == 0 {
+            0.0
+        } else {
+            sum as f64 / repos as f64
+        },
+    }
+}
+
+impl AuthorsPerRepo {
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(["authors", "min", "max", "repos", "share_of_repos"]);
+        for (label, lo, hi, n) in &self.buckets {
+            t.push(vec![
+                Cell::text(label),
+                Cell::int(*lo),
+                hi.map_or(Cell::Empty, Cell::int),
+                Cell::int(*n),
+                Cell::float(if self.repos == 0 {
+                    0.0
+                } else {
+                    *n as f64 / self.repos as f64
+                }),
+            ]);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testgraph::build;
+
+    #[test]
+    fn counts_people_not_bots() {
+        let details =
+            "0,a/m1,a,,,1,,[],,,\n1,a/m2,a,,,2,,[],,,\n2,a/m3,a,,,3,,[],,,\n3,a/m4,a,,,4,,[],,,\n";
+        let commits = "0,a/m1,2,1,x,y,\"['a', 'b', 'SFconvertbot']\"\n\
+                       1,a/m2,1,1,x,y,\"['a']\"\n\
+                       2,a/m3,1,1,x,y,\"['librarian-bot']\"\n";
+        let g = build(details, "", commits);
+        let r = authors_per_repo(&g, &Scope::default(), &Bots::default());
+        assert_eq!(r.repos, 2);
+        assert_eq!(r.without_commits, 1);
+        assert_eq!(r.only_bots, 1);
+        assert_eq!(r.buckets[0].3, 1);
+        assert_eq!(r.buckets[1].3, 1);
+        assert_eq!(r.max, 2);
+    }
+}

@@ -1,0 +1,356 @@
+//! License drift along lineage: edges where a derivative's license is incompatible with
+//! its base's, or cannot be checked against it. The compatibility rules are data
+//! (`graphs/license-rules.csv`), each with a short rationale.
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::IngestError;
+use crate::graph::LineageGraph;
+use crate::model::EdgeKind;
+
+use super::licenses::{license_of, read_rows, Permissions};
+use super::{Cell, Scope, Table};
+
+/// The rules shipped with the project.
+pub const BUILTIN: &str = include_str!("../../graphs/license-rules.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    Ok,
+    Incompatible,
+    Unverifiable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Incompatible => "incompatible",
+            Verdict::Unverifiable => "unverifiable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub base: String,
+    pub derivative: String,
+    pub verdict: Verdict,
+    pub rationale: String,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+}
+
+impl Rules {
+    pub fn parse(path: &Path, text: &str) -> Result<Rules, IngestError> {
+        let rows = read_rows(path, text, &["base", "derivative", "verdict", "rationale"])?;
+        let mut rules = Vec::with_capacity(rows.len());
+        for (line, r) in rows {
+            let verdict = match r[2].as_str() {
+                "ok" => Verdict::Ok,
+                "incompatible" => Verdict::Incompatible,
+                "unverifiable" => Verdict::Unverifiable,
+                other => {
+                    return Err(IngestError::Config {
+                        path: path.to_path_buf(),
+                        line,
+                        detail: format!(
+                            "verdict '{other}'; expected one of ok, incompatible, unverifiable"
+                        ),
+                    })
+                }
+            };
+            rules.push(Rule {
+                base: r[0].clone(),
+                derivative: r[1].clone(),
+                verdict,
+                rationale: r[3].clone(),
+                line,
+            });
+        }
+        Ok(Rules { rules })
+    }
+
+    pub fn builtin() -> Rules {
+        Rules::parse(Path::new("graphs/license-rules.csv"), BUILTIN).unwrap_or_default()
+    }
+
+    /// The first rule matching the two classes, if any.
+    pub fn decide(&self, base_class: &str, derivative_class: &str) -> Option<&Rule> {
+        let m = |pat: &str, class: &str| pat == "*" || pat == class;
+        self.rules
+            .iter()
+            .find(|r| m(&r.base, base_class) && m(&r.derivative, derivative_class))
+    }
+}
+
+/// One lineage edge whose licenses do not go together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftEdge {
+    pub base: u32,
+    pub derivative: u32,
+    pub kind: EdgeKind,
+    pub base_license: String,
+    pub derivative_license: String,
+    pub verdict: Verdict,
+    /// Index into the rules.
+    pub rule: usize,
+}
+
+/// Edges per license pair with one verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftPair {
+    pub base_license: String,
+    pub derivative_license: String,
+    pub verdict: Verdict,
+    pub edges: usize,
+    pub rule: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenseDrift {
+    /// Edges checked.
+    pub checked: usize,
+    /// Edges per verdict (`ok`, `incompatible`, `unverifiable`).
+    pub verdicts: [usize; 3],
+    /// Edges left out because the base is a stub (nothing is known of it).
+    pub stub_bases: usize,
+    /// The non-ok edges, by verdict then pair then names.
+    pub edges: Vec<DriftEdge>,
+    /// The non-ok license pairs, most edges first.
+    pub pairs: Vec<DriftPair>,
+}
+
+/// Checks every lineage edge between two selected models (the date range applies to the
+/// derivative). Linear in edges.
+pub fn license_drift(
+    g: &LineageGraph,
+    scope: &Scope,
+    permissions: &Permissions,
+    rules: &Rules,
+) -> LicenseDrift {
+    let mut out = LicenseDrift {
+        checked: 0,
+        verdicts: [0; 3],
+        stub_bases: 0,
+        edges: Vec::new(),
+        pairs: Vec::new(),
+    };
+    let mut pairs: FxHashMap<(String, String, Verdict), (usize, usize)> = FxHashMap::default();
+    for child in scope.models(g) {
+        for (base, kind) in g.parent_edges_of(child) {
+            let bm = &g.models[base as usize];
+            if bm.is_stub() {
+                out.stub_bases += 1;
+                continue;
+            }
+            if !scope.counts(bm) {
+                continue;
+            }
+            out.checked += 1;
+            let bl = license_of(g, bm);
+            let dl = license_of(g, &g.models[child as usize]);
+            let rule = rules.rules.iter().position(|r| {
+                let m = |pat: &str, class: &str| pat == "*" || pat == class;
+                m(&r.base, permissions.class_of(&bl)) && m(&r.derivative, permissions.class_of(&dl))
+            });
+            let verdict = rule.map_or(Verdict::Ok, |i| rules.rules[i].verdict);
+            out.verdicts[verdict as usize] += 1;
+            let (Some(rule), false) = (rule, verdict == Verdict::Ok) else {
+                continue;
+            };
+            pairs
+                .entry((bl.clone(), dl.clone(), verdict))
+                .or_insert((0, rule))
+                .0 += 1;
+            out.edges.push(DriftEdge {
+                base,
+                derivative: child,
+                kind,
+                base_license: bl,
+                derivative_license: dl,
+                verdict,
+                rule,
+            });
+        }
+    }
+    out.edges.sort_by(|a, b| {
+        (
+            a.verdict,
+            &a.base_license,
+            &a.derivative_license,
+            g.name(a.base),
+            g.name(a.derivative),
+        )
+            .cmp(&(
+                b.verdict,
+                &b.base_license,
+                &b.derivative_license,
+                g.name(b.base),
+                g.name(b.derivative),
+            ))
+    });
+    out.pairs = pairs
+        .into_iter()
+        .map(|((b, d, verdict), (edges, rule))| DriftPair {
+            base_license: b,
+            derivative_license: d,
+            verdict,
+            edges,
+            rule,
+        })
+        .collect();
+    out.pairs.sort_by(|a, b| {
+        a.verdict
+            .cmp(&b.verdict)
+            .then(b.edges.cmp(&a.edges))
+            .then_with(|| {
+                (&a.base_license, &a.derivative_license)
+                    .cmp(&(&b.base_license, &b.derivative_license))
+            })
+    });
+    out
+}
+
+impl LicenseDrift {
+    pub fn pairs_table(&self, rules: &Rules) -> Table {
+        let mut t = Table::new([
+            "base_license",
+            "derivative_license",
+            "verdict",
+            "edges",
+            "rationale",
+        ]);
+        for p in &self.pairs {
+            t.push(vec![
+                Cell::text(&p.base_license),
+                Cell::text(&p.derivative_license),
+                Cell::text(p.verdict.as_str()),
+                Cell::int(p.edges),
+                Cell::text(rules.rules.get(p.rule).map_or("", |r| r.rationale.as_str())),
+            ]);
+        }
+        t
+    }
+
+    pub fn edges_table(&self, g: &LineageGraph) -> Table {
+        let mut t = Table::new([
+            "base",
+            "derivative",
+            "kind",
+            "base_license",
+            "derivative_license",
+            "verdict",
+        ]);
+        for e in &self.edges {
+            t.push(vec![
+                Cell::text(g.name(e.base)),
+                Cell::text(g.name(e.derivative)),
+                Cell::text(e.kind.as_str()),
+                Cell::text(&e.base_license),
+                Cell::text(&e.derivative_license),
+                Cell::text(e.verdict.as_str()),
+            ]);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testgraph::{build, lb_row};
+
+    #[test]
+    fn builtin_rules_decide_the_papers_cases() {
+        let r = Rules::builtin();
+        let v = |a, b| r.decide(a, b).map_or(Verdict::Ok, |r| r.verdict);
+        assert_eq!(v("non-commercial", "permissive"), Verdict::Incompatible);
+        assert_eq!(v("llama", "permissive"), Verdict::Incompatible);
+        assert_eq!(v("gemma", "permissive"), Verdict::Incompatible);
+        assert_eq!(v("unknown", "permissive"), Verdict::Unverifiable);
+        assert_eq!(v("permissive", "unknown"), Verdict::Unverifiable);
+        assert_eq!(v("permissive", "non-commercial"), Verdict::Ok);
+        assert_eq!(v("llama", "llama"), Verdict::Ok);
+        assert!(r.rules.iter().all(|r| !r.rationale.is_empty()));
+    }
+
+    #[test]
+    fn drift_edges_and_pairs() {
+        let details = "0,a/nc,a,,,1,,[],,,\n\
+                       1,b/free,b,,,2,,[],,,a/nc\n\
+                       2,b/free2,b,,,3,,[],,,a/nc\n\
+                       3,c/ok,c,,,4,,[],,,a/nc\n\
+                       4,d/x,d,,,1,,[],,,someone/stub\n";
+        let lb = [
+            lb_row(
+                "a/nc",
+                "🟢 pretrained",
+                50.0,
+                "LlamaForCausalLM",
+                "cc-by-nc-4.0",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "b/free",
+                "🔶 fine-tuned",
+                50.0,
+                "LlamaForCausalLM",
+                "apache-2.0",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "b/free2",
+                "🔶 fine-tuned",
+                50.0,
+                "LlamaForCausalLM",
+                "mit",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "c/ok",
+                "🔶 fine-tuned",
+                50.0,
+                "LlamaForCausalLM",
+                "cc-by-nc-sa-4.0",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "d/x",
+                "🔶 fine-tuned",
+                50.0,
+                "LlamaForCausalLM",
+                "mit",
+                7.0,
+                false,
+            ),
+        ]
+        .concat();
+        let g = build(details, &lb, "");
+        let d = license_drift(
+            &g,
+            &Scope::default(),
+            &Permissions::builtin(),
+            &Rules::builtin(),
+        );
+        assert_eq!(d.checked, 3);
+        assert_eq!(d.stub_bases, 1);
+        assert_eq!(d.verdicts, [1, 2, 0]);
+        assert_eq!(d.pairs.len(), 2);
+        assert_eq!(g.name(d.edges[0].derivative), "b/free");
+        assert_eq!(d.pairs[0].verdict, Verdict::Incompatible);
+        assert!(d.pairs_table(&Rules::builtin()).rows[0][4]
+            .to_string()
+            .contains("non-commercial"));
+    }
+}

@@ -1,0 +1,333 @@
+//! The license distribution with commercial, academic and personal use permissions (the
+//! papers' license table). What each license permits is data (`graphs/licenses.csv`),
+//! so users can correct or extend it.
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::IngestError;
+use crate::graph::LineageGraph;
+use crate::model::Model;
+
+use super::{Cell, Scope, Table};
+
+/// The permissions table shipped with the project.
+pub const BUILTIN: &str = include_str!("../../graphs/licenses.csv");
+
+/// The license shown for models that declare none.
+pub const NONE_DECLARED: &str = "(none)";
+
+/// What one license permits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenseTerms {
+    pub license: String,
+    pub class: String,
+    pub commercial: String,
+    pub academic: String,
+    pub personal: String,
+    pub note: String,
+}
+
+/// License id -> terms.
+#[derive(Debug, Clone, Default)]
+pub struct Permissions {
+    terms: FxHashMap<String, LicenseTerms>,
+}
+
+impl Permissions {
+    pub fn parse(path: &Path, text: &str) -> Result<Permissions, IngestError> {
+        let rows = read_rows(
+            path,
+            text,
+            &["license", "class", "commercial", "academic", "personal"],
+        )?;
+        let mut terms = FxHashMap::default();
+        for (line, r) in rows {
+            for (i, col) in ["commercial", "academic", "personal"].iter().enumerate() {
+                let v = r[i + 2].as_str();
+                if !matches!(v, "yes" | "no" | "conditional" | "unknown") {
+                    return Err(IngestError::Config {
+                        path: path.to_path_buf(),
+                        line,
+                        detail: format!(
+                            "{col} is '{v}'; expected one of yes, no, conditional, unknown"
+                        ),
+                    });
+                }
+            }
+            let t = LicenseTerms {
+                license: normalize(&r[0]),
+                class: r[1].clone(),
+                commercial: r[2].clone(),
+                academic: r[3].clone(),
+                personal: r[4].clone(),
+                note: r.get(5).cloned().unwrap_or_default(),
+            };
+            terms.insert(t.license.clone(), t);
+        }
+        Ok(Permissions { terms })
+    }
+
+    pub fn builtin() -> Permissions {
+        Permissions::parse(Path::new("graphs/licenses.csv"), BUILTIN).unwrap_or_default()
+    }
+
+    pub fn get(&self, license: &str) -> Option<&LicenseTerms> {
+        self.terms.get(license)
+    }
+
+    /// The class of a (normalised) license: its table entry's, `unknown` otherwise.
+    pub fn class_of(&self, license: &str) -> &str {
+        self.terms
+            .get(license)
+            .map_or("unknown", |t| t.class.as_str())
+    }
+}
+
+/// A license id as the Hub writes it: lower case, without list brackets or quotes
+/// (some exports write `['apache-2.0']`).
+pub fn normalize(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_matches(|c| c == '\'' || c == '"' || c == ' ')
+        .to_lowercase()
+}
+
+/// The normalised license of a model, [`NONE_DECLARED`] when it has none.
+pub fn license_of(g: &LineageGraph, m: &Model) -> String {
+    match g.symbol(m.license).map(normalize) {
+        Some(l) if !l.is_empty() => l,
+        _ => NONE_DECLARED.to_string(),
+    }
+}
+
+/// Reads a small CSV config with `#` comments and the `required` columns first (in order;
+/// extra columns kept). Returns `(line, fields)` per row.
+pub(crate) fn read_rows(
+    path: &Path,
+    text: &str,
+    required: &[&str],
+) -> Result<Vec<(u64, Vec<String>)>, IngestError> {
+    let err = |line: u64, detail: String| IngestError::Config {
+        path: path.to_path_buf(),
+        line,
+        detail,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+    if names.len() < required.len() || names[..required.len()] != *required {
+        return Err(err(
+            headers.position().map_or(1, |p| p.line()),
+            format!("the header must start with {}", required.join(",")),
+        ));
+    }
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let fields: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
+        if fields.len() < required.len() {
+            return Err(err(
+                line,
+                format!(
+                    "{} fields; expected at least {} ({})",
+                    fields.len(),
+                    required.len(),
+                    required.join(",")
+                ),
+            ));
+        }
+        out.push((line, fields));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenseCount {
+    pub license: String,
+    pub models: usize,
+    pub share: f64,
+    pub terms: Option<LicenseTerms>,
+}
+
+/// Models per license, most common first (ties by name). Linear in models.
+pub fn license_distribution(
+    g: &LineageGraph,
+    scope: &Scope,
+    permissions: &Permissions,
+) -> Vec<LicenseCount> {
+    let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+    let mut total = 0usize;
+    for v in scope.models(g) {
+        *counts
+            .entry(license_of(g, &g.models[v as usize]))
+            .or_default() += 1;
+        total += 1;
+    }
+    let mut rows: Vec<LicenseCount> = counts
+        .into_iter()
+        .map(|(license, models)| LicenseCount {
+            share: models as f64 / total.max(1) as f64,
+            terms: permissions.get(&license).cloned(),
+            license,
+            models,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.models
+            .cmp(&a.models)
+            .then_with(|| a.license.cmp(&b.license))
+    });
+    rows
+}
+
+pub fn table(rows: &[LicenseCount]) -> Table {
+    let mut t = Table::new([
+        "license",
+        "models",
+        "share",
+        "class",
+        "commercial",
+        "academic",
+        "personal",
+        "note",
+    ]);
+    for r in rows {
+        let field =
+            |f: fn(&LicenseTerms) -> &str| Cell::text(r.terms.as_ref().map_or("unknown", f));
+        t.push(vec![
+            Cell::text(&r.license),
+            Cell::int(r.models),
+            Cell::float(r.share),
+            field(|t| &t.class),
+            field(|t| &t.commercial),
+            field(|t| &t.academic),
+            field(|t| &t.personal),
+            Cell::text(r.terms.as_ref().map_or("", |t| t.note.as_str())),
+        ]);
+    }
+    t
+}
+
+/// Models per permission value (`yes`, `no`, `conditional`, `unknown`) for each of
+/// commercial, academic and personal use.
+pub fn permission_summary(rows: &[LicenseCount]) -> Table {
+    let mut t = Table::new(["use", "yes", "conditional", "no", "unknown"]);
+    for (name, f) in [
+        (
+            "commercial",
+            (|t: &LicenseTerms| t.commercial.as_str()) as fn(&LicenseTerms) -> &str,
+        ),
+        ("academic", |t: &LicenseTerms| t.academic.as_str()),
+        ("personal", |t: &LicenseTerms| t.personal.as_str()),
+    ] {
+        let mut c = [0usize; 4];
+        for r in rows {
+            let v = r.terms.as_ref().map_or("unknown", f);
+            let i = match v {
+                "yes" => 0,
+                "conditional" => 1,
+                "no" => 2,
+                _ => 3,
+            };
+            c[i] += r.models;
+        }
+        t.push(vec![
+            Cell::text(name),
+            Cell::int(c[0]),
+            Cell::int(c[1]),
+            Cell::int(c[2]),
+            Cell::int(c[3]),
+        ]);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testgraph::{build, lb_row};
+
+    #[test]
+    fn builtin_permissions_parse_and_normalise() {
+        let p = Permissions::builtin();
+        assert_eq!(p.get("cc-by-nc-4.0").unwrap().commercial, "no");
+        assert_eq!(p.class_of("llama2"), "llama");
+        assert_eq!(p.class_of("made-up"), "unknown");
+        assert_eq!(normalize("['Apache-2.0']"), "apache-2.0");
+    }
+
+    #[test]
+    fn distribution_counts_models_per_license() {
+        let lb = [
+            lb_row(
+                "a/1",
+                "🟢 pretrained",
+                50.0,
+                "LlamaForCausalLM",
+                "apache-2.0",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "a/2",
+                "🟢 pretrained",
+                50.0,
+                "LlamaForCausalLM",
+                "['apache-2.0']",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "a/3",
+                "🟢 pretrained",
+                50.0,
+                "LlamaForCausalLM",
+                "cc-by-nc-4.0",
+                7.0,
+                false,
+            ),
+            lb_row(
+                "a/4",
+                "🟢 pretrained",
+                50.0,
+                "LlamaForCausalLM",
+                "?",
+                7.0,
+                false,
+            ),
+        ]
+        .concat();
+        let g = build("", &lb, "");
+        let rows = license_distribution(&g, &Scope::default(), &Permissions::builtin());
+        let got: Vec<(&str, usize)> = rows
+            .iter()
+            .map(|r| (r.license.as_str(), r.models))
+            .collect();
+        assert_eq!(got, [("apache-2.0", 2), ("(none)", 1), ("cc-by-nc-4.0", 1)]);
+        let s = permission_summary(&rows);
+        // commercial: 2 yes, 1 no, 1 unknown.
+        assert_eq!(
+            s.rows[0][1..],
+            [Cell::Int(2), Cell::Int(0), Cell::Int(1), Cell::Int(1)]
+        );
+    }
+
+    #[test]
+    fn bad_permission_values_name_line_and_choices() {
+        let text = "license,class,commercial,academic,personal\nmit,permissive,sure,yes,yes\n";
+        let e = Permissions::parse(Path::new("l.csv"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("l.csv:2") && e.contains("yes, no, conditional, unknown"),
+            "{e}"
+        );
+    }
+}

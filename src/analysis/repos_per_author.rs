@@ -1,0 +1,168 @@
+//! Repos per author (paper figure 2) as a histogram with widening buckets, and the share
+//! of all repos made by the most prolific authors (Price's law).
+
+use crate::graph::LineageGraph;
+
+use super::groups::{AuthorBasis, Bots};
+use super::{Cell, Scope, Table};
+
+/// Bucket lower bounds of the histogram; the last bucket is open.
+pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 11, 21, 51, 101];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    pub label: String,
+    pub lo: usize,
+    /// Inclusive; `None` for the open last bucket.
+    pub hi: Option<usize>,
+    pub authors: usize,
+    /// Repos (author-repo pairs) of the authors in this bucket.
+    pub repos: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReposPerAuthor {
+    pub buckets: Vec<Bucket>,
+    pub authors: usize,
+    /// Author-repo pairs counted.
+    pub repos: usize,
+    pub max: usize,
+    /// `(k, share)` of all author-repo pairs made by the top k authors, for k in `top`.
+    pub top_shares: Vec<(usize, f64)>,
+}
+
+pub fn bucket_label(lo: usize, hi: Option<usize>) -> String {
+    match hi {
+        Some(h) if h == lo => lo.to_string(),
+        Some(h) => format!("{lo}–{h}"),
+        None => format!("≥{lo}"),
+    }
+}
+
+/// Counts the repos (selected models) of each author and buckets the counts.
+///
+/// Linear in models plus contributor entries, plus sorting the authors.
+pub fn repos_per_author(
+    g: &LineageGraph,
+    scope: &Scope,
+    basis: AuthorBasis,
+    bots: &Bots,
+    top: &[usize],
+) -> ReposPerAuthor {
+    let mask = bots.mask(g);
+    let mut per = vec![0usize; g.authors.len()];
+    let mut authors = Vec::new();
+    for v in scope.models(g) {
+        basis.authors_of(g, v, &mask, &mut authors);
+        for &a in &authors {
+            per[a as usize] += 1;
+        }
+    }
+    let mut counts: Vec<usize> = per.into_iter().filter(|&c| c > 0).collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let total: usize = counts.iter().sum();
+    let mut buckets: Vec<Bucket> = BUCKETS
+        .iter()
+        .enumerate()
+        .map(|(i, &lo)| {
+            let hi = BUCKETS.get(i + 1).map(|n| n - 1);
+            Bucket {
+                label: bucket_label(lo, hi),
+                lo,
+                hi,
+                authors: 0,
+                repos: 0,
+            }
+        })
+        .collect();
+    for &c in &counts {
+        let i = BUCKETS.partition_point(|&lo| lo <= c) - 1;
+        buckets[i].authors += 1;
+        buckets[i].repos += c;
+    }
+    let top_shares = top
+        .iter()
+        .map(|&k| {
+            let s: usize = counts.iter().take(k).sum();
+            (
+                k,
+                if total == 0 {
+                    0.0
+                } else {
+                    s as f64 / total as f64
+                },
+            )
+        })
+        .collect();
+    ReposPerAuthor {
+        buckets,
+        authors: counts.len(),
+        repos: total,
+        max: counts.first().copied().unwrap_or(0),
+        top_shares,
+    }
+}
+
+impl ReposPerAuthor {
+    pub fn table(&self) -> Table {
+        let mut t = Table::new([
+            "repos",
+            "min",
+            "max",
+            "authors",
+            "share_of_authors",
+            "repos_total",
+        ]);
+        for b in &self.buckets {
+            t.push(vec![
+                Cell::text(&b.label),
+                Cell::int(b.lo),
+                b.hi.map_or(Cell::Empty, Cell::int),
+                Cell::int(b.authors),
+                Cell::float(if self.authors == 0 {
+                    0.0
+                } else {
+                    b.authors as f64 / self.authors as f64
+                }),
+                Cell::int(b.repos),
+            ]);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testgraph::build;
+
+    #[test]
+    fn histogram_and_top_shares() {
+        let mut details = String::new();
+        // a owns 7 repos, b 2, c 1.
+        for i in 0..7 {
+            details.push_str(&format!(
+                "{i},a/m{i},a,2024-01-01 00:00:00+00:00,,{i},,[],,,\n"
+            ));
+        }
+        details.push_str("7,b/x,b,,,17,,[],,,\n8,b/y,b,,,18,,[],,,\n9,c/z,c,,,19,,[],,,\n");
+        let g = build(&details, "", "");
+        let r = repos_per_author(
+            &g,
+            &Scope::default(),
+            AuthorBasis::Owners,
+            &Bots::default(),
+            &[1, 2],
+        );
+        assert_eq!(r.authors, 3);
+        assert_eq!(r.repos, 10);
+        let nonzero: Vec<(&str, usize)> = r
+            .buckets
+            .iter()
+            .filter(|b| b.authors > 0)
+            .map(|b| (b.label.as_str(), b.authors))
+            .collect();
+        assert_eq!(nonzero, [("1", 1), ("2", 1), ("6–10", 1)]);
+        assert_eq!(r.top_shares, [(1, 0.7), (2, 0.9)]);
+    }
+}

@@ -1,0 +1,171 @@
+//! Average and best benchmark score per model type over time, with cumulative counts
+//! (paper figure 7). Only models with a leaderboard average count.
+
+use crate::graph::LineageGraph;
+use crate::model::ModelType;
+
+use super::{Cell, Scope, Table, Timeline, Unit};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSeries {
+    pub model_type: ModelType,
+    /// Per period: scored models created in it.
+    pub new: Vec<usize>,
+    /// Per period: scored models created in or before it.
+    pub cumulative: Vec<usize>,
+    /// Per period: mean average score of the models created in it.
+    pub average: Vec<Option<f64>>,
+    /// Per period: best average score among the models created in it.
+    pub best: Vec<Option<f64>>,
+    /// Per period: best average score of any model created in or before it, and that model.
+    pub best_so_far: Vec<Option<(f64, u32)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreByType {
+    pub timeline: Timeline,
+    /// Types with at least one scored model, in [`ModelType::ALL`] order.
+    pub series: Vec<TypeSeries>,
+}
+
+/// Linear in models. Models created before `scope.from` count towards the cumulative
+/// numbers and the best so far, as they were available then.
+pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType {
+    let everything = Scope {
+        from: None,
+        to: None,
+        ..*scope
+    };
+    let scored = || {
+        everything
+            .dated(g)
+            .filter_map(|(v, d)| g.models[v as usize].average.map(|a| (v, d, a as f64)))
+    };
+    let timeline = Timeline::spanning(unit, scored().map(|(_, d, _)| d), scope.from, scope.to);
+    let n = timeline.len();
+    let first = timeline.starts.first().copied();
+    let mut series = Vec::new();
+    for t in ModelType::ALL {
+        let mut s = TypeSeries {
+            model_type: t,
+            new: vec![0; n],
+            cumulative: vec![0; n],
+            average: vec![None; n],
+            best: vec![None; n],
+            best_so_far: vec![None; n],
+        };
+        let mut sums = vec![0.0f64; n];
+        let mut before = 0usize;
+        let mut best_before: Option<(f64, u32)> = None;
+        let mut any = false;
+        for (v, d, a) in scored() {
+            if g.models[v as usize].model_type != t {
+                continue;
+            }
+            any = true;
+            match timeline.index_of(d) {
+                Some(p) => {
+                    s.new[p] += 1;
+                    sums[p] += a;
+                    s.best[p] = Some(s.best[p].map_or(a, |b: f64| b.max(a)));
+                    let better = match s.best_so_far[p] {
+                        Some((b, _)) => a > b,
+                        None => true,
+                    };
+                    if better {
+                        s.best_so_far[p] = Some((a, v));
+                    }
+                }
+                None if first.is_some_and(|f| d < f) => {
+                    before += 1;
+                    if best_before.is_none_or(|(b, _)| a > b) {
+                        best_before = Some((a, v));
+                    }
+                }
+                None => {}
+            }
+        }
+        if !any {
+            continue;
+        }
+        let mut run = before;
+        let mut best = best_before;
+        #[allow(clippy::needless_range_loop)] // four arrays walk in step
+        for p in 0..n {
+            run += s.new[p];
+            s.cumulative[p] = run;
+            if s.new[p] > 0 {
+                s.average[p] = Some(sums[p] / s.new[p] as f64);
+            }
+            if let Some((a, v)) = s.best_so_far[p] {
+                if best.is_none_or(|(b, _)| a > b) {
+                    best = Some((a, v));
+                }
+            }
+            s.best_so_far[p] = best;
+        }
+        series.push(s);
+    }
+    ScoreByType { timeline, series }
+}
+
+impl ScoreByType {
+    pub fn table(&self, g: &LineageGraph) -> Table {
+        let mut t = Table::new([
+            "period",
+            "type",
+            "new_scored",
+            "cumulative_scored",
+            "average",
+            "best",
+            "best_so_far",
+            "best_model_so_far",
+        ]);
+        for p in 0..self.timeline.len() {
+            for s in &self.series {
+                t.push(vec![
+                    Cell::text(self.timeline.label(p)),
+                    Cell::text(s.model_type.as_str()),
+                    Cell::int(s.new[p]),
+                    Cell::int(s.cumulative[p]),
+                    Cell::opt_float(s.average[p]),
+                    Cell::opt_float(s.best[p]),
+                    Cell::opt_float(s.best_so_far[p].map(|b| b.0)),
+                    s.best_so_far[p].map_or(Cell::Empty, |(_, v)| Cell::text(g.name(v))),
+                ]);
+            }
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testgraph::{build, lb_row};
+
+    #[test]
+    fn best_so_far_carries_forward() {
+        let details = "0,a/m1,a,2024-01-05 00:00:00+00:00,,1,,[],,,\n\
+                       1,a/m2,a,2024-01-06 00:00:00+00:00,,1,,[],,,\n\
+                       2,a/m3,a,2024-03-07 00:00:00+00:00,,1,,[],,,\n";
+        let ft = "🔶 fine-tuned on domain-specific datasets";
+        let lb = [
+            lb_row("a/m1", ft, 50.0, "LlamaForCausalLM", "mit", 7.0, false),
+            lb_row("a/m2", ft, 60.0, "LlamaForCausalLM", "mit", 7.0, false),
+            lb_row("a/m3", ft, 55.0, "LlamaForCausalLM", "mit", 7.0, false),
+        ]
+        .concat();
+        let g = build(details, &lb, "");
+        let r = score_by_type(&g, &Scope::default(), Unit::Month);
+        assert_eq!(r.series.len(), 1);
+        let s = &r.series[0];
+        assert_eq!(s.new, [2, 0, 1]);
+        assert_eq!(s.cumulative, [2, 2, 3]);
+        assert_eq!(s.average, [Some(55.0), None, Some(55.0)]);
+        assert_eq!(s.best, [Some(60.0), None, Some(55.0)]);
+        let so_far: Vec<f64> = s.best_so_far.iter().map(|b| b.unwrap().0).collect();
+        assert_eq!(so_far, [60.0, 60.0, 60.0]);
+        assert_eq!(g.name(s.best_so_far[2].unwrap().1), "a/m2");
+    }
+}

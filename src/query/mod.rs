@@ -1,0 +1,305 @@
+//! Declarative analyses: spec files under `queries/` (one per analysis, or a set such as
+//! `queries/paper.toml`), loaded and checked here, run over a graph, and written out as CSV
+//! tables, SVG and PNG charts and an `index.html` that shows them all.
+
+pub mod figures;
+mod html;
+mod run;
+pub mod spec;
+
+use std::path::{Component, Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::analysis::Table;
+use crate::error::IngestError;
+use crate::render::{Figure, RenderError};
+
+pub use run::compute;
+pub use spec::{Params, Parsed, Spec, SpecError, ANALYSES};
+
+/// The spec files and data tables built into the binary, by their path in the project.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "queries/paper.toml",
+        include_str!("../../queries/paper.toml"),
+    ),
+    (
+        "queries/authors-over-time.toml",
+        include_str!("../../queries/authors-over-time.toml"),
+    ),
+    (
+        "queries/repos-per-author.toml",
+        include_str!("../../queries/repos-per-author.toml"),
+    ),
+    (
+        "queries/authors-per-repo.toml",
+        include_str!("../../queries/authors-per-repo.toml"),
+    ),
+    (
+        "queries/new-models-by-type.toml",
+        include_str!("../../queries/new-models-by-type.toml"),
+    ),
+    (
+        "queries/new-models-by-architecture.toml",
+        include_str!("../../queries/new-models-by-architecture.toml"),
+    ),
+    (
+        "queries/derivative-counts.toml",
+        include_str!("../../queries/derivative-counts.toml"),
+    ),
+    (
+        "queries/score-by-type.toml",
+        include_str!("../../queries/score-by-type.toml"),
+    ),
+    (
+        "queries/params-by-architecture.toml",
+        include_str!("../../queries/params-by-architecture.toml"),
+    ),
+    (
+        "queries/downloads-by-size.toml",
+        include_str!("../../queries/downloads-by-size.toml"),
+    ),
+    (
+        "queries/best-score-by-size.toml",
+        include_str!("../../queries/best-score-by-size.toml"),
+    ),
+    (
+        "queries/params-per-point.toml",
+        include_str!("../../queries/params-per-point.toml"),
+    ),
+    (
+        "queries/improvement-per-base.toml",
+        include_str!("../../queries/improvement-per-base.toml"),
+    ),
+    (
+        "queries/improvement-over-days.toml",
+        include_str!("../../queries/improvement-over-days.toml"),
+    ),
+    (
+        "queries/licenses.toml",
+        include_str!("../../queries/licenses.toml"),
+    ),
+    (
+        "queries/license-drift.toml",
+        include_str!("../../queries/license-drift.toml"),
+    ),
+    (
+        "queries/top-authors.toml",
+        include_str!("../../queries/top-authors.toml"),
+    ),
+    (
+        "queries/release-effect.toml",
+        include_str!("../../queries/release-effect.toml"),
+    ),
+    ("queries/releases.csv", crate::analysis::releases::BUILTIN),
+    ("graphs/licenses.csv", crate::analysis::licenses::BUILTIN),
+    (
+        "graphs/license-rules.csv",
+        crate::analysis::license_drift::BUILTIN,
+    ),
+];
+
+/// Why a run failed.
+#[derive(Debug, Error)]
+pub enum QueryError {
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Data(#[from] IngestError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// Where spec files and the tables they name are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The file system.
+    Files,
+    /// The copies built into the binary (paths as in the project, e.g. `queries/paper.toml`).
+    Builtin,
+}
+
+/// `a/b/../c` -> `a/c`, lexically.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+impl Source {
+    /// The text of `path`.
+    pub fn read(self, path: &Path) -> Result<String, QueryError> {
+        match self {
+            Source::Files => std::fs::read_to_string(path).map_err(|source| QueryError::Io {
+                path: path.to_path_buf(),
+                action: "read",
+                source,
+            }),
+            Source::Builtin => {
+                let want = normalize(path);
+                BUILTIN
+                    .iter()
+                    .find(|(p, _)| Path::new(p) == want)
+                    .map(|(_, t)| t.to_string())
+                    .ok_or_else(|| QueryError::Io {
+                        path: path.to_path_buf(),
+                        action: "find the built-in copy of",
+                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built in"),
+                    })
+            }
+        }
+    }
+}
+
+/// The specs a file holds, sets expanded (paths relative to the set's folder), with the
+/// set's title if it is one.
+pub fn load(path: &Path, source: Source) -> Result<(Option<String>, Vec<Spec>), QueryError> {
+    let mut out = Vec::new();
+    let title = load_into(path, source, &mut out, 0)?;
+    Ok((title, out))
+}
+
+fn load_into(
+    path: &Path,
+    source: Source,
+    out: &mut Vec<Spec>,
+    depth: usize,
+) -> Result<Option<String>, QueryError> {
+    let text = source.read(path)?;
+    match spec::parse(path, &text)? {
+        Parsed::One(s) => {
+            out.push(*s);
+            Ok(None)
+        }
+        Parsed::Set(set) => {
+            if depth > 8 {
+                return Err(SpecError::at(
+                    path,
+                    &text,
+                    None,
+                    "spec sets nest more than 8 deep (does one include itself?)",
+                )
+                .into());
+            }
+            let dir = path.parent().unwrap_or(Path::new(""));
+            for entry in &set.specs {
+                let p = dir.join(entry.get_ref());
+                if source == Source::Files && !p.exists() {
+                    return Err(SpecError::at(
+                        path,
+                        &text,
+                        Some(entry.span()),
+                        format!(
+                            "no spec file '{}' (looked for {})",
+                            entry.get_ref(),
+                            p.display()
+                        ),
+                    )
+                    .into());
+                }
+                load_into(&p, source, out, depth + 1)?;
+            }
+            Ok(set.title)
+        }
+    }
+}
+
+/// Checks that no two specs write the same files.
+pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
+    for (i, s) in specs.iter().enumerate() {
+        if let Some(prev) = specs[..i].iter().find(|p| p.output == s.output) {
+            return Err(s
+                .error(
+                    None,
+                    format!(
+                        "output '{}' is also written by {}; give one of them another `output`",
+                        s.output,
+                        prev.path.display()
+                    ),
+                )
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// One analysis's results, ready to write.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub analysis: &'static str,
+    pub title: String,
+    pub description: String,
+    pub table: Table,
+    /// Further tables: `(file suffix, caption, table)`.
+    pub extra: Vec<(String, String, Table)>,
+    pub figure: Figure,
+    pub notes: Vec<String>,
+}
+
+/// Files written for one output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub csv: Vec<PathBuf>,
+    pub svg: PathBuf,
+    pub png: PathBuf,
+}
+
+fn write_table(t: &Table, path: &Path) -> Result<(), QueryError> {
+    let io = |source| QueryError::Io {
+        path: path.to_path_buf(),
+        action: "write",
+        source,
+    };
+    let f = std::fs::File::create(path).map_err(io)?;
+    t.write_csv(std::io::BufWriter::new(f)).map_err(io)
+}
+
+/// Writes an output's CSV tables and its chart as SVG and PNG into `dir`.
+pub fn write(o: &Output, dir: &Path) -> Result<Written, QueryError> {
+    let mut csv = vec![dir.join(format!("{}.csv", o.name))];
+    write_table(&o.table, &csv[0])?;
+    for (suffix, _, t) in &o.extra {
+        let p = dir.join(format!("{}-{suffix}.csv", o.name));
+        write_table(t, &p)?;
+        csv.push(p);
+    }
+    let svg = dir.join(format!("{}.svg", o.name));
+    let png = dir.join(format!("{}.png", o.name));
+    o.figure.save_svg(&svg)?;
+    o.figure.save_png(&png)?;
+    Ok(Written { csv, svg, png })
+}
+
+/// Writes `index.html` showing every output with its chart, description and table.
+pub fn write_index(
+    dir: &Path,
+    title: &str,
+    about: &str,
+    outputs: &[Output],
+) -> Result<PathBuf, QueryError> {
+    let path = dir.join("index.html");
+    std::fs::write(&path, html::index(title, about, outputs)).map_err(|source| QueryError::Io {
+        path: path.clone(),
+        action: "write",
+        source,
+    })?;
+    Ok(path)
+}

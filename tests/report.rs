@@ -1,0 +1,633 @@
+//! `lineage run` and `lineage report`: spec errors name file, line and accepted values; the
+//! full report on the real 2024 leaderboard data writes every figure and table, the numbers
+//! behind several figures match an independent count, and every chart is a valid image.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+
+use lineage::graph::{file, LineageGraph};
+use lineage::ingest::{self, Input};
+use lineage::query::{self, Output, Source};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/openllm-2024")
+}
+
+/// The real 2024 graph, built once per test binary.
+fn real_graph() -> &'static LineageGraph {
+    static GRAPH: OnceLock<LineageGraph> = OnceLock::new();
+    GRAPH.get_or_init(|| {
+        let dir = data_dir();
+        let inputs: Vec<Input> = ["details.csv", "leaderboard.csv", "commits.csv"]
+            .iter()
+            .map(|f| {
+                let p = dir.join(f);
+                assert!(
+                    p.exists(),
+                    "{} is missing: these tests read the real 2024 data from ../shared/data/openllm-2024",
+                    p.display()
+                );
+                ingest::open_input(&p, None).unwrap()
+            })
+            .collect();
+        lineage::build(&inputs, Default::default(), None).unwrap().0
+    })
+}
+
+/// The real graph saved as a file, for the command-line tests.
+fn real_graph_file() -> &'static Path {
+    static FILE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &FILE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("real.graph");
+            file::save(real_graph(), &path).unwrap();
+            (dir, path)
+        })
+        .1
+}
+
+/// `lineage report`'s work on the real graph (the project's queries/paper.toml), done once.
+fn real_report() -> &'static (tempfile::TempDir, Vec<Output>) {
+    static REPORT: OnceLock<(tempfile::TempDir, Vec<Output>)> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let paper = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/paper.toml");
+        let (_, specs) = query::load(&paper, Source::Files).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let outputs: Vec<Output> = specs
+            .iter()
+            .map(|s| {
+                let o = query::compute(real_graph(), s, Source::Files).unwrap();
+                query::write(&o, dir.path()).unwrap();
+                o
+            })
+            .collect();
+        query::write_index(dir.path(), "test", "", &outputs).unwrap();
+        (dir, outputs)
+    })
+}
+
+fn output(name: &str) -> &'static Output {
+    real_report()
+        .1
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no output {name}"))
+}
+
+/// The integer in `column` of the row whose first column is `key`.
+fn cell(o: &Output, key: &str, column: &str) -> i64 {
+    let t = &o.table;
+    let row = t
+        .rows
+        .iter()
+        .position(|r| r[0].to_string() == key)
+        .unwrap_or_else(|| panic!("{}: no row {key}", o.name));
+    let v = t
+        .get(row, column)
+        .unwrap_or_else(|| panic!("{}: no column {column}", o.name));
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{}: {key}/{column} is not a number", o.name)) as i64
+}
+
+const FIGURES: [&str; 17] = [
+    "authors-over-time",
+    "repos-per-author",
+    "authors-per-repo",
+    "new-models-by-type",
+    "new-models-by-architecture",
+    "derivative-counts",
+    "score-by-type",
+    "params-by-architecture",
+    "downloads-by-size",
+    "best-score-by-size",
+    "params-per-point",
+    "improvement-per-base",
+    "improvement-over-days",
+    "licenses",
+    "license-drift",
+    "top-authors",
+    "release-effect",
+];
+
+#[test]
+fn paper_report_writes_every_figure_and_table() {
+    let (dir, outputs) = real_report();
+    assert_eq!(outputs.len(), FIGURES.len());
+    let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    for name in FIGURES {
+        let o = output(name);
+        assert!(!o.table.is_empty(), "{name}: empty table");
+        assert!(!o.description.is_empty(), "{name}: no description");
+        for ext in ["csv", "svg", "png"] {
+            let f = dir.path().join(format!("{name}.{ext}"));
+            assert!(f.exists(), "{} not written", f.display());
+            assert!(
+                index.contains(&format!("{name}.{ext}")),
+                "index.html lacks {name}.{ext}"
+            );
+        }
+        assert!(
+            index.contains(&o.title.replace('\'', "&#39;").replace('&', "&amp;"))
+                || index.contains(&o.title),
+            "{name}: title not in index.html"
+        );
+    }
+    for extra in [
+        "licenses-permissions.csv",
+        "license-drift-edges.csv",
+        "top-authors-activity.csv",
+        "new-models-by-architecture-releases.csv",
+    ] {
+        assert!(dir.path().join(extra).exists(), "{extra} not written");
+    }
+}
+
+#[test]
+fn every_chart_is_a_valid_image() {
+    let (dir, _) = real_report();
+    let mut pngs = 0;
+    let mut svgs = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                let bytes = std::fs::read(&path).unwrap();
+                assert_eq!(
+                    &bytes[..8],
+                    b"\x89PNG\r\n\x1a\n",
+                    "{}: not a PNG",
+                    path.display()
+                );
+                // Decoding the whole image checks every chunk's CRC and the compressed data.
+                let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+                let mut reader = decoder.read_info().unwrap();
+                let mut buf = vec![0; reader.output_buffer_size()];
+                let info = reader.next_frame(&mut buf).unwrap();
+                assert!(
+                    info.width >= 1000 && info.height >= 600,
+                    "{}: {}x{}",
+                    path.display(),
+                    info.width,
+                    info.height
+                );
+                // Not blank: a chart has many distinct colours.
+                let distinct: std::collections::HashSet<&[u8]> =
+                    buf.chunks(3).take(200_000).collect();
+                assert!(distinct.len() > 8, "{}: looks blank", path.display());
+                pngs += 1;
+            }
+            Some("svg") => {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let doc = roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{}: not XML: {e}", path.display()));
+                assert_eq!(doc.root_element().tag_name().name(), "svg");
+                let texts = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+                assert!(texts > 10, "{}: only {texts} text elements", path.display());
+                svgs += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!((pngs, svgs), (FIGURES.len(), FIGURES.len()));
+}
+
+// The facts below were obtained independently with `python3 tests/report_facts.py`, which
+// reads the three CSV files with Python's csv module only and applies the methodology's
+// rules (best-average leaderboard row per repo, inverted Flagged column, flagged models left
+// out, copied Hub metadata rows not used, bots = names ending in "bot").
+
+#[test]
+fn new_models_by_type_match_an_independent_count() {
+    let o = output("new-models-by-type");
+    // python: 2024-01 by type {'chat': 159, 'fine-tuned': 558, 'merge': 101,
+    // 'pretrained': 55, 'unknown': 18, 'continuously pretrained': 3} total 894
+    for (column, n) in [
+        ("pretrained", 55),
+        ("continuously pretrained", 3),
+        ("fine-tuned", 558),
+        ("chat", 159),
+        ("merge", 101),
+        ("unknown", 18),
+        ("total", 894),
+    ] {
+        assert_eq!(cell(o, "2024-01", column), n, "2024-01 {column}");
+    }
+}
+
+#[test]
+fn license_distribution_matches_an_independent_count() {
+    let o = output("licenses");
+    // python: [('apache-2.0', 2880), ('other', 749), ('(none)', 680), ('cc-by-nc-4.0', 565),
+    // ('mit', 467), ('llama2', 438), ('cc-by-4.0', 76), ('llama3', 69)]
+    for (license, n) in [
+        ("apache-2.0", 2880),
+        ("other", 749),
+        ("(none)", 680),
+        ("cc-by-nc-4.0", 565),
+        ("mit", 467),
+        ("llama2", 438),
+        ("cc-by-4.0", 76),
+        ("llama3", 69),
+    ] {
+        assert_eq!(cell(o, license, "models"), n, "{license}");
+    }
+    // The first eight rows are those, most common first.
+    assert_eq!(o.table.rows[0][0].to_string(), "apache-2.0");
+    assert_eq!(o.table.rows[2][0].to_string(), "(none)");
+    // Permissions come from graphs/licenses.csv.
+    let nc = o.table.find("license", "cc-by-nc-4.0").unwrap();
+    assert_eq!(o.table.get(nc, "commercial").unwrap().to_string(), "no");
+}
+
+#[test]
+fn author_histograms_match_an_independent_count() {
+    // python: repos per author [(1, 843), (2, 367), (3, 175), (4, 140), (5, 87), (6, 267),
+    // (11, 155), (21, 55), (51, 8), (101, 1)] authors 2098
+    let o = output("repos-per-author");
+    for (bucket, n) in [
+        ("1", 843),
+        ("2", 367),
+        ("3", 175),
+        ("4", 140),
+        ("5", 87),
+        ("6–10", 267),
+        ("11–20", 155),
+        ("21–50", 55),
+        ("51–100", 8),
+        ("≥101", 1),
+    ] {
+        assert_eq!(cell(o, bucket, "authors"), n, "repos per author {bucket}");
+    }
+    // python: authors per repo [(1, 4458), (2, 705), (3, 177), (4, 87), (5, 37), (6, 28),
+    // (7, 15), (8, 8), (9, 1), (10, 16)]
+    let o = output("authors-per-repo");
+    for (bucket, n) in [
+        ("1", 4458),
+        ("2", 705),
+        ("3", 177),
+        ("4", 87),
+        ("9", 1),
+        ("≥10", 16),
+    ] {
+        assert_eq!(cell(o, bucket, "repos"), n, "authors per repo {bucket}");
+    }
+}
+
+#[test]
+fn lineage_figures_are_consistent_with_the_graph() {
+    let g = real_graph();
+    // Mistral 7B is the most derived-from base in this snapshot (checked by hand against
+    // the derivative table: its 129 direct children are the models naming it as base).
+    let o = output("derivative-counts");
+    assert_eq!(o.table.rows[0][0].to_string(), "mistralai/Mistral-7B-v0.1");
+    let mistral = g.lookup("mistralai/Mistral-7B-v0.1").unwrap();
+    let direct = g
+        .children_of(mistral)
+        .iter()
+        .filter(|&&c| !g.models[c as usize].is_flagged())
+        .count() as i64;
+    assert_eq!(cell(o, "mistralai/Mistral-7B-v0.1", "direct"), direct);
+    // Every improvement row's total is its best member over the reference, in percent.
+    let o = output("improvement-per-base");
+    for r in 0..o.table.len() {
+        let reference = o
+            .table
+            .get(r, "reference_average")
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        let best = o.table.get(r, "best_average").unwrap().as_f64().unwrap();
+        let total = o
+            .table
+            .get(r, "total_improvement_pct")
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            (total - (best - reference) / reference * 100.0).abs() < 0.01,
+            "row {r}"
+        );
+    }
+}
+
+fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run_spec(spec: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("lineage")
+        .unwrap()
+        .arg("run")
+        .arg(spec)
+        .arg("--graph")
+        .arg(real_graph_file())
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
+fn stderr_of(a: assert_cmd::assert::Assert) -> String {
+    let a = a.failure();
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+#[test]
+fn bad_specs_name_file_line_and_accepted_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+
+    let spec = write_spec(
+        dir.path(),
+        "kind.toml",
+        "# typo\nanalysis = \"new-models-by-kind\"\n",
+    );
+    let err = stderr_of(run_spec(&spec, &out));
+    assert!(
+        err.contains("kind.toml:2:12: unknown analysis 'new-models-by-kind'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("expected one of authors-over-time, repos-per-author"),
+        "{err}"
+    );
+
+    let spec = write_spec(
+        dir.path(),
+        "param.toml",
+        "analysis = \"new-models-by-type\"\n\n[params]\nunits = \"week\"\n",
+    );
+    let err = stderr_of(run_spec(&spec, &out));
+    assert!(
+        err.contains("param.toml:4:1: unknown field `units`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("expected one of `from`, `to`, `include_flagged`, `unit`"),
+        "{err}"
+    );
+
+    let spec = write_spec(
+        dir.path(),
+        "type.toml",
+        "analysis = \"derivative-counts\"\n[params]\ntop = \"twenty\"\n",
+    );
+    let err = stderr_of(run_spec(&spec, &out));
+    assert!(
+        err.contains("type.toml:3:7: invalid type: string \"twenty\", expected usize"),
+        "{err}"
+    );
+
+    let spec = write_spec(
+        dir.path(),
+        "unit.toml",
+        "analysis = \"score-by-type\"\n[params]\nunit = \"year\"\n",
+    );
+    let err = stderr_of(run_spec(&spec, &out));
+    assert!(
+        err.contains(
+            "unit.toml:3:8: unknown variant `year`, expected one of `day`, `week`, `month`"
+        ),
+        "{err}"
+    );
+
+    let spec = write_spec(
+        dir.path(),
+        "base.toml",
+        "analysis = \"improvement-over-days\"\n[params]\nbases = [\"mistralai/Mistral-7B-v0.1\",\n  \"mistralai/mistral-7b-v9\"]\n",
+    );
+    let err = stderr_of(run_spec(&spec, &out));
+    assert!(
+        err.contains("base.toml:4:3: unknown base model 'mistralai/mistral-7b-v9'"),
+        "{err}"
+    );
+    assert!(err.contains("accepted: any model id in the graph"), "{err}");
+    assert!(
+        !out.join("improvement-over-days.csv").exists(),
+        "a failed spec wrote output"
+    );
+}
+
+#[test]
+fn run_writes_one_analysis_with_its_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(
+        dir.path(),
+        "weekly.toml",
+        "analysis = \"new-models-by-type\"\noutput = \"weekly\"\n[params]\nunit = \"week\"\nfrom = 2024-01-01\nto = 2024-01-31\n",
+    );
+    let out = dir.path().join("out");
+    run_spec(&spec, &out).success();
+    let csv = std::fs::read_to_string(out.join("weekly.csv")).unwrap();
+    let weeks: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    // ISO weeks starting on Monday 2024-01-01 up to the one holding 2024-01-31.
+    assert_eq!(
+        weeks,
+        [
+            "2024-01-01",
+            "2024-01-08",
+            "2024-01-15",
+            "2024-01-22",
+            "2024-01-29"
+        ]
+    );
+    // `to` ends the count on 2024-01-31, so the weeks hold exactly January's 894 models
+    // (the python count above).
+    let total: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(8).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, 894);
+    assert!(out.join("weekly.png").exists() && out.join("index.html").exists());
+}
+
+/// A small ecosystem in the three real input formats: two bases, fine-tunes of each over
+/// several months, merges of fine-tunes, a commit history.
+fn small_ecosystem(dir: &Path) -> Vec<PathBuf> {
+    let mut details = String::from(
+        "Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model\n",
+    );
+    let mut board = String::from("Type;ModelHub;Average ⬆️;ARC;HellaSwag;MMLU;TruthfulQA;Winogrande;GSM8K;TypeString;Architecture;Weight type;Precision;Merged;Hub License;#Params (B);Hub ❤️;Available on the hub;Model sha;Flagged;MoE;model_name_for_query\n");
+    let mut commits =
+        String::from(",name,num_of_authors,num_of_commits,first_commit,last_commit,authors\n");
+    let mut row = 0;
+    let mut add = |id: &str,
+                   day: &str,
+                   base: &str,
+                   ty: &str,
+                   avg: f32,
+                   arch: &str,
+                   lic: &str,
+                   params: f32| {
+        let author = id.split('/').next().unwrap();
+        details.push_str(&format!(
+            "{row},{id},{author},{day} 10:00:00+00:00,,{},transformers,\"['license:{lic}']\",,,{base}\n",
+            100 + row * 7
+        ));
+        board.push_str(&format!(
+            "x;https://huggingface.co/{id};{avg};0;0;0;0;0;0;{ty};{arch};Original;float16;True;{lic};{params};0;True;sha;True;True;{id}\n"
+        ));
+        commits.push_str(&format!(
+            "{row},{id},2,3,x,y,\"['{author}', 'helper{}']\"\n",
+            row % 3
+        ));
+        row += 1;
+    };
+    let pre = "🟢 pretrained";
+    let ft = "🔶 fine-tuned on domain-specific datasets";
+    let chat = "💬 chat models (RLHF, DPO, IFT, ...)";
+    add(
+        "org/base-7b",
+        "2023-09-20",
+        "",
+        pre,
+        60.0,
+        "MistralForCausalLM",
+        "apache-2.0",
+        7.0,
+    );
+    add(
+        "lab/base-13b",
+        "2023-07-18",
+        "",
+        pre,
+        55.0,
+        "LlamaForCausalLM",
+        "llama2",
+        13.0,
+    );
+    for i in 0..12 {
+        let month = 10 + i % 3;
+        add(
+            &format!("u{}/tune-{i}", i % 5),
+            &format!("2023-{month}-{:02}", 1 + i),
+            "org/base-7b",
+            ft,
+            58.0 + i as f32,
+            "MistralForCausalLM",
+            if i % 4 == 0 {
+                "cc-by-nc-4.0"
+            } else {
+                "apache-2.0"
+            },
+            7.0,
+        );
+        add(
+            &format!("v{}/chat-{i}", i % 4),
+            &format!("2023-{:02}-{:02}", 8 + i % 4, 2 + i),
+            "lab/base-13b",
+            chat,
+            52.0 + i as f32,
+            "LlamaForCausalLM",
+            if i % 3 == 0 { "mit" } else { "llama2" },
+            13.0,
+        );
+    }
+    for i in 0..4 {
+        add(
+            &format!("m{i}/merge-{i}"),
+            &format!("2023-12-{:02}", 10 + i),
+            &format!(
+                "\"['u{}/tune-{i}', 'u{}/tune-{}']\"",
+                i % 5,
+                (i + 1) % 5,
+                i + 1
+            ),
+            "🤝 base merges and moerges",
+            70.0 + i as f32,
+            "MistralForCausalLM",
+            "apache-2.0",
+            7.0,
+        );
+    }
+    let paths: Vec<PathBuf> = [
+        ("details.csv", details),
+        ("leaderboard.csv", board),
+        ("commits.csv", commits),
+    ]
+    .into_iter()
+    .map(|(name, text)| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    })
+    .collect();
+    paths
+}
+
+#[test]
+fn report_runs_the_built_in_set_on_a_small_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = small_ecosystem(dir.path());
+    let graph = dir.path().join("small.graph");
+    Command::cargo_bin("lineage")
+        .unwrap()
+        .args(["build", "--quiet", "--out"])
+        .arg(&graph)
+        .args(&inputs)
+        .assert()
+        .success();
+    let out = dir.path().join("report");
+    // Run from a folder without queries/, so the built-in copy of queries/paper.toml is used.
+    Command::cargo_bin("lineage")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg("--graph")
+        .arg(&graph)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("(built in)"));
+    for name in FIGURES {
+        for ext in ["csv", "svg", "png"] {
+            assert!(out.join(format!("{name}.{ext}")).exists(), "{name}.{ext}");
+        }
+    }
+    // org/base-7b has 12 fine-tunes and, through them, 4 merges.
+    let csv = std::fs::read_to_string(out.join("derivative-counts.csv")).unwrap();
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.starts_with("org/base-7b,12,16,"), "{first}");
+}
+
+#[test]
+fn license_queries_print_the_table_and_the_drift() {
+    let out = Command::cargo_bin("lineage")
+        .unwrap()
+        .args(["licenses", "--format", "csv", "--graph"])
+        .arg(real_graph_file())
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(csv.starts_with("license,models,share,class,commercial,academic,personal,note\n"));
+    // 2880 apache-2.0 models: the python count above.
+    assert!(csv.contains("\napache-2.0,2880,"), "{csv}");
+    let out = Command::cargo_bin("lineage")
+        .unwrap()
+        .args(["license-drift", "--edges", "--format", "csv", "--graph"])
+        .arg(real_graph_file())
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let g = real_graph();
+    let mut rows = 0;
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        // Every listed edge is a real lineage edge of the graph.
+        let (b, d) = (g.lookup(f[0]).unwrap(), g.lookup(f[1]).unwrap());
+        assert!(g.children_of(b).contains(&d), "{line}");
+        assert!(f[5] == "incompatible" || f[5] == "unverifiable", "{line}");
+        rows += 1;
+    }
+    assert!(rows > 100, "{rows} drift edges");
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Independent check of numbers behind `lineage report` on the real 2024 data.
+
+Reads ../shared/data/openllm-2024/{details,leaderboard,commits}.csv with the csv module
+only (no lineage code) and prints the facts that tests/report.rs pins. It follows the
+rules the methodology states: one node per repo id (case-insensitive), the leaderboard row
+with the best average wins, the v1 Flagged column is inverted, flagged models are left out
+of counts, a Hub metadata row that copies another repo's metadata is not used, names
+ending in "bot" are bots.
+
+Run: python3 tests/report_facts.py
+"""
+import ast
+import collections
+import csv
+import os
+import sys
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "openllm-2024")
+if not os.path.isdir(DATA):
+    sys.exit(f"missing {DATA}")
+
+
+def pylist(s):
+    s = s.strip()
+    if not s:
+        return []
+    try:
+        v = ast.literal_eval(s)
+    except (ValueError, SyntaxError):
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+# Legacy ids (`gpt2`) are the repo the project's alias table names (graphs/aliases.csv).
+ALIASES = {}
+with open(os.path.join(os.path.dirname(__file__), "..", "graphs", "aliases.csv"), encoding="utf-8") as f:
+    for line in f:
+        if line.startswith("#") or not line.strip() or line.startswith("alias,target"):
+            continue
+        a, t = line.rstrip("\n").split(",", 1)
+        ALIASES[a.strip().lower()] = t.strip()
+
+models = {}  # lower id -> dict
+
+
+def node(i):
+    i = ALIASES.get(i.strip().lower(), i)
+    return models.setdefault(i.lower(), {"id": i, "created": None, "license": None, "type": None,
+                                          "flagged": False, "contributors": set()})
+
+
+# Details: first, as the build reads it first. A row whose metadata repeats the previous
+# row's under another name is a failed lookup's copy: its metadata is not used (a run of
+# copies is compared with the model the metadata came from).
+previous = None  # (metadata, lower-cased name of the model it belongs to)
+with open(os.path.join(DATA, "details.csv"), encoding="utf-8", newline="") as f:
+    r = csv.reader(f)
+    header = next(r)
+    name_i = header.index("name")
+    for row in r:
+        i = row[name_i].strip()
+        if not i:
+            continue
+        m = node(i)
+        meta = tuple(row[name_i + 1:])
+        if not any(x.strip() for x in meta):
+            previous = None
+        elif previous is not None and previous[0] == meta and previous[1] != i.lower():
+            continue  # a copy; `previous` keeps pointing at the origin
+        else:
+            previous = (meta, i.lower())
+        rec = dict(zip(header, row))
+        c = rec["created_at"].strip()
+        if c and m["created"] is None:
+            m["created"] = c[:10]
+        for tag in pylist(rec["tags"]):
+            if isinstance(tag, str) and tag.startswith("license:") and m["license"] is None:
+                m["license"] = tag[len("license:"):]
+
+# Leaderboard: the best-average row per repo.
+best = {}
+with open(os.path.join(DATA, "leaderboard.csv"), encoding="utf-8", newline="") as f:
+    for row in csv.DictReader(f, delimiter=";"):
+        i = row["model_name_for_query"].strip()
+        if not i:
+            continue
+        try:
+            avg = float(row["Average ⬆️"])
+        except ValueError:
+            avg = None
+        k = i.lower()
+        if k not in best:
+            best[k] = (row, avg)
+        else:
+            old = best[k][1]
+            if avg is not None and (old is None or avg > old):
+                best[k] = (row, avg)
+
+TYPES = [("🟢", "pretrained"), ("🟩", "continuously pretrained"), ("🔶", "fine-tuned"),
+         ("💬", "chat"), ("🤝", "merge")]
+
+
+def mtype(label):
+    label = label.strip()
+    for emoji, name in TYPES:
+        if label.startswith(emoji):
+            return name
+    return "unknown"
+
+
+MISSING = {"", "?", "none", "nan"}
+for k, (row, _) in best.items():
+    m = node(row["model_name_for_query"].strip())
+    if m["type"] is None:
+        m["type"] = mtype(row["TypeString"] or row["Type"])
+    if m["license"] is None and row["Hub License"].strip().lower() not in MISSING:
+        m["license"] = row["Hub License"].strip()
+    if row["Flagged"].strip() == "False":  # inverted in this export
+        m["flagged"] = True
+
+with open(os.path.join(DATA, "commits.csv"), encoding="utf-8", newline="") as f:
+    for row in csv.DictReader(f):
+        m = node(row["name"].strip())
+        for a in pylist(row["authors"]):
+            m["contributors"].add(a.strip().lower())
+
+counted = [m for m in models.values() if not m["flagged"]]
+print("models", len(models), "counted", len(counted))
+
+# New models per month by type, January 2024.
+jan = collections.Counter(m["type"] or "unknown" for m in counted
+                          if m["created"] and m["created"].startswith("2024-01"))
+print("2024-01 by type", dict(jan), "total", sum(jan.values()))
+
+
+# License distribution (lower case, list brackets removed).
+def norm(lic):
+    if lic is None:
+        return "(none)"
+    return lic.strip().strip("[]").strip("'\" ").lower() or "(none)"
+
+
+lic = collections.Counter(norm(m["license"]) for m in counted)
+print("licenses", lic.most_common(8))
+
+
+# Repos per author: owners (namespaces) and commit authors, bots left out.
+def bot(a):
+    return a.lower().endswith("bot")
+
+
+per_author = collections.Counter()
+for m in counted:
+    people = set(m["contributors"])
+    if "/" in m["id"]:
+        people.add(m["id"].split("/", 1)[0].lower())
+    for a in people:
+        if not bot(a):
+            per_author[a] += 1
+edges = [1, 2, 3, 4, 5, 6, 11, 21, 51, 101]
+hist = collections.Counter()
+for c in per_author.values():
+    lo = max(e for e in edges if e <= c)
+    hist[lo] += 1
+print("repos per author", [(e, hist[e]) for e in edges], "authors", len(per_author))
+
+# Authors per repo: distinct non-bot commit authors of repos with commit data.
+apr = collections.Counter()
+for m in counted:
+    if not m["contributors"]:
+        continue
+    n = len([a for a in m["contributors"] if not bot(a)])
+    if n:
+        apr[min(n, 10)] += 1
+print("authors per repo", sorted(apr.items()))
