@@ -585,3 +585,50 @@ fn real_author_components() {
     assert_eq!(a["top"][0]["author"], "TheBloke");
     assert_eq!(a["top"][0]["repos"], 99);
 }
+
+/// Regression: the JSON and CSV writers wrap a closed pipe's error in their own, which
+/// made `lineage query ... --format json | head` end with "error: Broken pipe".
+#[test]
+fn json_and_csv_to_a_closed_pipe_end_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Both outputs are hundreds of KB, more than a pipe buffers.
+    let runs: [&[&str]; 2] = [
+        &[
+            "improvements",
+            "--all",
+            "--min-family",
+            "1",
+            "--members",
+            "--format",
+            "json",
+        ],
+        &["merge-depth", "--top", "100000", "--format", "csv"],
+    ];
+    for args in runs {
+        let format = args[args.len() - 1];
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lineage"))
+            .args(["query"])
+            .args(args)
+            .args(["--graph", real()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lineage starts");
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .take()
+            .expect("stdout is piped")
+            .read_exact(&mut first)
+            .expect("some output");
+        // The pipe closes here, long before the output is written.
+        let out = child.wait_with_output().expect("lineage ends");
+        assert!(out.status.success(), "{format}: {out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

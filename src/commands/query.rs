@@ -9,6 +9,7 @@ mod merge_depth;
 use std::io::{StdoutLock, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use comfy_table::{CellAlignment, Table};
@@ -22,11 +23,50 @@ use lineage::model::Day;
 use crate::cli::{Query, QueryArgs, QueryCommon};
 
 pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
-    match args.query {
+    let result = match args.query {
         Query::Derivatives(a) => derivatives::run(a),
         Query::Improvements(a) => improvements::run(a),
         Query::MergeDepth(a) => merge_depth::run(a),
         Query::Authors(a) => authors::run(a),
+    };
+    match result {
+        // The CSV and JSON writers wrap the error of a closed stdout in their own; it is
+        // still `lineage query ... | head`, which ends quietly.
+        Err(_) if PIPE_CLOSED.load(Ordering::Relaxed) => {
+            Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into())
+        }
+        other => other,
+    }
+}
+
+/// Set when a write to stdout found the pipe closed.
+static PIPE_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Stdout that notes a closed pipe.
+struct Out(StdoutLock<'static>);
+
+fn stdout() -> Out {
+    Out(std::io::stdout().lock())
+}
+
+impl Out {
+    fn noted<T>(result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                PIPE_CLOSED.store(true, Ordering::Relaxed);
+            }
+        }
+        result
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Out::noted(self.0.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Out::noted(self.0.flush())
     }
 }
 
@@ -84,18 +124,17 @@ fn render(t: &Table) -> String {
     out
 }
 
-fn write_json<T: Serialize>(out: &mut StdoutLock<'_>, value: &T) -> anyhow::Result<()> {
+fn write_json<T: Serialize>(out: &mut Out, value: &T) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
 }
 
-fn csv_writer(out: StdoutLock<'_>) -> csv::Writer<StdoutLock<'_>> {
+fn csv_writer(out: Out) -> csv::Writer<Out> {
     csv::Writer::from_writer(out)
 }
 
-/// Flushes a CSV writer, keeping the underlying I/O error (so a closed pipe stays quiet).
-fn finish_csv(mut w: csv::Writer<StdoutLock<'_>>) -> anyhow::Result<()> {
+fn finish_csv(mut w: csv::Writer<Out>) -> anyhow::Result<()> {
     w.flush()?;
     Ok(())
 }

@@ -87,7 +87,7 @@ pub fn run(args: AuthorsArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.common.format {
         QueryFormat::Json => {
             let json = Json {

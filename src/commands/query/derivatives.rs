@@ -65,7 +65,7 @@ pub fn run(args: DerivativesArgs) -> anyhow::Result<ExitCode> {
             (rows, Some(total))
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.common.format {
         QueryFormat::Json => {
             let json: Vec<Row> = rows

@@ -159,7 +159,7 @@ fn print_one(
     pattern: Option<&NamePattern>,
     args: &ImprovementsArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let shown: Vec<&Member> = imp
         .members
         .iter()
@@ -321,7 +321,7 @@ fn print_all(
     all: &[Improvement],
     args: &ImprovementsArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let row = |imp: &Improvement| AllRow {
         base: g.name(imp.base),
         created: g.models[imp.base as usize].created.map(|d| d.to_string()),
@@ -372,10 +372,16 @@ fn print_all(
                     (Some(a), false) => format!("{a:.2}*"),
                     (None, _) => "-".into(),
                 };
+                let created = match g.models[imp.base as usize].created {
+                    // The Hub's first day stands for "at or before".
+                    Some(d) if d == lineage::model::HUB_EPOCH => format!("\u{2264}{d}"),
+                    Some(d) => d.to_string(),
+                    None => "-".into(),
+                };
                 t.add_row(vec![
                     (i + 1).to_string(),
                     r.base.to_string(),
-                    r.created.unwrap_or_else(|| "-".into()),
+                    created,
                     reference,
                     thousands(r.family_size.into()),
                     thousands(r.scored_members.into()),

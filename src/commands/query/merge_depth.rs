@@ -48,7 +48,7 @@ pub fn run(args: MergeDepthArgs) -> anyhow::Result<ExitCode> {
         generation: d.generation[v as usize],
         chain: names(d.merge_chain(&g, v)),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.common.format {
         QueryFormat::Json => {
             let buckets = |dist: Vec<(u32, u32)>| -> Vec<Bucket> {
