@@ -464,7 +464,11 @@ impl JoinSums {
     fn reached(&self, ask: impl Fn(u32) -> u32 + Sync) -> Reached {
         let width = self.width;
         let blocks = self.planes.len().div_ceil(width);
-        let asked: Vec<u32> = (0..self.component_of.len() as u32).map(&ask).collect();
+        // (join, model) for each model that asks, by join: a block checks only its own.
+        let mut asked: Vec<(u32, u32)> = (0..self.component_of.len() as u32)
+            .filter_map(|u| Some(ask(u)).filter(|&j| j != NONE).map(|j| (j, u)))
+            .collect();
+        asked.sort_unstable();
         let empty = || Reached {
             sums: vec![[0u32; 5]; self.components],
             reached_again: Vec::new(),
@@ -498,7 +502,7 @@ impl JoinSums {
     fn block(
         &self,
         block: usize,
-        asked: &[u32],
+        asked: &[(u32, u32)],
         acc: &mut Reached,
         bits: &mut [u64],
         block_sums: &mut [[u32; 5]],
@@ -570,12 +574,14 @@ impl JoinSums {
             block_sums[ci] = sums;
             add(&mut acc.sums[ci], sums);
         }
-        for (u, &j) in asked.iter().enumerate() {
-            let ci = self.component_of[u] as usize;
-            if j != NONE && (lo..hi).contains(&j) && active(ci) {
+        let from = asked.partition_point(|&(j, _)| j < lo);
+        let to = asked.partition_point(|&(j, _)| j < hi);
+        for &(j, u) in &asked[from..to] {
+            let ci = self.component_of[u as usize] as usize;
+            if active(ci) {
                 let at = ci * stride + ((j - lo) / 64) as usize;
                 if bits[at] & (1 << (j % 64)) != 0 {
-                    acc.reached_again.push(u as u32);
+                    acc.reached_again.push(u);
                 }
             }
         }
