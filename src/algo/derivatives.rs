@@ -82,9 +82,9 @@ pub fn descendant_counts(g: &LineageGraph) -> Vec<u32> {
 ///
 /// Time O(n + m + s · w) where s is the number of (component, block) pairs visited and w
 /// the words per block: on dense merge lattices this is the cost of a transitive closure
-/// over the joins, divided by 64. Memory O(n) plus 16 MiB of bit sets in all. On the
-/// project's synthetic ecosystem of a million models (128,000 joins) it takes about
-/// 0.8 s on one core of a shared machine.
+/// over the joins, divided by 64. Memory O(n) plus 16 MiB of bit sets in all. On
+/// `lineage synth --models 1000000` (a dense merge lattice: 311,000 merge edges) it takes
+/// 0.52 s on two cores, 0.69 s on one.
 pub fn derivatives_with(g: &LineageGraph, options: &DerivativeOptions) -> Vec<Derivatives> {
     derivatives_in_blocks(g, options, None)
 }
