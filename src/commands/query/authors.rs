@@ -222,11 +222,11 @@ fn print_table(
     ];
     write!(out, "{}", render(&summary(&rows)))?;
 
-    let mut t = table(&["component size", "components"], &[0, 1]);
+    let mut t = table(&["authors", "components"], &[0, 1]);
     for (size, count) in c.component_sizes() {
         t.add_row(vec![thousands(size.into()), thousands(count.into())]);
     }
-    write!(out, "{}", render(&t))?;
+    write!(out, "components by size\n{}", render(&t))?;
 
     let per_author = bucketed(&c.repos_per_author);
     let mut t = table(&["repos", "authors"], &[0, 1]);
@@ -260,8 +260,8 @@ fn print_table(
             out,
             "component #{}: {} authors, {} repos: {}{}",
             i + 1,
-            comp.members.len(),
-            comp.repos,
+            thousands(comp.members.len() as u64),
+            thousands(comp.repos.into()),
             names.join(", "),
             if more > 0 {
                 format!(" and {more} more")
