@@ -157,8 +157,8 @@ pub struct DerivativesArgs {
     /// Models to list, most descendants first
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Follow only edges of this kind (repeat for several): finetune, adapter, quantized, merge, unspecified
-    #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+    /// Follow only edges of this kind (repeat or separate with commas): finetune, adapter, quantized, merge, unspecified
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
     pub kinds: Vec<EdgeKind>,
     /// Show this model only (repo id in any case, alias, or unique prefix)
     #[arg(long, value_name = "ID")]
