@@ -24,17 +24,36 @@ fn fold<'a>(name: &str, scratch: &'a mut String) -> &'a str {
     scratch
 }
 
-/// A growable, case-insensitive name table used while building.
+/// A growable name table used while building: case-insensitive (ids, authors) or exact
+/// (attribute values, where folding would only cost time).
 #[derive(Debug, Default, Clone)]
 pub struct NameTable {
     spellings: Vec<Box<str>>,
     index: FxHashMap<Box<str>, u32>,
     scratch: String,
+    exact: bool,
 }
 
 impl NameTable {
+    /// A case-insensitive table.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A case-sensitive table.
+    pub fn exact() -> Self {
+        NameTable {
+            exact: true,
+            ..Self::default()
+        }
+    }
+
+    fn key<'a>(name: &'a str, scratch: &'a mut String, exact: bool) -> &'a str {
+        if exact {
+            name
+        } else {
+            fold(name, scratch)
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -47,14 +66,14 @@ impl NameTable {
 
     /// The id of `name`, if it was interned (case-insensitive).
     pub fn get(&mut self, name: &str) -> Option<u32> {
-        let key = fold(name, &mut self.scratch);
+        let key = Self::key(name, &mut self.scratch, self.exact);
         self.index.get(key).copied()
     }
 
     /// The id of `name`, interning it with this spelling if it is new.
     /// Returns the id and whether it was new.
     pub fn intern(&mut self, name: &str) -> (u32, bool) {
-        let key = fold(name, &mut self.scratch);
+        let key = Self::key(name, &mut self.scratch, self.exact);
         if let Some(&id) = self.index.get(key) {
             return (id, false);
         }

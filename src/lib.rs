@@ -34,33 +34,111 @@ pub mod synth;
 use error::Result;
 use graph::{BuildOptions, GraphBuilder, LineageGraph};
 use ingest::report::BuildReport;
-use ingest::Input;
+use ingest::{Input, ModelRecord, Sink};
 
 /// Reads `inputs` (any mix of formats) into one graph. Inputs are read in source-priority
 /// order whatever order they are given in, so the result does not depend on it.
-/// `progress` is called with (input index, bytes read in it) now and then.
+/// `progress` is called with (input index in that order, bytes read in it) now and then.
+///
+/// Parsing and graph building overlap: each input is parsed on a thread of its own and
+/// handed over in batches through a bounded channel, while this thread merges the batches
+/// into the graph in priority order. At most a few batches per input wait in memory.
 pub fn build(
     inputs: &[Input],
     options: BuildOptions,
-    progress: Option<Box<dyn FnMut(usize, u64) + Send>>,
+    mut progress: Option<Box<dyn FnMut(usize, u64) + Send>>,
 ) -> Result<(LineageGraph, BuildReport)> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| inputs[i].format);
     let mut builder = GraphBuilder::new(options);
-    let progress = progress.map(|p| std::sync::Arc::new(std::sync::Mutex::new(p)));
-    for (rank, &i) in order.iter().enumerate() {
-        let input = &inputs[i];
-        if let Some(p) = &progress {
-            let p = p.clone();
-            builder.set_progress(Box::new(move |bytes| {
-                if let Ok(mut f) = p.lock() {
-                    f(rank, bytes)
+    std::thread::scope(|scope| -> Result<()> {
+        // Readers start together but block once their channel is full, so only the input
+        // being merged and the next one are parsed at any moment.
+        let readers: Vec<_> = order
+            .iter()
+            .map(|&i| {
+                let input = &inputs[i];
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(4);
+                let handle = scope.spawn(move || {
+                    let mut sink = ChannelSink {
+                        tx,
+                        batch: Vec::with_capacity(BATCH),
+                    };
+                    let summary = ingest::read_input(input, &mut sink);
+                    sink.flush();
+                    summary
+                });
+                (input, rx, handle)
+            })
+            .collect();
+        for (rank, (input, rx, handle)) in readers.into_iter().enumerate() {
+            builder.begin_file(&input.name.display().to_string());
+            for batch in rx {
+                for event in batch {
+                    match event {
+                        Event::Record(r) => builder.record(r),
+                        Event::Issue(i) => builder.issue(i),
+                        Event::Progress(bytes) => {
+                            if let Some(p) = progress.as_mut() {
+                                p(rank, bytes)
+                            }
+                        }
+                    }
                 }
-            }));
+            }
+            let summary = handle.join().map_err(|_| {
+                error::Error::Query(format!("reading {} failed", input.name.display()))
+            })??;
+            builder.end_file(summary);
         }
-        builder.begin_file(&input.name.display().to_string());
-        let summary = ingest::read_input(input, &mut builder)?;
-        builder.end_file(summary);
-    }
+        Ok(())
+    })?;
     Ok(builder.finish())
+}
+
+const BATCH: usize = 2048;
+
+/// What a reader thread hands to the builder. Records are by far the most common event, so
+/// boxing them to shrink the rare ones would only add an allocation per row.
+#[allow(clippy::large_enum_variant)]
+enum Event {
+    Record(ModelRecord),
+    Issue(ingest::RowIssue),
+    Progress(u64),
+}
+
+/// A sink that batches events into a channel. A closed channel means the build stopped
+/// (another input failed): the reader then runs on without sending, and its result is
+/// never looked at.
+struct ChannelSink {
+    tx: std::sync::mpsc::SyncSender<Vec<Event>>,
+    batch: Vec<Event>,
+}
+
+impl ChannelSink {
+    fn push(&mut self, e: Event) {
+        self.batch.push(e);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            let _ = self.tx.send(batch);
+        }
+    }
+}
+
+impl Sink for ChannelSink {
+    fn record(&mut self, record: ModelRecord) {
+        self.push(Event::Record(record));
+    }
+    fn issue(&mut self, issue: ingest::RowIssue) {
+        self.push(Event::Issue(issue));
+    }
+    fn progress(&mut self, bytes: u64) {
+        self.push(Event::Progress(bytes));
+    }
 }

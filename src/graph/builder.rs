@@ -13,7 +13,10 @@ use crate::error::IngestError;
 use crate::ingest::csvutil::QuoteTracker;
 use crate::ingest::refs::{classify, AliasTable, RefClass};
 use crate::ingest::report::{BuildReport, Cycle, Reference};
-use crate::ingest::{FileSummary, ModelRecord, ParentRef, RowIssue, Sink};
+use crate::ingest::{FileSummary, Fold, ModelRecord, ParentRef, RowIssue, Sink};
+
+/// Benchmark index of a score cell that clears its model's row.
+const RESET_ROW: u16 = u16::MAX;
 use crate::intern::{NameTable, NONE};
 use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
 
@@ -130,7 +133,10 @@ pub struct GraphBuilder {
     authors: NameTable,
     symbols: NameTable,
     benchmarks: NameTable,
+    /// (model, benchmark, value); a [`RESET_ROW`] cell clears what came before for its model.
     score_cells: Vec<(u32, u16, f32)>,
+    /// The input each model's scores came from ([`NONE`] before any).
+    score_source: Vec<u32>,
     edges: Vec<RawEdge>,
     pending: Vec<PendingRef>,
     files: Vec<String>,
@@ -149,9 +155,10 @@ impl GraphBuilder {
             names: NameTable::new(),
             models: Vec::new(),
             authors: NameTable::new(),
-            symbols: NameTable::new(),
-            benchmarks: NameTable::new(),
+            symbols: NameTable::exact(),
+            benchmarks: NameTable::exact(),
             score_cells: Vec::new(),
+            score_source: Vec::new(),
             edges: Vec::new(),
             pending: Vec::new(),
             files: Vec::new(),
@@ -207,6 +214,7 @@ impl GraphBuilder {
                 m.author = self.authors.intern(ns).0;
             }
             self.models.push(m);
+            self.score_source.push(NONE);
         }
         v
     }
@@ -237,6 +245,29 @@ impl GraphBuilder {
             m.flags.set(Flags::SUSPICIOUS, true);
             self.models[v as usize] = m;
             return;
+        }
+        let scored_here = self.score_source[v as usize] == file;
+        if rec.fold != Fold::First {
+            // Its repo's first row already counted the placeholders they share.
+            rec.parents
+                .retain(|p| !matches!(classify(&p.raw), RefClass::Empty(_)));
+        }
+        match rec.fold {
+            Fold::Worse => {
+                // Another evaluation of a repo this file already gave a better one of.
+                m.evaluations = m.evaluations.saturating_add(rec.evaluations);
+                self.models[v as usize] = m;
+                self.add_parents(v, &rec.id, rec.parents, file, rec.line);
+                return;
+            }
+            Fold::Better if scored_here => {
+                // A better evaluation replaces the one this file gave before: its scores and
+                // the precision it was run at.
+                m.average = None;
+                m.precision = NONE;
+                self.score_cells.push((v, RESET_ROW, f32::NAN));
+            }
+            _ => {}
         }
         if let Some(owner) = rec.owner.as_deref().filter(|o| !o.is_empty()) {
             let namespace = rec.id.split_once('/').map(|(ns, _)| ns).unwrap_or("");
@@ -269,6 +300,7 @@ impl GraphBuilder {
         if m.average.is_none() {
             if let Some(scores) = &rec.scores {
                 m.average = Some(scores.average);
+                self.score_source[v as usize] = file;
                 for &(bench, value) in &scores.benchmarks {
                     let b = self.benchmarks.intern(bench).0 as u16;
                     self.score_cells.push((v, b, value));
@@ -300,10 +332,14 @@ impl GraphBuilder {
             let a = self.authors.intern(c.trim()).0;
             self.contributor_pairs.push((v, a));
         }
-        // One reference per parent and row, however many fields name it; an explicit
-        // relation wins.
-        let mut parents: Vec<ParentRef> = Vec::with_capacity(rec.parents.len());
-        for p in rec.parents {
+        self.add_parents(v, &rec.id, rec.parents, file, rec.line);
+    }
+
+    /// Adds the references of one row: one per parent, however many fields name it; an
+    /// explicit relation wins.
+    fn add_parents(&mut self, v: u32, id: &str, refs: Vec<ParentRef>, file: u32, line: u64) {
+        let mut parents: Vec<ParentRef> = Vec::with_capacity(refs.len());
+        for p in refs {
             match parents
                 .iter_mut()
                 .find(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()))
@@ -313,7 +349,7 @@ impl GraphBuilder {
             }
         }
         for p in parents {
-            self.add_reference(v, &rec.id, &p.raw, p.relation, file, rec.line, p.field);
+            self.add_reference(v, id, &p.raw, p.relation, file, line, p.field);
         }
     }
 
@@ -488,7 +524,8 @@ impl GraphBuilder {
         let w = self.benchmarks.len();
         let mut scores = Vec::new();
         if w > 0 {
-            self.score_cells.sort_unstable_by_key(|c| c.0);
+            // Stable: a better evaluation's cells come after the reset that clears the row.
+            self.score_cells.sort_by_key(|c| c.0);
             let mut last = NONE;
             let mut rows = 0u32;
             for &(v, b, value) in &self.score_cells {
@@ -499,7 +536,11 @@ impl GraphBuilder {
                     last = v;
                 }
                 let row = self.models[v as usize].scores_row as usize;
-                scores[row * w + b as usize] = value;
+                if b == RESET_ROW {
+                    scores[row * w..(row + 1) * w].fill(f32::NAN);
+                } else {
+                    scores[row * w + b as usize] = value;
+                }
             }
         }
         let side = |pairs: &mut Vec<(u32, u32)>| {

@@ -24,8 +24,9 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    // Fingerprint of a row's metadata -> (line, lower-cased name, spelling) of its first holder.
-    let mut seen: FxHashMap<u64, (u64, String, String)> = FxHashMap::default();
+    // Fingerprint of a row's metadata -> line and hash of the lower-cased name of its first
+    // holder: two numbers a row, so a whole-Hub table fits.
+    let mut seen: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
     // The previous row: its fingerprint (None when its metadata is empty), its line, and the
     // lower-cased name and spelling of the model its metadata came from (for a copy, the
     // model it was copied from).
@@ -91,17 +92,22 @@ pub(crate) fn read<R: Read>(
                         return;
                     }
                 }
+                let name_hash = {
+                    let mut h = DefaultHasher::new();
+                    lower.hash(&mut h);
+                    h.finish()
+                };
                 match seen.get(&key) {
-                    Some((line, first, spelling)) if *first != lower => {
+                    Some(&(line, first)) if first != name_hash => {
                         let message = format!(
-                            "metadata identical to line {line} ({spelling}): one repo under \
-                             two names (renamed or moved?); kept"
+                            "metadata identical to line {line}'s, another model's: one repo \
+                             under two names (renamed or moved?); kept"
                         );
                         row.issue(name_col, reason::SAME_METADATA, message);
                     }
                     Some(_) => {}
                     None => {
-                        seen.insert(key, (row.line, lower, rec.id.clone()));
+                        seen.insert(key, (row.line, name_hash));
                     }
                 }
             }

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, BestRows, Counting, ModelRecord, Scores, Sink};
+use super::{reason, Counting, DuplicateFold, ModelRecord, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -25,7 +25,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    let mut best = BestRows::default();
+    let mut folds = DuplicateFold::default();
     for_each_row(
         path,
         reader,
@@ -113,12 +113,10 @@ pub(crate) fn read<R: Read>(
             rec.flagged = row.boolean(cols.flagged, true);
             rec.merged = row.boolean(cols.merged, true);
             rec.moe = row.boolean(cols.moe, true);
-            best.add(rec);
+            folds.mark(&mut rec);
+            row.sink.record(rec);
         },
     )?;
-    for rec in best.into_records() {
-        sink.record(rec);
-    }
     Ok(())
 }
 

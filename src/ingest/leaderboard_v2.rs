@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, BestRows, Counting, ModelRecord, ParentRef, Scores, Sink};
+use super::{reason, Counting, DuplicateFold, ModelRecord, ParentRef, Scores, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -20,7 +20,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    let mut best = BestRows::default();
+    let mut folds = DuplicateFold::default();
     for_each_row(
         path,
         reader,
@@ -118,12 +118,10 @@ pub(crate) fn read<R: Read>(
                     field: "Base Model",
                 });
             }
-            best.add(rec);
+            folds.mark(&mut rec);
+            row.sink.record(rec);
         },
     )?;
-    for rec in best.into_records() {
-        sink.record(rec);
-    }
     Ok(())
 }
 

@@ -177,53 +177,51 @@ pub struct ModelRecord {
     pub contributors: Vec<String>,
     /// Its metadata was copied from another row: only the id is used.
     pub suspicious: bool,
+    /// Where it stands among its file's rows for the same repo (leaderboards).
+    pub fold: Fold,
+}
+
+/// Where a leaderboard row stands among the rows its file holds for the same repo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fold {
+    /// The first row of its repo in this file (or a row of a source without duplicates).
+    #[default]
+    First,
+    /// A later row with a better average than every earlier one: its evaluation replaces
+    /// theirs.
+    Better,
+    /// A later row that is not better: it counts as an evaluation, and a parent it names is
+    /// kept; nothing else of it is used.
+    Worse,
 }
 
 /// Folds the several rows a leaderboard export can hold for one repo (re-evaluations, other
-/// precisions) into one record, as methodology section 2.1 asks: the row with the best
-/// average wins (the first one on ties), the others count in its `evaluations`, and a
-/// parent named by any of them is kept.
+/// precisions), as methodology section 2.1 asks: the evaluation with the best average wins
+/// (the first one on ties) and the others count. Rows stream on at once, marked with their
+/// [`Fold`], so memory holds one number per repo rather than whole rows.
 #[derive(Debug, Default)]
-pub(crate) struct BestRows {
-    index: rustc_hash::FxHashMap<String, usize>,
-    rows: Vec<ModelRecord>,
+pub(crate) struct DuplicateFold {
+    best: rustc_hash::FxHashMap<Box<str>, f32>,
+    scratch: String,
 }
 
-impl BestRows {
-    pub fn add(&mut self, rec: ModelRecord) {
-        let key = rec.id.to_lowercase();
-        let Some(&i) = self.index.get(&key) else {
-            self.index.insert(key, self.rows.len());
-            self.rows.push(rec);
-            return;
-        };
-        let kept = &mut self.rows[i];
-        let evaluations = kept.evaluations.saturating_add(rec.evaluations);
-        let better = match (&rec.scores, &kept.scores) {
-            (Some(new), Some(old)) => new.average > old.average,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        let mut other = if better {
-            std::mem::replace(kept, rec)
-        } else {
-            rec
-        };
-        for p in other.parents.drain(..) {
-            let known = kept
-                .parents
-                .iter()
-                .any(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()));
-            if !known {
-                kept.parents.push(p);
+impl DuplicateFold {
+    pub fn mark(&mut self, rec: &mut ModelRecord) {
+        self.scratch.clear();
+        self.scratch.push_str(&rec.id);
+        self.scratch.make_ascii_lowercase();
+        let average = rec.scores.as_ref().map_or(f32::NEG_INFINITY, |s| s.average);
+        rec.fold = match self.best.get_mut(self.scratch.as_str()) {
+            None => {
+                self.best.insert(self.scratch.as_str().into(), average);
+                Fold::First
             }
-        }
-        kept.evaluations = evaluations;
-    }
-
-    /// The folded records, in the order their repos first appeared.
-    pub fn into_records(self) -> Vec<ModelRecord> {
-        self.rows
+            Some(best) if average > *best => {
+                *best = average;
+                Fold::Better
+            }
+            Some(_) => Fold::Worse,
+        };
     }
 }
 
@@ -478,8 +476,9 @@ pub(crate) struct Counting<'a> {
 impl Sink for Counting<'_> {
     fn record(&mut self, record: ModelRecord) {
         self.summary.records += 1;
-        if record.evaluations > 1 {
-            self.summary.duplicates_merged += u64::from(record.evaluations - 1);
+        if record.fold != Fold::First {
+            self.summary.records -= 1;
+            self.summary.duplicates_merged += 1;
         }
         self.inner.record(record);
     }
@@ -698,8 +697,7 @@ pub(crate) mod csvutil {
     /// Where a CSV's bytes stand with respect to quoting, followed as they stream past.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Quoting {
-        FieldStart,
-        Unquoted,
+        Outside,
         Quoted,
         /// A quote inside a quoted field: its end, or the first half of an escaped `""`.
         QuoteInQuoted,
@@ -712,10 +710,15 @@ pub(crate) mod csvutil {
     /// It also keeps the line count. The csv parser dates a record from where it started
     /// looking for it, before the blank lines and the `\n` of a `\r\n` it then skips, so
     /// its line numbers fall behind in files with Windows line ends or blank lines.
+    ///
+    /// It jumps from one quote or line end to the next with `memchr`, so following the
+    /// bytes costs little next to parsing them.
     pub struct QuoteTracker<R> {
         inner: R,
         delimiter: u8,
         state: Quoting,
+        /// The last byte passed through (a line end before the first).
+        last: u8,
         /// Bytes passed through so far.
         offset: u64,
         /// Offsets of the `\r` (false) and `\n` (true) bytes not yet behind a record.
@@ -729,7 +732,8 @@ pub(crate) mod csvutil {
             QuoteTracker {
                 inner,
                 delimiter,
-                state: Quoting::FieldStart,
+                state: Quoting::Outside,
+                last: b'\n',
                 offset: 0,
                 terminators: std::collections::VecDeque::new(),
                 newlines_before: 0,
@@ -761,26 +765,64 @@ pub(crate) mod csvutil {
             }
             1 + self.newlines_before + skipped
         }
+
+        /// Records the line ends of `bytes`, which start at offset `at`.
+        fn note_line_ends(&mut self, at: u64, bytes: &[u8]) {
+            for p in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                self.terminators
+                    .push_back((at + p as u64, bytes[p] == b'\n'));
+            }
+        }
     }
 
     impl<R: Read> Read for QuoteTracker<R> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let n = self.inner.read(buf)?;
+            let data = &buf[..n];
+            let base = self.offset;
             let mut state = self.state;
-            for (i, &b) in buf[..n].iter().enumerate() {
-                if b == b'\n' || b == b'\r' {
-                    self.terminators
-                        .push_back((self.offset + i as u64, b == b'\n'));
+            let mut i = 0;
+            while i < n {
+                match state {
+                    Quoting::Quoted => match memchr::memchr(b'"', &data[i..]) {
+                        Some(k) => {
+                            self.note_line_ends(base + i as u64, &data[i..i + k]);
+                            i += k + 1;
+                            state = Quoting::QuoteInQuoted;
+                        }
+                        None => {
+                            self.note_line_ends(base + i as u64, &data[i..]);
+                            i = n;
+                        }
+                    },
+                    Quoting::QuoteInQuoted => {
+                        if data[i] == b'"' {
+                            state = Quoting::Quoted;
+                            i += 1;
+                        } else {
+                            state = Quoting::Outside;
+                        }
+                    }
+                    Quoting::Outside => match memchr::memchr3(b'"', b'\n', b'\r', &data[i..]) {
+                        None => i = n,
+                        Some(k) => {
+                            let j = i + k;
+                            if data[j] == b'"' {
+                                let prev = if j > 0 { data[j - 1] } else { self.last };
+                                if prev == self.delimiter || prev == b'\n' || prev == b'\r' {
+                                    state = Quoting::Quoted;
+                                }
+                            } else {
+                                self.terminators
+                                    .push_back((base + j as u64, data[j] == b'\n'));
+                            }
+                            i = j + 1;
+                        }
+                    },
                 }
-                let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
-                state = match (state, b) {
-                    (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
-                    (Quoting::Quoted, _) => Quoting::Quoted,
-                    (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-                    (Quoting::FieldStart, b'"') => Quoting::Quoted,
-                    _ if ends_field => Quoting::FieldStart,
-                    _ => Quoting::Unquoted,
-                };
+            }
+            if let Some(&b) = data.last() {
+                self.last = b;
             }
             self.state = state;
             self.offset += n as u64;
