@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use lineage::ingest::Format;
+use lineage::model::EdgeKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -108,7 +109,146 @@ pub struct SynthArgs {
 // ---- lineage query ----
 
 #[derive(Debug, clap::Args)]
-pub struct QueryArgs {}
+pub struct QueryArgs {
+    #[command(subcommand)]
+    pub query: Query,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Query {
+    /// Direct children and all descendants of every model, split by how each descendant was made
+    Derivatives(DerivativesArgs),
+    /// How far a base model's family improved on it, and when: the frontier of record-setters
+    Improvements(ImprovementsArgs),
+    /// Merge-chain depth (merges of merges) and generation depth; the deepest chains spelled out
+    MergeDepth(MergeDepthArgs),
+    /// Author collaboration components, repos per author, authors per repo, top authors' share
+    Authors(AuthorsArgs),
+}
+
+/// Output formats of the queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    /// Aligned tables for reading
+    Table,
+    /// The main table as CSV, for spreadsheets and pandas
+    Csv,
+    /// Everything, for scripts (field names are stable)
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QueryCommon {
+    /// The graph file (from `lineage build`)
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
+    /// Count and score flagged models too (left out by default; lineage runs through them anyway)
+    #[arg(long)]
+    pub include_flagged: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DerivativesArgs {
+    #[command(flatten)]
+    pub common: QueryCommon,
+    /// Models to list, most descendants first
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Follow only edges of this kind (repeat or separate with commas): finetune, adapter, quantized, merge, unspecified
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<EdgeKind>,
+    /// Show this model only (repo id in any case, alias, or unique prefix)
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchMethod {
+    /// The base's descendants in the lineage graph
+    Lineage,
+    /// The papers' method: names containing a pattern, with a parameter count
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NormalizeArg {
+    /// Divide by ln(scored members), as in the paper's figure 12
+    Log,
+    /// Divide by the number of scored members
+    Count,
+    /// Do not normalise
+    None,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["base", "all"]))]
+pub struct ImprovementsArgs {
+    #[command(flatten)]
+    pub common: QueryCommon,
+    /// The base model: repo id in any case, alias (mistral-7b), or unique prefix
+    #[arg(long, value_name = "NAME")]
+    pub base: Option<String>,
+    /// Every base with at least --min-family scored members, in one pass
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: the fewest scored members a base needs
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub min_family: usize,
+    /// Keep merges and their descendants in the family (left out by default)
+    #[arg(long)]
+    pub include_merges: bool,
+    /// How normalised improvement is computed
+    #[arg(long, value_enum, default_value_t = NormalizeArg::Log)]
+    pub normalize: NormalizeArg,
+    /// How the family is found
+    #[arg(long = "match", value_enum, default_value_t = MatchMethod::Lineage)]
+    pub method: MatchMethod,
+    /// With --match name: the name pattern (default: the base's name up to its size, e.g. mistral7b)
+    #[arg(long, requires = "base")]
+    pub pattern: Option<String>,
+    /// With --match name: parameters in billions (default: the base's)
+    #[arg(long, value_name = "B", requires = "base")]
+    pub params: Option<f32>,
+    /// With --match name: accept up to --params + this many billions
+    #[arg(long, value_name = "B", default_value_t = 0.0)]
+    pub params_range: f32,
+    /// List every scored member, not only the frontier (for charts over days since release)
+    #[arg(long)]
+    pub members: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeDepthArgs {
+    #[command(flatten)]
+    pub common: QueryCommon,
+    /// Models to list, deepest merge chain first
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// In the table: how many of the listed chains to spell out model by model
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub chains: usize,
+    /// Show this model only, with its chains (repo id in any case, alias, or unique prefix)
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuthorsArgs {
+    #[command(flatten)]
+    pub common: QueryCommon,
+    /// Authors to list, most repos first
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// More bot names, one per line (added to the `bot` suffix rule and graphs/bots.txt)
+    #[arg(long = "bots", value_name = "FILE")]
+    pub bots: Vec<PathBuf>,
+    /// In the table: how many of the largest components to list with their members
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub components: usize,
+}
 
 // ---- lineage export ----
 

@@ -19,6 +19,7 @@
 //! assert_eq!(graph.name(graph.children_of(base)[0]), "me/tuned");
 //! ```
 
+pub mod algo;
 pub mod analysis;
 pub mod error;
 pub mod export;

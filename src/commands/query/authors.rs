@@ -1,0 +1,295 @@
+//! `lineage query authors`: who builds models together, and how concentrated the work is.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use lineage::algo::authors::{collaboration_with, BotFilter, Collaboration};
+use lineage::graph::LineageGraph;
+
+use super::{csv_writer, finish_csv, load, percent, render, summary, table, thousands, write_json};
+use crate::cli::{AuthorsArgs, QueryFormat};
+
+#[derive(Serialize)]
+struct Json<'a> {
+    authors: u32,
+    components: usize,
+    largest_component: u32,
+    component_sizes: Vec<SizeCount>,
+    top10_share: f64,
+    top200_share: f64,
+    repos_per_author: Vec<ReposAuthors>,
+    authors_per_repo: Vec<AuthorsRepos>,
+    top: Vec<TopAuthor<'a>>,
+    links: u64,
+    repos: u32,
+    bots: u32,
+    largest: Vec<ComponentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SizeCount {
+    size: u32,
+    count: u32,
+}
+
+#[derive(Serialize)]
+struct ReposAuthors {
+    repos: u32,
+    authors: u32,
+}
+
+#[derive(Serialize)]
+struct AuthorsRepos {
+    authors: u32,
+    repos: u32,
+}
+
+#[derive(Serialize)]
+struct TopAuthor<'a> {
+    author: &'a str,
+    repos: u32,
+    /// Rank of its component, 1 for the largest.
+    component: u32,
+    component_size: u32,
+}
+
+#[derive(Serialize)]
+struct ComponentJson<'a> {
+    component: u32,
+    size: u32,
+    repos: u32,
+    members: Vec<&'a str>,
+}
+
+pub fn run(args: AuthorsArgs) -> anyhow::Result<ExitCode> {
+    let mut bots = BotFilter::builtin();
+    for path in &args.bots {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("--bots: reading {}", path.display()))?;
+        bots.extend_from_str(&text);
+    }
+    let g = load(&args.common)?;
+    let c = collaboration_with(&g, &bots, args.common.include_flagged);
+    let top: Vec<TopAuthor> = c
+        .ranking
+        .iter()
+        .take(args.top)
+        .map(|&a| {
+            let comp = c.component_of[a as usize];
+            TopAuthor {
+                author: g.authors.name(a),
+                repos: c.repos_of[a as usize],
+                component: comp + 1,
+                component_size: c.components[comp as usize].members.len() as u32,
+            }
+        })
+        .collect();
+    let mut out = super::stdout();
+    match args.common.format {
+        QueryFormat::Json => {
+            let json = Json {
+                authors: c.authors,
+                components: c.components.len(),
+                largest_component: c.largest_component(),
+                component_sizes: c
+                    .component_sizes()
+                    .into_iter()
+                    .map(|(size, count)| SizeCount { size, count })
+                    .collect(),
+                top10_share: c.top10_share,
+                top200_share: c.top200_share,
+                repos_per_author: c
+                    .repos_per_author
+                    .iter()
+                    .map(|&(repos, authors)| ReposAuthors { repos, authors })
+                    .collect(),
+                authors_per_repo: c
+                    .authors_per_repo
+                    .iter()
+                    .map(|&(authors, repos)| AuthorsRepos { authors, repos })
+                    .collect(),
+                top,
+                links: c.links,
+                repos: c.repos,
+                bots: c.bots,
+                largest: c
+                    .components
+                    .iter()
+                    .take(args.components)
+                    .enumerate()
+                    .map(|(i, comp)| ComponentJson {
+                        component: i as u32 + 1,
+                        size: comp.members.len() as u32,
+                        repos: comp.repos,
+                        members: comp.members.iter().map(|&a| g.authors.name(a)).collect(),
+                    })
+                    .collect(),
+            };
+            write_json(&mut out, &json)?;
+        }
+        QueryFormat::Csv => {
+            let mut w = csv_writer(out);
+            w.write_record(["author", "repos", "component", "component_size"])?;
+            for t in &top {
+                w.serialize(t)?;
+            }
+            finish_csv(w)?;
+        }
+        QueryFormat::Table => print_table(&mut out, &g, &c, &top, &args)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Histogram buckets for a readable table: exact up to 4, then by decades.
+const BUCKETS: [(u32, u32); 9] = [
+    (1, 1),
+    (2, 2),
+    (3, 3),
+    (4, 4),
+    (5, 9),
+    (10, 19),
+    (20, 49),
+    (50, 99),
+    (100, u32::MAX),
+];
+
+fn bucketed(hist: &[(u32, u32)]) -> Vec<(String, u32)> {
+    BUCKETS
+        .iter()
+        .map(|&(lo, hi)| {
+            let label = match hi {
+                u32::MAX => format!("{lo}+"),
+                _ if lo == hi => lo.to_string(),
+                _ => format!("{lo}-{hi}"),
+            };
+            let count = hist
+                .iter()
+                .filter(|&&(k, _)| k >= lo && k <= hi)
+                .map(|&(_, c)| c)
+                .sum();
+            (label, count)
+        })
+        .filter(|(_, c)| *c > 0)
+        .collect()
+}
+
+fn print_table(
+    out: &mut impl Write,
+    g: &LineageGraph,
+    c: &Collaboration,
+    top: &[TopAuthor],
+    args: &AuthorsArgs,
+) -> anyhow::Result<()> {
+    let singletons = c
+        .components
+        .iter()
+        .filter(|comp| comp.members.len() == 1)
+        .count();
+    let rows = [
+        (
+            "authors",
+            format!(
+                "{} committing to {} repos ({} bot accounts left out)",
+                thousands(c.authors.into()),
+                thousands(c.repos.into()),
+                c.bots
+            ),
+        ),
+        (
+            "links",
+            format!("{} pairs of authors sharing a repo", thousands(c.links)),
+        ),
+        (
+            "components",
+            format!(
+                "{}, the largest with {} authors; {} authors work alone",
+                thousands(c.components.len() as u64),
+                thousands(c.largest_component().into()),
+                thousands(singletons as u64)
+            ),
+        ),
+        (
+            "top 10 authors",
+            format!("committed to {} of the repos", percent(c.top10_share)),
+        ),
+        (
+            "top 200 authors",
+            format!("committed to {} of the repos", percent(c.top200_share)),
+        ),
+    ];
+    write!(out, "{}", render(&summary(&rows)))?;
+
+    let mut t = table(&["authors", "components"], &[0, 1]);
+    for (size, count) in c.component_sizes() {
+        t.add_row(vec![thousands(size.into()), thousands(count.into())]);
+    }
+    write!(out, "components by size\n{}", render(&t))?;
+
+    let per_author = bucketed(&c.repos_per_author);
+    let mut t = table(&["repos", "authors"], &[0, 1]);
+    for (label, count) in per_author {
+        t.add_row(vec![label, thousands(count.into())]);
+    }
+    write!(out, "repos per author\n{}", render(&t))?;
+    let mut t = table(&["authors", "repos"], &[0, 1]);
+    for &(k, count) in &c.authors_per_repo {
+        t.add_row(vec![k.to_string(), thousands(count.into())]);
+    }
+    write!(
+        out,
+        "authors per repo (0: only bots committed)\n{}",
+        render(&t)
+    )?;
+
+    const NAMES: usize = 12;
+    for (i, comp) in c.components.iter().take(args.components).enumerate() {
+        if comp.members.len() < 2 {
+            break;
+        }
+        let names: Vec<String> = comp
+            .members
+            .iter()
+            .take(NAMES)
+            .map(|&a| format!("{} ({})", g.authors.name(a), c.repos_of[a as usize]))
+            .collect();
+        let more = comp.members.len().saturating_sub(NAMES);
+        writeln!(
+            out,
+            "component #{}: {} authors, {} repos: {}{}",
+            i + 1,
+            thousands(comp.members.len() as u64),
+            thousands(comp.repos.into()),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+
+    let mut t = table(
+        &["#", "author", "repos", "component", "its size"],
+        &[0, 2, 3, 4],
+    );
+    for (i, a) in top.iter().enumerate() {
+        t.add_row(vec![
+            (i + 1).to_string(),
+            a.author.to_string(),
+            thousands(a.repos.into()),
+            format!("#{}", a.component),
+            thousands(a.component_size.into()),
+        ]);
+    }
+    write!(out, "top authors by repos committed to\n{}", render(&t))?;
+    if !args.common.include_flagged {
+        writeln!(
+            out,
+            "repos of flagged models not counted (--include-flagged)"
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,410 @@
+//! `lineage query improvements`: how far a base model's family improved on it, and when.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use lineage::algo::improvements::{
+    all_improvements, improvements, improvements_by_name, Improvement, ImprovementOptions, Member,
+    NamePattern, Normalize,
+};
+use lineage::graph::LineageGraph;
+
+use super::{
+    csv_writer, day, finish_csv, load, opt, render, resolve, signed, summary, table, thousands,
+    write_json,
+};
+use crate::cli::{ImprovementsArgs, MatchMethod, NormalizeArg, QueryFormat};
+
+#[derive(Serialize)]
+struct Json<'a> {
+    base: &'a str,
+    base_created: Option<String>,
+    reference_model: Option<&'a str>,
+    reference_average: Option<f32>,
+    reference_is_base: bool,
+    release_date: Option<String>,
+    days_from_earliest_member: bool,
+    family_size: u32,
+    scored_members: u32,
+    undated_members: u32,
+    best_model: Option<&'a str>,
+    total_improvement_pct: Option<f64>,
+    normalize: &'static str,
+    normalize_divisor: Option<f64>,
+    method: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pattern: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<f32>,
+    frontier: Vec<Step<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<Vec<Step<'a>>>,
+}
+
+/// A frontier step or a member, as JSON and CSV show it.
+#[derive(Serialize)]
+struct Step<'a> {
+    model: &'a str,
+    created: Option<String>,
+    days_since_release: Option<i32>,
+    average: f32,
+    improvement_points: Option<f64>,
+    improvement_pct: Option<f64>,
+    normalized: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_frontier: Option<bool>,
+}
+
+fn step<'a>(g: &'a LineageGraph, m: &Member, with_flag: bool) -> Step<'a> {
+    Step {
+        model: g.name(m.model),
+        created: m.created.map(|d| d.to_string()),
+        days_since_release: m.days_since_release,
+        average: m.average,
+        improvement_points: m.improvement_points.map(round4),
+        improvement_pct: m.improvement_pct.map(round4),
+        normalized: m.normalized.map(round4),
+        on_frontier: with_flag.then_some(m.on_frontier),
+    }
+}
+
+/// Four decimals are plenty for scores given with two; JSON stays readable.
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
+    let g = load(&args.common)?;
+    let options = ImprovementOptions {
+        include_merges: args.include_merges,
+        include_flagged: args.common.include_flagged,
+        normalize: match args.normalize {
+            NormalizeArg::Log => Normalize::Log,
+            NormalizeArg::Count => Normalize::Count,
+            NormalizeArg::None => Normalize::None,
+        },
+    };
+    if args.method == MatchMethod::Lineage && (args.pattern.is_some() || args.params.is_some()) {
+        anyhow::bail!(
+            "--pattern and --params belong to --match name; the lineage method needs neither"
+        );
+    }
+    if args.all {
+        if args.method == MatchMethod::Name {
+            anyhow::bail!("--all works with --match lineage only: the name method needs a pattern per base (use --base)");
+        }
+        let all = all_improvements(&g, args.min_family, &options);
+        return print_all(&g, &all, &args);
+    }
+    let Some(name) = args.base.as_deref() else {
+        anyhow::bail!("give --base NAME or --all");
+    };
+    let base = resolve(&g, name, "--base")?;
+    let (imp, pattern) = match args.method {
+        MatchMethod::Lineage => (improvements(&g, base, &options), None),
+        MatchMethod::Name => {
+            let mut p = NamePattern::for_base(&g, base);
+            if let Some(text) = &args.pattern {
+                p.pattern = lineage::algo::improvements::normalize_name(text);
+            }
+            if args.params.is_some() {
+                p.params = args.params;
+            }
+            p.params_range = args.params_range;
+            (improvements_by_name(&g, base, &p, &options), Some(p))
+        }
+    };
+    print_one(&g, &imp, pattern.as_ref(), &args)
+}
+
+fn to_json<'a>(
+    g: &'a LineageGraph,
+    imp: &Improvement,
+    pattern: Option<&'a NamePattern>,
+    members: bool,
+) -> Json<'a> {
+    Json {
+        base: g.name(imp.base),
+        base_created: g.models[imp.base as usize].created.map(|d| d.to_string()),
+        reference_model: imp.reference_model.map(|v| g.name(v)),
+        reference_average: imp.reference_average,
+        reference_is_base: imp.reference_is_base,
+        release_date: imp.release.map(|d| d.to_string()),
+        days_from_earliest_member: imp.days_from_earliest_member,
+        family_size: imp.family_size,
+        scored_members: imp.scored_members,
+        undated_members: imp.undated_members,
+        best_model: imp.best_model.map(|v| g.name(v)),
+        total_improvement_pct: imp.total_improvement_pct.map(round4),
+        normalize: imp.normalize.as_str(),
+        normalize_divisor: imp.divisor.map(round4),
+        method: if pattern.is_some() { "name" } else { "lineage" },
+        pattern: pattern.map(|p| p.pattern.as_str()),
+        params: pattern.and_then(|p| p.params),
+        frontier: imp
+            .members
+            .iter()
+            .filter(|m| m.on_frontier)
+            .map(|m| step(g, m, false))
+            .collect(),
+        members: members.then(|| imp.members.iter().map(|m| step(g, m, true)).collect()),
+    }
+}
+
+fn print_one(
+    g: &LineageGraph,
+    imp: &Improvement,
+    pattern: Option<&NamePattern>,
+    args: &ImprovementsArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut out = super::stdout();
+    let shown: Vec<&Member> = imp
+        .members
+        .iter()
+        .filter(|m| args.members || m.on_frontier)
+        .collect();
+    match args.common.format {
+        QueryFormat::Json => write_json(&mut out, &to_json(g, imp, pattern, args.members))?,
+        QueryFormat::Csv => {
+            let mut w = csv_writer(out);
+            for m in shown {
+                w.serialize(step(g, m, args.members))?;
+            }
+            finish_csv(w)?;
+        }
+        QueryFormat::Table => {
+            let base = &g.models[imp.base as usize];
+            let mut base_line = g.name(imp.base).to_string();
+            match base.created {
+                Some(d) if d == lineage::model::HUB_EPOCH => {
+                    base_line += &format!(", created {d} or before")
+                }
+                Some(d) => base_line += &format!(", created {d}"),
+                None => base_line += ", creation date unknown",
+            }
+            if base.is_stub() {
+                base_line += " (named by derivatives only)";
+            }
+            let reference = match (imp.reference_model, imp.reference_average) {
+                (Some(_), Some(a)) if imp.reference_is_base => format!("the base, average {a:.2}"),
+                (Some(v), Some(a)) => format!(
+                    "{} (earliest scored member; the base has no usable score), average {a:.2}",
+                    g.name(v)
+                ),
+                _ => "none: no member has a score".to_string(),
+            };
+            let family_what = match pattern {
+                Some(p) => format!(
+                    "names matching '{}'{}",
+                    p.pattern,
+                    match p.params {
+                        Some(x) if p.params_range > 0.0 =>
+                            format!(" with {x}-{} B parameters", x + p.params_range),
+                        Some(x) => format!(" with {x} B parameters"),
+                        None => String::new(),
+                    }
+                ),
+                None => "descendants".to_string(),
+            };
+            let merges = if args.include_merges {
+                "merges included"
+            } else {
+                "merges and their descendants left out"
+            };
+            let mut family = format!(
+                "{} {family_what} ({merges}); {} scored",
+                thousands(imp.family_size.into()),
+                thousands(imp.scored_members.into())
+            );
+            if imp.undated_members > 0 {
+                family += &format!(", {} of them undated", imp.undated_members);
+            }
+            let release = match (imp.release, imp.days_from_earliest_member) {
+                (Some(d), false) => format!("days count from the base's creation, {d}"),
+                (Some(d), true) => {
+                    format!(
+                        "days count from the earliest member, {d} (the base has no usable date)"
+                    )
+                }
+                (None, _) => "no dates to count days from".to_string(),
+            };
+            let total = match (imp.total_improvement_pct, imp.best_model) {
+                (Some(p), Some(best)) => format!(
+                    "{}% (best: {}, {:.2})",
+                    signed(p, 2),
+                    g.name(best),
+                    g.models[best as usize].average.unwrap_or(f32::NAN)
+                ),
+                _ => "-".to_string(),
+            };
+            let norm = match (imp.normalize, imp.divisor) {
+                (Normalize::None, _) => "none".to_string(),
+                (Normalize::Log, Some(d)) => format!(
+                    "improvement % divided by ln({} scored members) = {d:.3}",
+                    imp.scored_members
+                ),
+                (Normalize::Count, Some(d)) => {
+                    format!("improvement % divided by {d} scored members")
+                }
+                (_, None) => "undefined for fewer than 2 scored members".to_string(),
+            };
+            let rows = [
+                ("base", base_line),
+                ("reference", reference),
+                ("family", family),
+                ("release", release),
+                ("total improvement", total),
+                ("normalised", norm),
+            ];
+            write!(out, "{}", render(&summary(&rows)))?;
+            let title = if args.members {
+                "scored members in creation order (* sets a record)"
+            } else {
+                "frontier: record-setters in creation order"
+            };
+            writeln!(out, "{title}")?;
+            let mut t = table(
+                &[
+                    "#",
+                    "model",
+                    "created",
+                    "days",
+                    "average",
+                    "points",
+                    "improvement",
+                    "normalised",
+                ],
+                &[0, 3, 4, 5, 6, 7],
+            );
+            for (i, m) in shown.iter().enumerate() {
+                let marker = if args.members && m.on_frontier {
+                    "*"
+                } else {
+                    ""
+                };
+                t.add_row(vec![
+                    format!("{marker}{}", i + 1),
+                    g.name(m.model).to_string(),
+                    day(m.created),
+                    opt(m.days_since_release),
+                    format!("{:.2}", m.average),
+                    m.improvement_points.map_or("-".into(), |p| signed(p, 2)),
+                    m.improvement_pct
+                        .map_or("-".into(), |p| format!("{}%", signed(p, 2))),
+                    m.normalized.map_or("-".into(), |p| signed(p, 3)),
+                ]);
+            }
+            write!(out, "{}", render(&t))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct AllRow<'a> {
+    base: &'a str,
+    created: Option<String>,
+    reference_average: Option<f32>,
+    reference_is_base: bool,
+    family_size: u32,
+    scored_members: u32,
+    best_model: Option<&'a str>,
+    best_average: Option<f32>,
+    total_improvement_pct: Option<f64>,
+    frontier_steps: usize,
+}
+
+fn print_all(
+    g: &LineageGraph,
+    all: &[Improvement],
+    args: &ImprovementsArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut out = super::stdout();
+    let row = |imp: &Improvement| AllRow {
+        base: g.name(imp.base),
+        created: g.models[imp.base as usize].created.map(|d| d.to_string()),
+        reference_average: imp.reference_average,
+        reference_is_base: imp.reference_is_base,
+        family_size: imp.family_size,
+        scored_members: imp.scored_members,
+        best_model: imp.best_model.map(|v| g.name(v)),
+        best_average: imp.best_model.and_then(|v| g.models[v as usize].average),
+        total_improvement_pct: imp.total_improvement_pct.map(round4),
+        frontier_steps: imp.frontier.len(),
+    };
+    match args.common.format {
+        QueryFormat::Json => {
+            let json: Vec<Json> = all
+                .iter()
+                .map(|imp| to_json(g, imp, None, args.members))
+                .collect();
+            write_json(&mut out, &json)?;
+        }
+        QueryFormat::Csv => {
+            let mut w = csv_writer(out);
+            for imp in all {
+                w.serialize(row(imp))?;
+            }
+            finish_csv(w)?;
+        }
+        QueryFormat::Table => {
+            let mut t = table(
+                &[
+                    "#",
+                    "base",
+                    "created",
+                    "reference",
+                    "family",
+                    "scored",
+                    "best member",
+                    "best",
+                    "total",
+                    "steps",
+                ],
+                &[0, 3, 4, 5, 7, 8, 9],
+            );
+            for (i, imp) in all.iter().enumerate() {
+                let r = row(imp);
+                let reference = match (r.reference_average, r.reference_is_base) {
+                    (Some(a), true) => format!("{a:.2}"),
+                    (Some(a), false) => format!("{a:.2}*"),
+                    (None, _) => "-".into(),
+                };
+                let created = match g.models[imp.base as usize].created {
+                    // The Hub's first day stands for "at or before".
+                    Some(d) if d == lineage::model::HUB_EPOCH => format!("\u{2264}{d}"),
+                    Some(d) => d.to_string(),
+                    None => "-".into(),
+                };
+                t.add_row(vec![
+                    (i + 1).to_string(),
+                    r.base.to_string(),
+                    created,
+                    reference,
+                    thousands(r.family_size.into()),
+                    thousands(r.scored_members.into()),
+                    r.best_model.unwrap_or("-").to_string(),
+                    r.best_average.map_or("-".into(), |a| format!("{a:.2}")),
+                    r.total_improvement_pct
+                        .map_or("-".into(), |p| format!("{}%", signed(p, 1))),
+                    r.frontier_steps.to_string(),
+                ]);
+            }
+            write!(out, "{}", render(&t))?;
+            writeln!(
+                out,
+                "{} bases with at least {} scored members; {}; * the earliest member stands in for an unscored base",
+                all.len(),
+                args.min_family.max(1),
+                if args.include_merges {
+                    "merges included"
+                } else {
+                    "merges and their descendants left out"
+                }
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
