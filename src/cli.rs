@@ -41,12 +41,6 @@ pub enum Command {
     Run(RunArgs),
     /// Run every analysis of the papers (queries/paper.toml) into one report
     Report(ReportArgs),
-    /// License distribution with commercial / academic / personal permissions
-    #[command(hide = true)]
-    Licenses(LicensesArgs),
-    /// Lineage edges whose derivative's license does not go with its base's
-    #[command(hide = true, name = "license-drift")]
-    LicenseDrift(LicenseDriftArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +118,11 @@ pub enum Query {
     MergeDepth(MergeDepthArgs),
     /// Author collaboration components, repos per author, authors per repo, top authors' share
     Authors(AuthorsArgs),
+    /// License distribution with commercial / academic / personal permissions
+    Licenses(LicensesArgs),
+    /// Lineage edges whose derivative's license does not go with its base's
+    #[command(name = "license-drift")]
+    LicenseDrift(LicenseDriftArgs),
 }
 
 /// Output formats of the queries.

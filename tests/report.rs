@@ -604,7 +604,7 @@ fn report_runs_the_built_in_set_on_a_small_graph() {
 fn license_queries_print_the_table_and_the_drift() {
     let out = Command::cargo_bin("lineage")
         .unwrap()
-        .args(["licenses", "--format", "csv", "--graph"])
+        .args(["query", "licenses", "--format", "csv", "--graph"])
         .arg(real_graph_file())
         .assert()
         .success();
@@ -614,7 +614,14 @@ fn license_queries_print_the_table_and_the_drift() {
     assert!(csv.contains("\napache-2.0,2880,"), "{csv}");
     let out = Command::cargo_bin("lineage")
         .unwrap()
-        .args(["license-drift", "--edges", "--format", "csv", "--graph"])
+        .args([
+            "query",
+            "license-drift",
+            "--edges",
+            "--format",
+            "csv",
+            "--graph",
+        ])
         .arg(real_graph_file())
         .assert()
         .success();

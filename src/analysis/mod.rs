@@ -26,11 +26,7 @@ pub mod score_by_type;
 pub mod table;
 pub mod top_authors;
 
-// The lineage algorithms the derivative and improvement figures use. Until `crate::algo`
-// is part of the crate, `lineage_algo` provides them with the same API; switching is this
-// line becoming `pub(crate) use crate::algo;` (and deleting lineage_algo.rs).
-pub(crate) mod lineage_algo;
-pub(crate) use lineage_algo as algo;
+pub(crate) use crate::algo;
 
 pub use period::{Timeline, Unit};
 pub use scope::Scope;

@@ -3,7 +3,7 @@
 mod build;
 mod export;
 mod info;
-mod licenses;
+pub(crate) mod licenses;
 mod query;
 mod report;
 mod run;
@@ -22,8 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
-        Command::Licenses(args) => licenses::run_licenses(args),
-        Command::LicenseDrift(args) => licenses::run_license_drift(args),
     }
 }
 

@@ -28,6 +28,8 @@ pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
         Query::Improvements(a) => improvements::run(a),
         Query::MergeDepth(a) => merge_depth::run(a),
         Query::Authors(a) => authors::run(a),
+        Query::Licenses(a) => super::licenses::run_licenses(a),
+        Query::LicenseDrift(a) => super::licenses::run_license_drift(a),
     };
     match result {
         // The CSV and JSON writers wrap the error of a closed stdout in their own; it is

@@ -31,13 +31,11 @@ pub mod json;
 mod xml;
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
 use chrono::Datelike;
-use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::graph::LineageGraph;
@@ -150,66 +148,24 @@ pub struct Derived {
     pub generation: Vec<u32>,
 }
 
-/// Computes the derived node attributes.
-///
-/// This is the one place the exporters take derived values from. It holds a simple,
-/// obviously correct implementation: descendants by one breadth-first search per model over
-/// [`LineageGraph::dag_children`] (run in parallel), merge depth and generation by one pass in
-/// topological order. Switch its body to `crate::algo::derivatives::descendant_counts` and
-/// `crate::algo::depth::depths` when the analysis module provides them; nothing else changes.
-///
-/// Time O(n + m + Σ descendants), memory O(n) per worker thread.
+/// Computes the derived node attributes with the lineage algorithms: descendants of every
+/// model, merge depth and generation depth (edges that close a cycle skipped). An export is
+/// the graph itself, so flagged models count as descendants here, as any graph library
+/// reading the export would count them.
 pub fn derived(graph: &LineageGraph) -> Derived {
-    let n = graph.model_count();
-    let descendants: Vec<u32> = (0..n as u32)
-        .into_par_iter()
-        .map_init(
-            || (vec![u32::MAX; n], VecDeque::new()),
-            |(seen, queue), v| {
-                // `seen[x] == v` marks x as visited in the search from v: no clearing needed.
-                seen[v as usize] = v;
-                queue.push_back(v);
-                let mut count = 0u32;
-                while let Some(x) = queue.pop_front() {
-                    for (c, _) in graph.dag_children(x) {
-                        if seen[c as usize] != v {
-                            seen[c as usize] = v;
-                            count += 1;
-                            queue.push_back(c);
-                        }
-                    }
-                }
-                count
-            },
-        )
-        .collect();
-
-    // Kahn's algorithm over the acyclic edges.
-    let mut pending: Vec<u32> = (0..n as u32)
-        .map(|v| graph.dag_parents(v).count() as u32)
-        .collect();
-    let mut ready: Vec<u32> = (0..n as u32)
-        .filter(|&v| pending[v as usize] == 0)
-        .collect();
-    let mut merge_depth = vec![0u32; n];
-    let mut generation = vec![0u32; n];
-    while let Some(v) = ready.pop() {
-        for (c, kind) in graph.dag_children(v) {
-            let c = c as usize;
-            generation[c] = generation[c].max(generation[v as usize] + 1);
-            if kind == EdgeKind::Merge {
-                merge_depth[c] = merge_depth[c].max(merge_depth[v as usize] + 1);
-            }
-            pending[c] -= 1;
-            if pending[c] == 0 {
-                ready.push(c as u32);
-            }
-        }
-    }
+    use crate::algo::derivatives::{derivatives_with, DerivativeOptions};
+    let depths = crate::algo::depth::depths(graph);
+    let options = DerivativeOptions {
+        include_flagged: true,
+        ..Default::default()
+    };
     Derived {
-        descendants,
-        merge_depth,
-        generation,
+        descendants: derivatives_with(graph, &options)
+            .into_iter()
+            .map(|d| d.descendants)
+            .collect(),
+        merge_depth: depths.merge_depth,
+        generation: depths.generation,
     }
 }
 
