@@ -33,9 +33,10 @@ def parse_list(cell):
 
 
 def read(data):
-    details = pd.read_csv(f"{data}/details.csv", dtype=str, keep_default_na=False)
-    board = pd.read_csv(f"{data}/leaderboard.csv", sep=";", dtype=str, keep_default_na=False)
-    commits = pd.read_csv(f"{data}/commits.csv", dtype=str, keep_default_na=False)
+    # Malformed rows: pandas can only skip them (lineage reports and keeps them).
+    details = pd.read_csv(f"{data}/details.csv", dtype=str, keep_default_na=False, on_bad_lines="skip")
+    board = pd.read_csv(f"{data}/leaderboard.csv", sep=";", dtype=str, keep_default_na=False, on_bad_lines="skip")
+    commits = pd.read_csv(f"{data}/commits.csv", dtype=str, keep_default_na=False, on_bad_lines="skip")
     return details, board, commits
 
 
@@ -92,12 +93,17 @@ def run_networkx(details, board, commits, t):
     t("build")
     # Edges that close a cycle are dropped, as lineage does, so every pass sees a DAG.
     dag = g.copy()
-    try:
-        while True:
-            cycle = nx.find_cycle(dag)
-            dag.remove_edge(*cycle[-1][:2])
-    except nx.NetworkXNoCycle:
-        pass
+    for component in nx.strongly_connected_components(g):
+        if len(component) < 2:
+            continue
+        sub = g.subgraph(component).copy()
+        try:
+            while True:
+                u, v = nx.find_cycle(sub)[-1][:2]
+                sub.remove_edge(u, v)
+                dag.remove_edge(u, v)
+        except nx.NetworkXNoCycle:
+            pass
     descendants = {v: len(nx.descendants(dag, v)) for v in dag}
     t("descendants")
     merge_depth = {}

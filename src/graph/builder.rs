@@ -553,10 +553,10 @@ impl GraphBuilder {
         let contributors = side(&mut self.contributor_pairs);
 
         let graph = LineageGraph {
-            names: self.names.freeze(),
+            names: std::mem::take(&mut self.names).freeze(),
             models: self.models,
-            authors: self.authors.freeze(),
-            symbols: self.symbols.freeze(),
+            authors: std::mem::take(&mut self.authors).freeze(),
+            symbols: std::mem::take(&mut self.symbols).freeze(),
             benchmarks: (0..w as u32)
                 .map(|b| self.benchmarks.name(b).to_string())
                 .collect(),
