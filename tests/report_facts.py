@@ -6,7 +6,7 @@ only (no lineage code) and prints the facts that tests/report.rs pins. It follow
 rules the methodology states: one node per repo id (case-insensitive), the leaderboard row
 with the best average wins, the v1 Flagged column is inverted, flagged models are left out
 of counts, a Hub metadata row that copies another repo's metadata is not used, names
-ending in "bot" are bots.
+ending in "bot" and the names listed in graphs/bots.txt are bots.
 
 Run: python3 tests/report_facts.py
 """
@@ -146,8 +146,16 @@ print("licenses", lic.most_common(8))
 
 
 # Repos per author: owners (namespaces) and commit authors, bots left out.
+BOT_LIST = set()
+with open(os.path.join(os.path.dirname(__file__), "..", "graphs", "bots.txt"), encoding="utf-8") as f:
+    for line in f:
+        name = line.split("#")[0].strip().lower()
+        if name:
+            BOT_LIST.add(name)
+
+
 def bot(a):
-    return a.lower().endswith("bot")
+    return a.lower().endswith("bot") or a.strip().lower() in BOT_LIST
 
 
 per_author = collections.Counter()

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::algo::authors::BotFilter;
 use crate::graph::LineageGraph;
 use crate::intern::NONE;
 use crate::model::Model;
@@ -253,23 +254,29 @@ impl SizeClasses {
     }
 }
 
-/// Decides which author names are bots: names ending in `bot` (any case) and the names on
-/// an explicit list (methodology section 1).
-#[derive(Debug, Clone, Default)]
-pub struct Bots {
-    extra: Vec<String>,
+/// Decides which author names are bots: the rule of the lineage queries (names ending in
+/// `bot`, and the shipped list `graphs/bots.txt`, see [`BotFilter`]) plus the names a spec
+/// adds, so that every author figure leaves out the same accounts.
+#[derive(Debug, Clone)]
+pub struct Bots(BotFilter);
+
+impl Default for Bots {
+    fn default() -> Self {
+        Bots(BotFilter::builtin())
+    }
 }
 
 impl Bots {
     pub fn new(extra: impl IntoIterator<Item = String>) -> Bots {
-        Bots {
-            extra: extra.into_iter().map(|s| s.to_lowercase()).collect(),
+        let mut filter = BotFilter::builtin();
+        for name in extra {
+            filter.extend_from_str(&name);
         }
+        Bots(filter)
     }
 
     pub fn is_bot(&self, name: &str) -> bool {
-        let lower = name.to_lowercase();
-        lower.ends_with("bot") || self.extra.contains(&lower)
+        self.0.is_bot(name)
     }
 
     /// One flag per author id of `g`.
@@ -354,8 +361,9 @@ mod tests {
 
     #[test]
     fn bots_by_suffix_and_list() {
-        let b = Bots::new(["system".to_string()]);
+        let b = Bots::new(["some-ci-account".to_string()]);
         assert!(b.is_bot("SFconvertbot"));
+        assert!(b.is_bot("Some-CI-Account"));
         assert!(b.is_bot("librarian-Bot"));
         assert!(b.is_bot("System"));
         assert!(!b.is_bot("TheBloke"));
