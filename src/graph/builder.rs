@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::{Csr, LineageGraph, Source};
 use crate::error::IngestError;
-use crate::ingest::csvutil::QuoteTracker;
+use crate::ingest::config_rows;
 use crate::ingest::refs::{classify, AliasTable, RefClass};
 use crate::ingest::report::{BuildReport, Cycle, Reference};
 use crate::ingest::{FileSummary, Fold, ModelRecord, ParentRef, RowIssue, Sink};
@@ -34,37 +34,9 @@ pub const DEFAULT_DATE_CORRECTIONS: &str = include_str!("../../graphs/date-corre
 impl DateCorrection {
     /// Parses `model,created,reason` lines (header and `#` comments allowed).
     pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
-        // Comments and the header are skipped here rather than by the csv parser, which
-        // leaves comments out of its line numbers, and lines are counted by the tracker,
-        // which also counts blank lines and `\r\n`: errors name the line an editor shows.
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(QuoteTracker::new(text.as_bytes(), b','));
         let mut out = Vec::new();
-        let mut header_seen = false;
-        let mut rec = csv::StringRecord::new();
-        loop {
-            let more = rdr.read_record(&mut rec).map_err(|e| IngestError::Config {
-                path: path.into(),
-                line: 0,
-                detail: e.to_string(),
-            })?;
-            if !more {
-                break;
-            }
-            let line = rec
-                .position()
-                .map(|p| rdr.get_mut().line_at(p.byte()))
-                .unwrap_or(0);
-            let first = rec.get(0).unwrap_or("").trim();
-            if first.starts_with('#') || (rec.len() == 1 && first.is_empty()) {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                continue;
-            }
+        // The first row is the header.
+        for (line, rec) in config_rows(path, text)?.into_iter().skip(1) {
             let created =
                 Day::parse(rec.get(1).unwrap_or("")).ok_or_else(|| IngestError::Config {
                     path: path.into(),

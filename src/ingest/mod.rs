@@ -503,6 +503,38 @@ impl Counting<'_> {
     }
 }
 
+/// The rows of a small table the project ships and users edit (aliases, date corrections),
+/// each with the line an editor shows for it. Blank lines and `#` comments are skipped here
+/// rather than by the csv parser, which would leave comments out of its line numbers; lines
+/// are counted by the quote tracker, which also counts blank lines and `\r\n`.
+pub(crate) fn config_rows(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(u64, csv::StringRecord)>, IngestError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csvutil::QuoteTracker::new(text.as_bytes(), b','));
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    while rdr.read_record(&mut rec).map_err(|e| IngestError::Config {
+        path: path.into(),
+        line: 0,
+        detail: e.to_string(),
+    })? {
+        let line = rec
+            .position()
+            .map(|p| rdr.get_mut().line_at(p.byte()))
+            .unwrap_or(0);
+        let first = rec.get(0).unwrap_or("").trim();
+        if first.starts_with('#') || (rec.len() == 1 && first.is_empty()) {
+            continue;
+        }
+        rows.push((line, rec.clone()));
+    }
+    Ok(rows)
+}
+
 /// Shared plumbing for the CSV readers: header lookup, typed field parsing that reports
 /// problems as row issues, and the truncation check.
 pub(crate) mod csvutil {

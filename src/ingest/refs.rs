@@ -6,7 +6,6 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::csvutil::QuoteTracker;
 use super::{ModelRecord, ParentRef};
 use crate::error::IngestError;
 use crate::model::EdgeKind;
@@ -114,33 +113,7 @@ impl AliasTable {
 
     /// Adds `alias,target` lines (a header line `alias,target` and `#` comments allowed).
     pub fn extend_from_str(&mut self, path: &Path, text: &str) -> Result<(), IngestError> {
-        // Comments are skipped here rather than by the csv parser, which leaves them out of
-        // its line numbers, and lines are counted by the tracker, which also counts blank
-        // lines and `\r\n`: errors must name the line as an editor shows it.
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(QuoteTracker::new(text.as_bytes(), b','));
-        let mut rec = csv::StringRecord::new();
-        loop {
-            let more = rdr.read_record(&mut rec).map_err(|e| IngestError::Config {
-                path: path.into(),
-                line: 0,
-                detail: e.to_string(),
-            })?;
-            if !more {
-                break;
-            }
-            let line = rec
-                .position()
-                .map(|p| rdr.get_mut().line_at(p.byte()))
-                .unwrap_or(0);
-            if rec.len() == 1 && rec[0].trim().is_empty() {
-                continue;
-            }
-            if rec.get(0).is_some_and(|f| f.trim_start().starts_with('#')) {
-                continue;
-            }
+        for (line, rec) in super::config_rows(path, text)? {
             if rec.len() != 2 {
                 return Err(IngestError::Config {
                     path: path.into(),
