@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, DuplicateFold, ModelRecord, Scores, Sink};
+use super::{reason, Counting, DuplicateFold, ModelRecord, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -74,18 +74,7 @@ pub(crate) fn read<R: Read>(
                 evaluations: 1,
                 ..Default::default()
             };
-            let average = row.float(cols.average);
-            let benchmarks: Vec<(&'static str, f32)> = BENCHMARKS
-                .iter()
-                .zip(cols.benches)
-                .filter_map(|(name, idx)| row.float(idx).map(|v| (*name, v)))
-                .collect();
-            if let Some(average) = average {
-                rec.scores = Some(Scores {
-                    average,
-                    benchmarks,
-                });
-            }
+            rec.scores = row.scores(cols.average, &BENCHMARKS, &cols.benches);
             let label = match row.text(cols.type_string) {
                 Some(t) => Some(t),
                 None => row.text(cols.type_emoji),

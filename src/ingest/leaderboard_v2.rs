@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, DuplicateFold, ModelRecord, ParentRef, Scores, Sink};
+use super::{reason, Counting, DuplicateFold, ModelRecord, ParentRef, Sink};
 use crate::error::IngestError;
 use crate::model::ModelType;
 
@@ -63,17 +63,7 @@ pub(crate) fn read<R: Read>(
                 evaluations: 1,
                 ..Default::default()
             };
-            if let Some(average) = row.float(c.average) {
-                let benchmarks = BENCHMARKS
-                    .iter()
-                    .zip(c.benches)
-                    .filter_map(|(name, idx)| row.float(idx).map(|v| (*name, v)))
-                    .collect();
-                rec.scores = Some(Scores {
-                    average,
-                    benchmarks,
-                });
-            }
+            rec.scores = row.scores(c.average, &BENCHMARKS, &c.benches);
             if let Some(label) = row.text(c.model_type) {
                 rec.model_type = ModelType::from_label(&label).or_else(|| {
                     row.issue(

@@ -696,6 +696,27 @@ pub(crate) mod csvutil {
             b.map(|b| b != invert)
         }
 
+        /// A leaderboard evaluation: the average and each benchmark column that holds a
+        /// number (every column is checked, so a bad value is reported even without an
+        /// average); `None` without an average.
+        pub fn scores(
+            &mut self,
+            average: Option<usize>,
+            names: &[&'static str],
+            columns: &[Option<usize>],
+        ) -> Option<Scores> {
+            let average = self.float(average);
+            let benchmarks: Vec<(&'static str, f32)> = names
+                .iter()
+                .zip(columns)
+                .filter_map(|(name, &idx)| self.float(idx).map(|v| (*name, v)))
+                .collect();
+            average.map(|average| Scores {
+                average,
+                benchmarks,
+            })
+        }
+
         /// A list literal, or a single plain value standing for a one-item list
         /// (placeholders such as `unknown` give an empty list).
         pub fn list_or_scalar(&mut self, idx: Option<usize>) -> Vec<String> {
