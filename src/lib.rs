@@ -38,7 +38,7 @@ use ingest::{Input, ModelRecord, Sink};
 
 /// Reads `inputs` (any mix of formats) into one graph. Inputs are read in source-priority
 /// order whatever order they are given in, so the result does not depend on it.
-/// `progress` is called with (input index in that order, bytes read in it) now and then.
+/// `progress` is called now and then with the bytes read so far, over all inputs.
 ///
 /// Parsing and graph building overlap: each input is parsed on a thread of its own and
 /// handed over in batches through a bounded channel, while this thread merges the batches
@@ -46,7 +46,7 @@ use ingest::{Input, ModelRecord, Sink};
 pub fn build(
     inputs: &[Input],
     options: BuildOptions,
-    mut progress: Option<Box<dyn FnMut(usize, u64) + Send>>,
+    mut progress: Option<Box<dyn FnMut(u64) + Send>>,
 ) -> Result<(LineageGraph, BuildReport)> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| inputs[i].format);
@@ -71,7 +71,9 @@ pub fn build(
                 (input, rx, handle)
             })
             .collect();
-        for (rank, (input, rx, handle)) in readers.into_iter().enumerate() {
+        // Bytes of the inputs already merged, so progress counts over all of them.
+        let mut done = 0u64;
+        for (input, rx, handle) in readers {
             builder.begin_file(&input.name.display().to_string());
             for batch in rx {
                 for event in batch {
@@ -80,15 +82,17 @@ pub fn build(
                         Event::Issue(i) => builder.issue(i),
                         Event::Progress(bytes) => {
                             if let Some(p) = progress.as_mut() {
-                                p(rank, bytes)
+                                p(done + bytes)
                             }
                         }
                     }
                 }
             }
-            let summary = handle.join().map_err(|_| {
-                error::Error::Query(format!("reading {} failed", input.name.display()))
-            })??;
+            // A reader that panicked is a bug: let it surface as one.
+            let summary = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            done += input.len;
             builder.end_file(summary);
         }
         Ok(())

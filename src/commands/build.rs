@@ -52,9 +52,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let bar = progress_bar(&inputs, args.quiet);
     let progress = bar.clone().map(|bar| {
-        let starts = offsets(&inputs);
-        Box::new(move |i: usize, bytes: u64| bar.set_position(starts[i] + bytes))
-            as Box<dyn FnMut(usize, u64) + Send>
+        Box::new(move |bytes: u64| bar.set_position(bytes)) as Box<dyn FnMut(u64) + Send>
     });
     let (graph, report) = lineage::build(&inputs, options, progress)?;
     if let Some(bar) = &bar {
@@ -106,19 +104,6 @@ fn display_list(paths: &[std::path::PathBuf]) -> String {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Byte offset at which each input starts, in the order the build reads them.
-fn offsets(inputs: &[Input]) -> Vec<u64> {
-    let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by_key(|&i| inputs[i].format);
-    let mut starts = vec![0u64; inputs.len()];
-    let mut total = 0;
-    for (rank, &i) in order.iter().enumerate() {
-        starts[rank] = total;
-        total += inputs[i].len;
-    }
-    starts
 }
 
 /// A progress bar on a terminal for inputs large enough to wait for; nothing otherwise.

@@ -117,7 +117,6 @@ pub struct GraphBuilder {
     contributor_pairs: Vec<(u32, u32)>,
     sources: Vec<Source>,
     report: BuildReport,
-    progress: Option<Box<dyn FnMut(u64) + Send>>,
 }
 
 impl GraphBuilder {
@@ -139,13 +138,7 @@ impl GraphBuilder {
             contributor_pairs: Vec::new(),
             sources: Vec::new(),
             report: BuildReport::default(),
-            progress: None,
         }
-    }
-
-    /// Called with the byte offset reached in the current file, now and then.
-    pub fn set_progress(&mut self, f: Box<dyn FnMut(u64) + Send>) {
-        self.progress = Some(f);
     }
 
     /// Starts a new input file; records that follow come from it.
@@ -556,11 +549,6 @@ impl Sink for GraphBuilder {
     }
     fn issue(&mut self, issue: RowIssue) {
         self.report.add_issue(issue);
-    }
-    fn progress(&mut self, bytes: u64) {
-        if let Some(p) = self.progress.as_mut() {
-            p(bytes);
-        }
     }
 }
 

@@ -475,9 +475,9 @@ pub(crate) struct Counting<'a> {
 
 impl Sink for Counting<'_> {
     fn record(&mut self, record: ModelRecord) {
-        self.summary.records += 1;
-        if record.fold != Fold::First {
-            self.summary.records -= 1;
+        if record.fold == Fold::First {
+            self.summary.records += 1;
+        } else {
             self.summary.duplicates_merged += 1;
         }
         self.inner.record(record);

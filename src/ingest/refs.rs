@@ -153,7 +153,16 @@ impl AliasTable {
     }
 
     pub fn resolve(&self, name: &str) -> Option<&str> {
-        self.map.get(&name.to_lowercase()).map(String::as_str)
+        // Called for every record and reference: fold only names that need it.
+        let found = if name
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            self.map.get(&name.to_lowercase())
+        } else {
+            self.map.get(name)
+        };
+        found.map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
