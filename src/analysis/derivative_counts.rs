@@ -24,10 +24,7 @@ pub fn derivative_counts(g: &LineageGraph, scope: &Scope, top: usize) -> Vec<Bas
     let mut ranked: Vec<BaseDerivatives> = all
         .iter()
         .enumerate()
-        .filter(|(v, d)| {
-            let m = &g.models[*v];
-            d.descendants > 0 && (scope.include_flagged || !m.is_flagged())
-        })
+        .filter(|(v, d)| d.descendants > 0 && algo::counted(g, *v as u32, scope.include_flagged))
         .map(|(v, d)| BaseDerivatives {
             model: v as u32,
             direct: d.direct,

@@ -2,7 +2,7 @@
 //! (methodology section 2.4), parameter-size classes, and which author names are bots.
 //! Shared so every chart and table names and groups things the same way.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::algo::authors::BotFilter;
 use crate::graph::LineageGraph;
@@ -101,10 +101,9 @@ impl ArchitectureGroups {
         by: ThresholdScope,
         unit: Unit,
         min_period_models: usize,
-        keep: &[String],
+        forced: &[String],
     ) -> ArchitectureGroups {
         let mut totals: FxHashMap<String, usize> = FxHashMap::default();
-        let mut known = false;
         let mut unknown = false;
         let mut dated: Vec<(String, crate::model::Day)> = Vec::new();
         let mut all = 0usize;
@@ -113,7 +112,6 @@ impl ArchitectureGroups {
             all += 1;
             match model_architecture(g, m) {
                 Some(a) => {
-                    known = true;
                     *totals.entry(a.clone()).or_default() += 1;
                     if let Some(d) = m.created {
                         dated.push((a, d));
@@ -122,19 +120,17 @@ impl ArchitectureGroups {
                 None => unknown = true,
             }
         }
-        let _ = known;
-        let forced = keep;
-        let mut keep: FxHashMap<String, ()> = FxHashMap::default();
+        let mut keep: FxHashSet<String> = FxHashSet::default();
         for a in totals.keys() {
             if forced.iter().any(|k| k.eq_ignore_ascii_case(a)) {
-                keep.insert(a.clone(), ());
+                keep.insert(a.clone());
             }
         }
         match by {
             ThresholdScope::Overall => {
                 for (a, &c) in &totals {
                     if all > 0 && c as f64 / all as f64 >= threshold {
-                        keep.insert(a.clone(), ());
+                        keep.insert(a.clone());
                     }
                 }
             }
@@ -153,14 +149,14 @@ impl ArchitectureGroups {
                 for ((p, a), c) in per {
                     let n = period_all.get(&p).copied().unwrap_or(0);
                     if n >= min_period_models.max(1) && c as f64 / n as f64 >= threshold {
-                        keep.insert(a.to_string(), ());
+                        keep.insert(a.to_string());
                     }
                 }
             }
         }
         let mut named: Vec<(&String, usize)> = totals
             .iter()
-            .filter(|(a, _)| keep.contains_key(*a))
+            .filter(|(a, _)| keep.contains(*a))
             .map(|(a, &c)| (a, c))
             .collect();
         named.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));

@@ -81,12 +81,12 @@ impl Rules {
         Rules::parse(Path::new("graphs/license-rules.csv"), BUILTIN).unwrap_or_default()
     }
 
-    /// The first rule matching the two classes, if any.
-    pub fn decide(&self, base_class: &str, derivative_class: &str) -> Option<&Rule> {
+    /// The index of the first rule matching the two classes, if any.
+    pub fn decide(&self, base_class: &str, derivative_class: &str) -> Option<usize> {
         let m = |pat: &str, class: &str| pat == "*" || pat == class;
         self.rules
             .iter()
-            .find(|r| m(&r.base, base_class) && m(&r.derivative, derivative_class))
+            .position(|r| m(&r.base, base_class) && m(&r.derivative, derivative_class))
     }
 }
 
@@ -115,8 +115,6 @@ pub struct DriftPair {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseDrift {
-    /// Edges checked.
-    pub checked: usize,
     /// Edges per verdict (`ok`, `incompatible`, `unverifiable`).
     pub verdicts: [usize; 3],
     /// Edges left out because the base is a stub (nothing is known of it).
@@ -136,7 +134,6 @@ pub fn license_drift(
     rules: &Rules,
 ) -> LicenseDrift {
     let mut out = LicenseDrift {
-        checked: 0,
         verdicts: [0; 3],
         stub_bases: 0,
         edges: Vec::new(),
@@ -153,13 +150,9 @@ pub fn license_drift(
             if !scope.counts(bm) {
                 continue;
             }
-            out.checked += 1;
             let bl = license_of(g, bm);
             let dl = license_of(g, &g.models[child as usize]);
-            let rule = rules.rules.iter().position(|r| {
-                let m = |pat: &str, class: &str| pat == "*" || pat == class;
-                m(&r.base, permissions.class_of(&bl)) && m(&r.derivative, permissions.class_of(&dl))
-            });
+            let rule = rules.decide(permissions.class_of(&bl), permissions.class_of(&dl));
             let verdict = rule.map_or(Verdict::Ok, |i| rules.rules[i].verdict);
             out.verdicts[verdict as usize] += 1;
             let (Some(rule), false) = (rule, verdict == Verdict::Ok) else {
@@ -219,6 +212,16 @@ pub fn license_drift(
 }
 
 impl LicenseDrift {
+    /// Edges checked: every edge gets one verdict.
+    pub fn checked(&self) -> usize {
+        self.verdicts.iter().sum()
+    }
+
+    /// Edges with verdict `v`.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.verdicts[v as usize]
+    }
+
     pub fn pairs_table(&self, rules: &Rules) -> Table {
         let mut t = Table::new([
             "base_license",
@@ -270,7 +273,7 @@ mod tests {
     #[test]
     fn builtin_rules_decide_the_papers_cases() {
         let r = Rules::builtin();
-        let v = |a, b| r.decide(a, b).map_or(Verdict::Ok, |r| r.verdict);
+        let v = |a, b| r.decide(a, b).map_or(Verdict::Ok, |i| r.rules[i].verdict);
         assert_eq!(v("non-commercial", "permissive"), Verdict::Incompatible);
         assert_eq!(v("llama", "permissive"), Verdict::Incompatible);
         assert_eq!(v("gemma", "permissive"), Verdict::Incompatible);
@@ -343,7 +346,7 @@ mod tests {
             &Permissions::builtin(),
             &Rules::builtin(),
         );
-        assert_eq!(d.checked, 3);
+        assert_eq!(d.checked(), 3);
         assert_eq!(d.stub_bases, 1);
         assert_eq!(d.verdicts, [1, 2, 0]);
         assert_eq!(d.pairs.len(), 2);

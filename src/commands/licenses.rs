@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table as Pretty};
 
-use lineage::analysis::license_drift::{license_drift, Rules};
+use lineage::analysis::license_drift::{license_drift, Rules, Verdict};
 use lineage::analysis::licenses::{license_distribution, permission_summary, table, Permissions};
 use lineage::analysis::{Scope, Table};
 use lineage::graph::file;
@@ -82,7 +82,7 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{} edges checked: {} ok, {} incompatible, {} unverifiable; {} from bases no input describes not checked",
-            d.checked, d.verdicts[0], d.verdicts[1], d.verdicts[2], d.stub_bases
+            d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable), d.stub_bases
         )?;
     }
     Ok(ExitCode::SUCCESS)

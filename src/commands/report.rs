@@ -1,6 +1,6 @@
 //! `lineage report`: every analysis of the papers (`queries/paper.toml`) into one folder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use lineage::query::{self, Source};
@@ -12,24 +12,16 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (path, source) = match &args.spec {
         Some(p) => (p.clone(), Source::Files),
         None if local.exists() => (local, Source::Files),
-        None => (PathBuf::from("queries/paper.toml"), Source::Builtin),
+        None => (local, Source::Builtin),
     };
     let (title, specs) = query::load(&path, source)?;
     if !args.quiet {
         let origin = match source {
             Source::Files => path.display().to_string(),
-            Source::Builtin => format!("{} (built in)", Path::new("queries/paper.toml").display()),
+            Source::Builtin => format!("{} (built in)", path.display()),
         };
         eprintln!("running {} analyses from {origin}", specs.len());
     }
     let title = title.unwrap_or_else(|| "lineage report".to_string());
-    super::run::execute(
-        &args.graph,
-        &args.out,
-        &specs,
-        source,
-        &title,
-        "",
-        args.quiet,
-    )
+    super::run::execute(&args.graph, &args.out, &specs, source, &title, args.quiet)
 }

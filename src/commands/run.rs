@@ -27,7 +27,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         &specs,
         Source::Files,
         &title,
-        "",
         args.quiet,
     )
 }
@@ -39,7 +38,6 @@ pub fn execute(
     specs: &[Spec],
     source: Source,
     title: &str,
-    about: &str,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     query::check_outputs(specs)?;
@@ -77,19 +75,11 @@ pub fn execute(
         }
         outputs.push(o);
     }
-    let about = if about.is_empty() {
-        format!(
-            "Computed by lineage from {} ({} models).",
-            graph_path.display(),
-            graph.model_count()
-        )
-    } else {
-        format!(
-            "{about} Computed by lineage from {} ({} models).",
-            graph_path.display(),
-            graph.model_count()
-        )
-    };
+    let about = format!(
+        "Computed by lineage from {} ({} models).",
+        graph_path.display(),
+        graph.model_count()
+    );
     let index = query::write_index(out, title, &about, &outputs)?;
     if !quiet {
         eprintln!(

@@ -1181,7 +1181,7 @@ fn license_drift(
     let mut fig = Figure::new("License drift along lineage");
     fig.subtitle = Some(format!(
         "{} edges checked: {} ok, {} incompatible, {} unverifiable (rules: graphs/license-rules.csv)",
-        d.checked, d.verdicts[0], d.verdicts[1], d.verdicts[2]
+        d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable)
     ));
     fig.height = (260 + 30 * n as u32).max(600);
     fig.panels.push(panel);
@@ -1203,7 +1203,7 @@ fn license_drift(
         table: d.pairs_table(rules),
         extra: vec![("edges".into(), "Edges".into(), d.edges_table(g))],
         figure: fig,
-        notes: vec![format!("{} checked, {} ok, {} incompatible, {} unverifiable, {} from stub bases", d.checked, d.verdicts[0], d.verdicts[1], d.verdicts[2], d.stub_bases)],
+        notes: vec![format!("{} checked, {} ok, {} incompatible, {} unverifiable, {} from stub bases", d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable), d.stub_bases)],
     }
 }
 
