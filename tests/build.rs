@@ -655,3 +655,25 @@ fn progress_bar_on_a_terminal() {
     assert!(shown.contains("reading ") && shown.contains('█'), "{shown}");
     assert!(shown.contains("wrote g.graph"));
 }
+
+/// The build's cycle search once recursed once per level of a chain: a lineage 200,000
+/// models deep (closed into a cycle at its end) must build without overflowing the stack.
+#[test]
+fn a_deep_chain_with_a_cycle_does_not_overflow_the_build() {
+    let n = 200_000;
+    let mut csv = String::from(
+        "Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model\n",
+    );
+    for i in 0..n {
+        // m0 names the last model as its base: the whole chain is one cycle.
+        let parent = if i == 0 { n - 1 } else { i - 1 };
+        csv.push_str(&format!("{i},o/m{i},o,2024-01-01,,,,[],,,o/m{parent}\n"));
+    }
+    let bytes: &'static [u8] = Box::leak(csv.into_bytes().into_boxed_slice());
+    let input = lineage::ingest::Input::embedded("chain.csv", bytes).unwrap();
+    let (g, report) = lineage::build(&[input], Default::default(), None).unwrap();
+    assert_eq!(g.edge_count(), n);
+    assert_eq!(report.cycles.len(), 1);
+    assert_eq!(report.cycles[0].members.len(), n);
+    assert_eq!(g.cycle_edges(), 1);
+}

@@ -554,7 +554,7 @@ impl Sink for GraphBuilder {
 
 /// Strongly connected components of more than one model (self-loops never get this far).
 fn find_cycles(children: &Csr) -> Vec<Vec<u32>> {
-    let mut sccs: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(super::ChildrenView(children))
+    let mut sccs: Vec<Vec<u32>> = crate::algo::topo::strongly_connected(children)
         .into_iter()
         .filter(|c| c.len() > 1)
         .map(|mut c| {
