@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::counted;
+use super::{counted, find, union};
 use crate::graph::LineageGraph;
 use crate::intern::NONE;
 
@@ -312,24 +312,6 @@ fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
         .then_with(|| a.cmp(b))
-}
-
-fn find(parent: &mut [u32], mut a: u32) -> u32 {
-    while parent[a as usize] != a {
-        let up = parent[parent[a as usize] as usize];
-        parent[a as usize] = up;
-        a = up;
-    }
-    a
-}
-
-fn union(parent: &mut [u32], a: u32, b: u32) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        // Lower id as root: deterministic, and path halving keeps trees shallow.
-        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        parent[hi as usize] = lo;
-    }
 }
 
 #[cfg(test)]

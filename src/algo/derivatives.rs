@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::topo::{strongly_connected, topological_order};
-use super::{chunk_len, counted, made_by, KindSet, Visited};
+use super::{chunk_len, counted, find, made_by, union, KindSet, Visited};
 use crate::graph::{Csr, LineageGraph};
 use crate::intern::NONE;
 use crate::model::EdgeKind;
@@ -221,23 +221,6 @@ fn derivatives_in_blocks(
         d.descendants = d.by_kind.iter().sum();
     }
     out
-}
-
-/// Union-find with path halving, for grouping joins.
-fn find(parent: &mut [u32], mut a: u32) -> u32 {
-    while parent[a as usize] != a {
-        let up = parent[parent[a as usize] as usize];
-        parent[a as usize] = up;
-        a = up;
-    }
-    a
-}
-
-fn union(parent: &mut [u32], a: u32, b: u32) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb) as usize] = ra.min(rb);
-    }
 }
 
 fn add(a: &mut [u32; 5], b: [u32; 5]) {
