@@ -33,7 +33,6 @@ mod xml;
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
-use std::str::FromStr;
 
 use chrono::Datelike;
 use thiserror::Error;
@@ -56,14 +55,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
-        Format::GraphMl,
-        Format::Gexf,
-        Format::Dot,
-        Format::Json,
-        Format::Csv,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Format::GraphMl => "graphml",
@@ -78,20 +69,6 @@ impl Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!(
-                    "unknown export format '{s}'; expected one of graphml, gexf, dot, json, csv"
-                )
-            })
     }
 }
 
