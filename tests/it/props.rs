@@ -3,11 +3,10 @@
 //! cycles gives exactly the edges a plain reference resolver expects; and every graph
 //! built survives save -> load unchanged. Cases are kept modest so the suite stays fast.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use common::*;
+use crate::common::*;
 use lineage::graph::{file, LineageGraph};
 use lineage::ingest::report::BuildReport;
 use proptest::prelude::*;

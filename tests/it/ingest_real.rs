@@ -5,11 +5,10 @@
 //! `list(csv.DictReader(open(D+f, encoding='utf-8')))` (with `delimiter=';'` for the v1
 //! leaderboard) and `alias` for the table in `graphs/aliases.csv`, lower-cased keys.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::*;
+use crate::common::*;
 use lineage::graph::LineageGraph;
 use lineage::ingest::reason;
 use lineage::model::{EdgeKind, Flags, ModelType};

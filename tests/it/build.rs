@@ -2,11 +2,10 @@
 //! `--format`, `--aliases`, `--report`, `--out`, the summary on stderr, the progress bar,
 //! and `info`'s JSON.
 
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

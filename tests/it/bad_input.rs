@@ -3,11 +3,10 @@
 //! binary, truncated, unknown) stop it with one `error:` line that names the file and what
 //! was expected, a non-zero exit, no panic, and no graph file written.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use lineage::ingest::reason;
 use serde_json::Value;
 

@@ -3,12 +3,11 @@
 //! and writing is atomic (no temporary file left behind, a good file untouched by a build
 //! that fails).
 
-mod common;
 
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use lineage::graph::file::{self, FORMAT_VERSION, MAGIC};
 use lineage::graph::info::GraphInfo;
 use lineage::graph::LineageGraph;

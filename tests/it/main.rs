@@ -1,0 +1,15 @@
+//! The integration tests, one module per command or concern, linked into one test binary so
+//! that a first `cargo test` compiles and links the crate's test code once rather than per file.
+
+mod common;
+
+mod algo_props;
+mod bad_input;
+mod build;
+mod export;
+mod graph_file;
+mod ingest_real;
+mod props;
+mod query;
+mod report;
+mod synth;
