@@ -41,6 +41,8 @@ pub enum Command {
     Run(RunArgs),
     /// Run every analysis of the papers (queries/paper.toml) into one report
     Report(ReportArgs),
+    /// The interactive dashboard and its JSON API in a browser (loopback only by default)
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -309,6 +311,24 @@ fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {
 
 fn parse_day(s: &str) -> Result<lineage::model::Day, String> {
     lineage::model::Day::parse(s).ok_or_else(|| format!("'{s}' is not a date; expected YYYY-MM-DD"))
+}
+
+// ---- lineage serve ----
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The graph file
+    #[arg(long, short, default_value = "graphs/lineage.graph")]
+    pub graph: PathBuf,
+    /// Address to listen on (port 0 picks a free one); other than loopback, anyone who can reach it reads the graph
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Open the page in the desktop's browser (xdg-open) once serving
+    #[arg(long)]
+    pub open: bool,
+    /// The build report to show on the overview (from `lineage build --report FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 // ---- lineage run / report ----

@@ -30,6 +30,7 @@ pub mod model;
 pub mod queries;
 pub mod query;
 pub mod render;
+pub mod serve;
 pub mod synth;
 
 use error::Result;

@@ -7,6 +7,7 @@ pub(crate) mod licenses;
 mod query;
 mod report;
 mod run;
+mod serve;
 mod synth;
 
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

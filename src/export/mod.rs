@@ -467,6 +467,26 @@ impl<'g> Export<'g> {
         })
     }
 
+    /// The models `keep` marks (indexed by model id) and every edge between them, with
+    /// derived values already computed: a subgraph picked by hand, such as the dashboard's
+    /// explorer shows. O(V + E of the kept models).
+    pub fn of_models(graph: &'g LineageGraph, keep: Vec<bool>, derived: Derived) -> Export<'g> {
+        let nodes = keep.iter().filter(|&&k| k).count();
+        let edges = (0..graph.model_count() as u32)
+            .filter(|&v| keep[v as usize])
+            .map(|v| graph.child_edges(v).filter(|&(c, _)| keep[c as usize]).count())
+            .sum();
+        Export {
+            graph,
+            schema: Schema::of(graph),
+            derived,
+            keep,
+            kinds: [true; 5],
+            nodes,
+            edges,
+        }
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes
     }

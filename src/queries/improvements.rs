@@ -238,14 +238,19 @@ pub fn improvements<'a>(
     };
     if options.method == Method::Lineage && (options.pattern.is_some() || options.params.is_some())
     {
-        return Err(QueryError::Conflict(
-            "--pattern and --params belong to --match name; the lineage method needs neither"
-                .into(),
-        ));
+        return Err(QueryError::Conflict {
+            param: "match",
+            message:
+                "--pattern and --params belong to --match name; the lineage method needs neither"
+                    .into(),
+        });
     }
     if options.all {
         if options.method == Method::Name {
-            return Err(QueryError::Conflict("--all works with --match lineage only: the name method needs a pattern per base (use --base)".into()));
+            return Err(QueryError::Conflict {
+                param: "match",
+                message: "--all works with --match lineage only: the name method needs a pattern per base (use --base)".into(),
+            });
         }
         let all = all_improvements(g, options.min_family, &algo);
         return Ok(ImprovementsAnswer::All {
@@ -257,7 +262,10 @@ pub fn improvements<'a>(
         });
     }
     let Some(name) = options.base.as_deref() else {
-        return Err(QueryError::Conflict("give --base NAME or --all".into()));
+        return Err(QueryError::Conflict {
+            param: "base",
+            message: "give --base NAME or --all".into(),
+        });
     };
     let base = resolve(g, name, "base")?;
     let (imp, pattern) = match options.method {

@@ -26,9 +26,14 @@ pub enum QueryError {
         /// Why it did not resolve, with suggestions.
         reason: ResolveError,
     },
-    /// Options that do not go together.
-    #[error("{0}")]
-    Conflict(String),
+    /// Options that do not go together, or one that is missing.
+    #[error("{message}")]
+    Conflict {
+        /// The parameter to change, without dashes.
+        param: &'static str,
+        /// What is wrong and what would work.
+        message: String,
+    },
 }
 
 /// The model `name` stands for, as parameter `param` gave it.
