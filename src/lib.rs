@@ -27,8 +27,8 @@ pub mod graph;
 pub mod ingest;
 pub mod intern;
 pub mod model;
-pub mod query;
 pub mod render;
+pub mod report;
 pub mod synth;
 
 use error::Result;
