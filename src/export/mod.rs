@@ -474,7 +474,12 @@ impl<'g> Export<'g> {
         let nodes = keep.iter().filter(|&&k| k).count();
         let edges = (0..graph.model_count() as u32)
             .filter(|&v| keep[v as usize])
-            .map(|v| graph.child_edges(v).filter(|&(c, _)| keep[c as usize]).count())
+            .map(|v| {
+                graph
+                    .child_edges(v)
+                    .filter(|&(c, _)| keep[c as usize])
+                    .count()
+            })
             .sum();
         Export {
             graph,

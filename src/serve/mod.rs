@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::algo::resolve::{resolve_model, ResolveError};
+use crate::analysis::registry::{self, AnalysisError, Context, ANALYSES};
 use crate::export::{derived, Derived, Export, Format};
 use crate::graph::info::GraphInfo;
 use crate::graph::LineageGraph;
@@ -111,6 +112,8 @@ pub fn router(dashboard: Arc<Dashboard>) -> Router {
         .route("/api/bases", get(bases))
         .route("/api/lineage", get(lineage))
         .route("/api/lineage.graphml", get(lineage_graphml))
+        .route("/api/analyses", get(analyses))
+        .route("/api/analyses/{file}", get(analysis))
         .fallback(not_found)
         .with_state(dashboard)
 }
@@ -126,12 +129,7 @@ fn pretty<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
 }
 
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 fn error(status: StatusCode, value: serde_json::Value) -> Response {
@@ -179,7 +177,7 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         error(
             StatusCode::NOT_FOUND,
-            json!({"error": "no such endpoint", "accepted": "/api/info, /api/report, /api/query/NAME, /api/models, /api/bases, /api/lineage, /api/lineage.graphml"}),
+            json!({"error": "no such endpoint", "accepted": "/api/info, /api/report, /api/query/NAME, /api/analyses, /api/analyses/NAME[.csv|.svg], /api/models, /api/bases, /api/lineage, /api/lineage.graphml"}),
         )
     } else {
         (StatusCode::NOT_FOUND, "no such page\n").into_response()
@@ -285,7 +283,9 @@ async fn models(State(d): Shared, RawQuery(q): RawQuery) -> Response {
                 accepted: "0 to 100".into(),
             });
         }
-        let hits = d.names.find(&d.graph, &needle, &d.derived.descendants, limit);
+        let hits = d
+            .names
+            .find(&d.graph, &needle, &d.derived.descendants, limit);
         let close = if hits.is_empty() && !needle.trim().is_empty() {
             crate::algo::resolve::closest(&d.graph, needle.trim(), 5)
         } else {
@@ -301,7 +301,10 @@ async fn models(State(d): Shared, RawQuery(q): RawQuery) -> Response {
 }
 
 async fn bases(State(d): Shared) -> Response {
-    let papers = PAPER_BASES.iter().filter(|b| d.graph.lookup(b).is_some()).count();
+    let papers = PAPER_BASES
+        .iter()
+        .filter(|b| d.graph.lookup(b).is_some())
+        .count();
     let list: Vec<Suggestion> = d.bases.iter().map(|&v| suggestion(&d, v)).collect();
     json_response(
         StatusCode::OK,
@@ -310,7 +313,7 @@ async fn bases(State(d): Shared) -> Response {
 }
 
 /// The explorer's window from parameters; a bad one or an unknown model is a response.
-fn window(d: &Dashboard, q: Option<&str>) -> Result<Window, Response> {
+fn window(d: &Dashboard, q: Option<&str>) -> Result<Window, Box<Response>> {
     let p = Params::parse(q);
     let parse = || -> Result<(Option<String>, usize, usize, usize, Vec<_>), ParamError> {
         p.check_names(&["model", "depth", "offset", "limit", "kind"])?;
@@ -322,14 +325,14 @@ fn window(d: &Dashboard, q: Option<&str>) -> Result<Window, Response> {
             p.kinds("kind")?,
         ))
     };
-    let (model, depth, offset, limit, kinds) = parse().map_err(bad_param)?;
+    let (model, depth, offset, limit, kinds) = parse().map_err(|e| Box::new(bad_param(e)))?;
     let range = |name: &str, value: usize, lo: usize, hi: usize| {
         if value < lo || value > hi {
-            Err(bad_param(ParamError {
+            Err(Box::new(bad_param(ParamError {
                 error: format!("{name}={value}: out of range"),
                 parameter: name.into(),
                 accepted: format!("{lo} to {hi}"),
-            }))
+            })))
         } else {
             Ok(())
         }
@@ -337,18 +340,18 @@ fn window(d: &Dashboard, q: Option<&str>) -> Result<Window, Response> {
     range("depth", depth, 1, MAX_DEPTH as usize)?;
     range("limit", limit, 1, MAX_LIMIT)?;
     let Some(name) = model else {
-        return Err(bad_param(ParamError {
+        return Err(Box::new(bad_param(ParamError {
             error: "model is missing".into(),
             parameter: "model".into(),
             accepted: "a model id in any case, an alias, or a unique prefix".into(),
-        }));
+        })));
     };
     let v = resolve_model(&d.graph, &name, &AliasTable::builtin()).map_err(|reason| {
-        query_error(QueryError::Model {
+        Box::new(query_error(QueryError::Model {
             param: "model",
             name: name.clone(),
             reason,
-        })
+        }))
     })?;
     Ok(Window {
         model: v,
@@ -365,7 +368,7 @@ async fn lineage(State(d): Shared, RawQuery(q): RawQuery) -> Response {
             StatusCode::OK,
             pretty(&subgraph(&d.graph, &d.derived.descendants, &w)),
         ),
-        Err(r) => r,
+        Err(r) => *r,
     })
     .await
 }
@@ -374,7 +377,7 @@ async fn lineage_graphml(State(d): Shared, RawQuery(q): RawQuery) -> Response {
     blocking(move || {
         let w = match window(&d, q.as_deref()) {
             Ok(w) => w,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let s = subgraph(&d.graph, &d.derived.descendants, &w);
         let mut keep = vec![false; d.graph.model_count()];
@@ -392,7 +395,13 @@ async fn lineage_graphml(State(d): Shared, RawQuery(q): RawQuery) -> Response {
         let file: String = s
             .focus
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         (
             [
@@ -405,6 +414,97 @@ async fn lineage_graphml(State(d): Shared, RawQuery(q): RawQuery) -> Response {
             out,
         )
             .into_response()
+    })
+    .await
+}
+
+async fn analyses() -> Response {
+    let list: Vec<serde_json::Value> = ANALYSES
+        .iter()
+        .map(|a| {
+            json!({
+                "name": a.name(),
+                "title": a.title(),
+                "description": a.description(),
+                "params": a.params(),
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, pretty(&list))
+}
+
+/// What `/api/analyses/NAME` sends: the tables as JSON, the main table as CSV, the chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AnalysisForm {
+    Json,
+    Csv,
+    Svg,
+}
+
+async fn analysis(State(d): Shared, Path(file): Path<String>, RawQuery(q): RawQuery) -> Response {
+    blocking(move || {
+        let (name, form) = match file.rsplit_once('.') {
+            Some((n, "csv")) => (n, AnalysisForm::Csv),
+            Some((n, "svg")) => (n, AnalysisForm::Svg),
+            Some((n, "json")) => (n, AnalysisForm::Json),
+            _ => (file.as_str(), AnalysisForm::Json),
+        };
+        let Some(a) = registry::find(name) else {
+            return error(
+                StatusCode::NOT_FOUND,
+                json!({"error": format!("unknown analysis '{}'", name.chars().take(60).collect::<String>()), "accepted": registry::names()}),
+            );
+        };
+        // The registry reads a flat map; a name given twice would silently lose one value.
+        let mut map = std::collections::BTreeMap::new();
+        for (k, v) in form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
+            if k.is_empty() {
+                continue;
+            }
+            if map.insert(k.to_string(), v.to_string()).is_some() {
+                return bad_param(ParamError {
+                    error: format!("parameter '{k}' is given more than once"),
+                    parameter: k.to_string(),
+                    accepted: "one value".into(),
+                });
+            }
+        }
+        let configured = match a.parse_query(&map) {
+            Ok(c) => c,
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": e.to_string(), "parameter": e.param, "accepted": e.accepted}),
+                )
+            }
+        };
+        let out = match configured.run(&d.graph, &Context::builtin()) {
+            Ok(o) => o,
+            Err(AnalysisError::Param(e)) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": e.to_string(), "parameter": e.param, "accepted": e.accepted}),
+                )
+            }
+            Err(e) => {
+                return error(StatusCode::BAD_REQUEST, json!({"error": e.to_string()}))
+            }
+        };
+        match form {
+            AnalysisForm::Json => json_response(StatusCode::OK, pretty(&out.to_json())),
+            AnalysisForm::Csv => (
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                out.table.to_csv_string(),
+            )
+                .into_response(),
+            AnalysisForm::Svg => match out.svg() {
+                Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+                Err(e) => error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": format!("cannot draw the chart: {e}")}),
+                ),
+            },
+        }
     })
     .await
 }

@@ -107,7 +107,11 @@ impl Params {
         match self.one(name, OK)? {
             None => Ok(default),
             Some(v) => v.trim().parse().map_err(|_| {
-                ParamError::new(name, format!("{name}={}: not a whole number", shorten(v)), OK)
+                ParamError::new(
+                    name,
+                    format!("{name}={}: not a whole number", shorten(v)),
+                    OK,
+                )
             }),
         }
     }
@@ -281,7 +285,9 @@ impl QueryRequest {
                 let pattern = p.text("pattern")?;
                 let params = p.number("params")?;
                 if base.is_none() {
-                    for (given, name) in [(pattern.is_some(), "pattern"), (params.is_some(), "params")] {
+                    for (given, name) in
+                        [(pattern.is_some(), "pattern"), (params.is_some(), "params")]
+                    {
                         if given {
                             return Err(ParamError::new(
                                 name,
@@ -338,23 +344,36 @@ mod tests {
 
     #[test]
     fn flags_become_options() {
-        let QueryRequest::Derivatives(d) = parse("derivatives", "top=5&kind=merge,adapter&kind=finetune").unwrap() else {
-            panic!()
-        };
-        assert_eq!(d.top, 5);
-        assert_eq!(d.kinds, [EdgeKind::Merge, EdgeKind::Adapter, EdgeKind::Finetune]);
-        let QueryRequest::Improvements(i) =
-            parse("improvements", "base=x&normalize=count&match=name&members=true&include_flagged=true").unwrap()
+        let QueryRequest::Derivatives(d) =
+            parse("derivatives", "top=5&kind=merge,adapter&kind=finetune").unwrap()
         else {
             panic!()
         };
-        assert_eq!((i.normalize, i.method, i.members, i.include_flagged), (Normalize::Count, Method::Name, true, true));
+        assert_eq!(d.top, 5);
+        assert_eq!(
+            d.kinds,
+            [EdgeKind::Merge, EdgeKind::Adapter, EdgeKind::Finetune]
+        );
+        let QueryRequest::Improvements(i) = parse(
+            "improvements",
+            "base=x&normalize=count&match=name&members=true&include_flagged=true",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (i.normalize, i.method, i.members, i.include_flagged),
+            (Normalize::Count, Method::Name, true, true)
+        );
     }
 
     #[test]
     fn mistakes_name_the_parameter_and_what_it_takes() {
         let e = parse("derivatives", "top=-1").unwrap_err();
-        assert_eq!((e.parameter.as_str(), e.accepted.as_str()), ("top", "a whole number, 0 or more"));
+        assert_eq!(
+            (e.parameter.as_str(), e.accepted.as_str()),
+            ("top", "a whole number, 0 or more")
+        );
         let e = parse("improvements", "base=x&normalize=sqrt").unwrap_err();
         assert_eq!(e.accepted, "log, count, none");
         let e = parse("authors", "bots=/etc/passwd").unwrap_err();

@@ -34,7 +34,11 @@ impl NameIndex {
     /// whose name part begins with it, then the rest; within each, most descendants first.
     /// At most `limit`.
     pub fn find(&self, g: &LineageGraph, needle: &str, weight: &[u32], limit: usize) -> Vec<u32> {
-        let needle: Vec<u8> = needle.trim().bytes().map(|b| b.to_ascii_lowercase()).collect();
+        let needle: Vec<u8> = needle
+            .trim()
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
         if needle.is_empty() || needle.contains(&b'\n') || limit == 0 {
             return Vec::new();
         }
@@ -56,7 +60,9 @@ impl NameIndex {
                 .iter()
                 .position(|&b| b == b'/')
                 .map_or(id, |i| &id[i + 1..]);
-            let starts = |s: &[u8]| s.len() >= needle.len() && s[..needle.len()].eq_ignore_ascii_case(&needle);
+            let starts = |s: &[u8]| {
+                s.len() >= needle.len() && s[..needle.len()].eq_ignore_ascii_case(&needle)
+            };
             if id.eq_ignore_ascii_case(&needle) {
                 0
             } else if starts(name) || starts(id) {

@@ -5,6 +5,7 @@ mod common;
 
 mod algo_props;
 mod bad_input;
+mod browser;
 mod build;
 mod export;
 mod graph_file;
@@ -13,4 +14,5 @@ mod props;
 mod query;
 mod registry;
 mod report;
+mod serve;
 mod synth;
