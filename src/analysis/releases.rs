@@ -10,12 +10,16 @@ use crate::model::Day;
 /// The table shipped with the project.
 pub const BUILTIN: &str = include_str!("../../queries/releases.csv");
 
+/// A notable model release (`queries/releases.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
+    /// Its display name.
     pub name: String,
+    /// Its release date.
     pub date: Day,
     /// The release's repo ids, `|`-separated in the file.
     pub models: Vec<String>,
+    /// The architecture it introduced, if any.
     pub architecture: Option<String>,
 }
 

@@ -103,16 +103,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// Why a run failed.
 #[derive(Debug, Error)]
 pub enum QueryError {
+    /// A spec file is wrong.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A file could not be read or written.
     #[error("{}: cannot {action}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What was being done.
         action: &'static str,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// A table the spec names (license rules, releases) is wrong.
     #[error(transparent)]
     Data(#[from] IngestError),
+    /// A chart could not be drawn.
     #[error(transparent)]
     Render(#[from] RenderError),
 }
@@ -243,22 +250,32 @@ pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
 /// One analysis's results, ready to write.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// Output name (file stem).
     pub name: String,
+    /// The analysis that made it.
     pub analysis: &'static str,
+    /// The figure's title.
     pub title: String,
+    /// What it shows.
     pub description: String,
+    /// The main table.
     pub table: Table,
     /// Further tables: `(file suffix, caption, table)`.
     pub extra: Vec<(String, String, Table)>,
+    /// The chart.
     pub figure: Figure,
+    /// Notes: what was left out and why.
     pub notes: Vec<String>,
 }
 
 /// Files written for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
+    /// The CSV tables written.
     pub csv: Vec<PathBuf>,
+    /// The SVG chart.
     pub svg: PathBuf,
+    /// The PNG chart.
     pub png: PathBuf,
 }
 

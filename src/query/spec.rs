@@ -19,13 +19,18 @@ use crate::model::Day;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}:{line}:{column}: {message}", path.display())]
 pub struct SpecError {
+    /// The spec file.
     pub path: PathBuf,
+    /// Line, 1-based.
     pub line: usize,
+    /// Column, 1-based.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
 impl SpecError {
+    /// An error at byte `offset` of `text`.
     pub fn at(
         path: &Path,
         text: &str,
@@ -108,6 +113,7 @@ pub enum NormalizeParam {
     Log,
     /// Divide by the number of scored derivatives.
     Count,
+    /// Do not normalise.
     None,
 }
 
@@ -134,77 +140,199 @@ macro_rules! params {
     };
 }
 
-params!(AuthorsOverTime { unit: Unit = Unit::Month, basis: AuthorBasis = AuthorBasis::Both, bots: Vec<String> = Vec::new() });
-params!(ReposPerAuthor { basis: AuthorBasis = AuthorBasis::Both, bots: Vec<String> = Vec::new(), top: Vec<usize> = vec![10, 200] });
-params!(AuthorsPerRepo { bots: Vec<String> = Vec::new() });
-params!(NewModelsByType {
-    unit: Unit = Unit::Month
-});
-params!(NewModelsByArchitecture {
+params!(
+    /// Authors over time: new, total and active authors per period.
+    AuthorsOverTime {
+    /// The length of a period.
     unit: Unit = Unit::Month,
+    /// Whose models count for an author: owners, contributors or both.
+    basis: AuthorBasis = AuthorBasis::Both,
+    /// Further bot accounts to leave out, beside the built-in list.
+    bots: Vec<String> = Vec::new(),
+});
+params!(
+    /// Repositories per author, as a histogram, and the share of the top authors.
+    ReposPerAuthor {
+    /// Whose models count for an author: owners, contributors or both.
+    basis: AuthorBasis = AuthorBasis::Both,
+    /// Further bot accounts to leave out, beside the built-in list.
+    bots: Vec<String> = Vec::new(),
+    /// Report the share of repos made by the top k authors, for each k.
+    top: Vec<usize> = vec![10, 200],
+});
+params!(
+    /// Authors per repository, as a histogram.
+    AuthorsPerRepo {
+    /// Further bot accounts to leave out, beside the built-in list.
+    bots: Vec<String> = Vec::new(),
+});
+params!(
+    /// New models per period by model type.
+    NewModelsByType {
+    /// The length of a period.
+    unit: Unit = Unit::Month,
+});
+params!(
+    /// New models per period by architecture group, with notable releases marked.
+    NewModelsByArchitecture {
+    /// The length of a period.
+    unit: Unit = Unit::Month,
+    /// An architecture keeps its own name from this share of new models up.
     threshold: Share = Share(0.05),
+    /// Where the share is measured: in at least one period, or over all models.
     threshold_scope: ThresholdScope = ThresholdScope::Period,
+    /// Periods with fewer new models do not decide the groups.
     min_period_models: usize = 100,
+    /// Architectures named whatever their share.
     keep: Vec<String> = Vec::new(),
+    /// The notable-release table, relative to the spec file; the built-in one by default.
     releases: Option<Spanned<String>> = None,
 });
-params!(DerivativeCounts { top: usize = 20 });
-params!(ScoreByType {
-    unit: Unit = Unit::Month
+params!(
+    /// The bases with the most derivatives.
+    DerivativeCounts {
+    /// Bases shown.
+    top: usize = 20,
 });
-params!(ParamsByArchitecture {
-    threshold: Share = Share(0.05),
-    threshold_scope: ThresholdScope = ThresholdScope::Period,
-    min_period_models: usize = 100,
-    keep: Vec<String> = Vec::new(),
+params!(
+    /// Leaderboard averages over time by model type.
+    ScoreByType {
+    /// The length of a period.
     unit: Unit = Unit::Month,
 });
-params!(DownloadsBySize { size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0] });
-params!(BestScoreBySize { size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0] });
-params!(ParamsPerPoint {
-    unit: Unit = Unit::Month
+params!(
+    /// Parameter counts by architecture group.
+    ParamsByArchitecture {
+    /// An architecture keeps its own name from this share of new models up.
+    threshold: Share = Share(0.05),
+    /// Where the share is measured: in at least one period, or over all models.
+    threshold_scope: ThresholdScope = ThresholdScope::Period,
+    /// Periods with fewer new models do not decide the groups.
+    min_period_models: usize = 100,
+    /// Architectures named whatever their share.
+    keep: Vec<String> = Vec::new(),
+    /// The length of a period.
+    unit: Unit = Unit::Month,
 });
-params!(ImprovementPerBase {
+params!(
+    /// Downloads by size class.
+    DownloadsBySize {
+    /// Size class boundaries, in billions of parameters.
+    size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0],
+});
+params!(
+    /// Best and mean average by size class.
+    BestScoreBySize {
+    /// Size class boundaries, in billions of parameters.
+    size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0],
+});
+params!(
+    /// Parameters per point of average of the best model of each period.
+    ParamsPerPoint {
+    /// The length of a period.
+    unit: Unit = Unit::Month,
+});
+params!(
+    /// Improvement of each base's family over the base.
+    ImprovementPerBase {
+    /// Bases with fewer scored derivatives are left out.
     min_family: usize = 5,
+    /// Bases shown.
     top: usize = 20,
+    /// Count merges as family members.
     include_merges: bool = false,
+    /// How improvements are normalised.
     normalize: NormalizeParam = NormalizeParam::Log,
 });
-params!(ImprovementOverDays {
+params!(
+    /// Improvement over the days since each base's release, with its frontier.
+    ImprovementOverDays {
+    /// Base model ids; empty: the bases with the most scored derivatives.
     bases: Vec<Spanned<String>> = Vec::new(),
+    /// With no `bases`: how many of the bases with the most scored derivatives.
     top: usize = 4,
+    /// Bases with fewer scored derivatives are left out.
     min_family: usize = 5,
+    /// Count merges as family members.
     include_merges: bool = false,
+    /// How improvements are normalised.
     normalize: NormalizeParam = NormalizeParam::Log,
 });
-params!(Licenses { top: usize = 25, licenses: Option<Spanned<String>> = None });
-params!(LicenseDrift {
+params!(
+    /// Models per license, with what each license permits.
+    Licenses {
+    /// Licenses shown.
+    top: usize = 25,
+    /// The license table, relative to the spec file; the built-in one by default.
     licenses: Option<Spanned<String>> = None,
+});
+params!(
+    /// Lineage edges whose derivative's license does not go with its base's.
+    LicenseDrift {
+    /// The license table, relative to the spec file; the built-in one by default.
+    licenses: Option<Spanned<String>> = None,
+    /// The compatibility rules, relative to the spec file; the built-in ones by default.
     rules: Option<Spanned<String>> = None,
+    /// License pairs shown in the chart.
     top: usize = 20,
 });
-params!(TopAuthors { unit: Unit = Unit::Month, top: usize = 15, basis: AuthorBasis = AuthorBasis::Owners, bots: Vec<String> = Vec::new() });
-params!(ReleaseEffect { window_days: u32 = 90, releases: Option<Spanned<String>> = None });
+params!(
+    /// The most prolific authors: activity and scores.
+    TopAuthors {
+    /// The length of a period.
+    unit: Unit = Unit::Month,
+    /// Authors shown.
+    top: usize = 15,
+    /// Whose models count for an author: owners, contributors or both.
+    basis: AuthorBasis = AuthorBasis::Owners,
+    /// Further bot accounts to leave out, beside the built-in list.
+    bots: Vec<String> = Vec::new(),
+});
+params!(
+    /// What followed each notable release.
+    ReleaseEffect {
+    /// Days before and after a release that are compared.
+    window_days: u32 = 90,
+    /// The notable-release table, relative to the spec file; the built-in one by default.
+    releases: Option<Spanned<String>> = None,
+});
 
 /// One analysis and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Params {
+    /// See [`AuthorsOverTime`].
     AuthorsOverTime(AuthorsOverTime),
+    /// See [`ReposPerAuthor`].
     ReposPerAuthor(ReposPerAuthor),
+    /// See [`AuthorsPerRepo`].
     AuthorsPerRepo(AuthorsPerRepo),
+    /// See [`NewModelsByType`].
     NewModelsByType(NewModelsByType),
+    /// See [`NewModelsByArchitecture`].
     NewModelsByArchitecture(NewModelsByArchitecture),
+    /// See [`DerivativeCounts`].
     DerivativeCounts(DerivativeCounts),
+    /// See [`ScoreByType`].
     ScoreByType(ScoreByType),
+    /// See [`ParamsByArchitecture`].
     ParamsByArchitecture(ParamsByArchitecture),
+    /// See [`DownloadsBySize`].
     DownloadsBySize(DownloadsBySize),
+    /// See [`BestScoreBySize`].
     BestScoreBySize(BestScoreBySize),
+    /// See [`ParamsPerPoint`].
     ParamsPerPoint(ParamsPerPoint),
+    /// See [`ImprovementPerBase`].
     ImprovementPerBase(ImprovementPerBase),
+    /// See [`ImprovementOverDays`].
     ImprovementOverDays(ImprovementOverDays),
+    /// See [`Licenses`].
     Licenses(Licenses),
+    /// See [`LicenseDrift`].
     LicenseDrift(LicenseDrift),
+    /// See [`TopAuthors`].
     TopAuthors(TopAuthors),
+    /// See [`ReleaseEffect`].
     ReleaseEffect(ReleaseEffect),
 }
 
@@ -236,11 +364,15 @@ pub struct Spec {
     pub path: PathBuf,
     /// Its text (for turning spans into lines).
     pub text: String,
+    /// The analysis it runs.
     pub analysis: &'static str,
+    /// The figure's title, replacing the analysis's own.
     pub title: Option<String>,
+    /// Its description, replacing the analysis's own.
     pub description: Option<String>,
     /// File stem of the outputs; the analysis name by default.
     pub output: String,
+    /// The analysis's parameters.
     pub params: Params,
 }
 
@@ -284,15 +416,20 @@ struct SpecFile<P> {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetFile {
+    /// The set's title.
     pub title: Option<String>,
+    /// What the set is for.
     pub description: Option<String>,
+    /// The spec files of the set, relative to it.
     pub specs: Vec<Spanned<String>>,
 }
 
 /// What a spec file holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
+    /// One analysis.
     One(Box<Spec>),
+    /// A set of spec files.
     Set(SetFile),
 }
 
