@@ -12,5 +12,6 @@ mod ingest_real;
 mod petgraph_view;
 mod props;
 mod query;
+mod registry;
 mod report;
 mod synth;
