@@ -84,7 +84,7 @@ fn every_view_in_headless_chromium() {
         .arg(&url)
         .arg(&shots);
     if let Ok(docs) = std::env::var("LINEAGE_DOC_IMAGES") {
-        cmd.arg(docs);
+        cmd.arg(root.join(docs));
     }
     let mut node = cmd
         .stdout(Stdio::piped())
