@@ -24,6 +24,7 @@ fn scope(from: Option<Date>, to: Option<Date>, include_flagged: bool) -> Scope {
         include_flagged,
         from: from.map(|d| d.0),
         to: to.map(|d| d.0),
+        board: None,
     }
 }
 
@@ -799,6 +800,7 @@ fn improvement_options(
         include_merges,
         include_flagged,
         normalize: normalize(n),
+        board: None,
     }
 }
 

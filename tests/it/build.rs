@@ -2,7 +2,6 @@
 //! `--format`, `--aliases`, `--report`, `--out`, the summary on stderr, the progress bar,
 //! and `info`'s JSON.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;
@@ -251,6 +250,7 @@ fn info_json_fields() {
         "described",
         "stubs",
         "scored",
+        "scored_by_board",
         "flagged",
         "moved",
         "suspicious",

@@ -20,6 +20,7 @@ use crate::cli::{ImprovementsArgs, MatchMethod, NormalizeArg, QueryFormat};
 #[derive(Serialize)]
 struct Json<'a> {
     base: &'a str,
+    board: &'static str,
     base_created: Option<String>,
     reference_model: Option<&'a str>,
     reference_average: Option<f32>,
@@ -85,6 +86,7 @@ pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
             NormalizeArg::Count => Normalize::Count,
             NormalizeArg::None => Normalize::None,
         },
+        board: args.board,
     };
     if args.method == MatchMethod::Lineage && (args.pattern.is_some() || args.params.is_some()) {
         anyhow::bail!(
@@ -127,6 +129,7 @@ fn to_json<'a>(
 ) -> Json<'a> {
     Json {
         base: g.name(imp.base),
+        board: imp.board.as_str(),
         base_created: g.models[imp.base as usize].created.map(|d| d.to_string()),
         reference_model: imp.reference_model.map(|v| g.name(v)),
         reference_average: imp.reference_average,
@@ -235,7 +238,9 @@ fn print_one(
                     "{}% (best: {}, {:.2})",
                     signed(p, 2),
                     g.name(best),
-                    g.models[best as usize].average.unwrap_or(f32::NAN)
+                    g.models[best as usize]
+                        .average(imp.board)
+                        .unwrap_or(f32::NAN)
                 ),
                 _ => "-".to_string(),
             };
@@ -252,6 +257,7 @@ fn print_one(
             };
             let rows = [
                 ("base", base_line),
+                ("leaderboard", board_line(g, imp.board)),
                 ("reference", reference),
                 ("family", family),
                 ("release", release),
@@ -330,7 +336,9 @@ fn print_all(
         family_size: imp.family_size,
         scored_members: imp.scored_members,
         best_model: imp.best_model.map(|v| g.name(v)),
-        best_average: imp.best_model.and_then(|v| g.models[v as usize].average),
+        best_average: imp
+            .best_model
+            .and_then(|v| g.models[v as usize].average(imp.board)),
         total_improvement_pct: imp.total_improvement_pct.map(round4),
         frontier_steps: imp.frontier.len(),
     };
@@ -395,9 +403,12 @@ fn print_all(
             write!(out, "{}", render(&t))?;
             writeln!(
                 out,
-                "{} bases with at least {} scored members; {}; * the earliest member stands in for an unscored base",
+                "{} bases with at least {} scored members on leaderboard {}; {}; * the earliest member stands in for an unscored base",
                 all.len(),
                 args.min_family.max(1),
+                all.first()
+                    .map_or_else(|| g.default_board(), |i| i.board)
+                    .label(),
                 if args.include_merges {
                     "merges included"
                 } else {
@@ -407,4 +418,16 @@ fn print_all(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The board the averages come from, and why when the graph holds both.
+fn board_line(g: &LineageGraph, board: lineage::model::Board) -> String {
+    if g.boards().len() > 1 {
+        format!(
+            "{} (the graph holds both boards, on different scales; --board picks one)",
+            board.label()
+        )
+    } else {
+        board.label().to_string()
+    }
 }
