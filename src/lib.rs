@@ -28,8 +28,8 @@ pub mod ingest;
 pub mod intern;
 pub mod model;
 pub mod queries;
-pub mod query;
 pub mod render;
+pub mod report;
 pub mod synth;
 
 use error::Result;
