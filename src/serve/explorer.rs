@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::graph::LineageGraph;
-use crate::model::EdgeKind;
+use crate::model::{Board, EdgeKind};
 
 /// Which part of the lineage around a model to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct Node<'a> {
     pub architecture: Option<&'a str>,
     /// Parameters in billions.
     pub params_b: Option<f32>,
-    /// Leaderboard average.
+    /// Leaderboard average (v1, else v2).
     pub average: Option<f32>,
     /// All its descendants in the graph.
     pub descendants: u32,
@@ -164,7 +164,7 @@ pub fn subgraph<'a>(g: &'a LineageGraph, descendants: &[u32], w: &Window) -> Sub
             model_type: m.model_type.as_str(),
             architecture: sym(m.architecture),
             params_b: m.params_b.filter(|x| x.is_finite()),
-            average: m.average.filter(|x| x.is_finite()),
+            average: m.average(Board::V1).or(m.average(Board::V2)),
             descendants: descendants.get(v as usize).copied().unwrap_or(0),
             stub: m.is_stub(),
             flagged: m.is_flagged(),

@@ -262,7 +262,9 @@ fn suggestion(d: &Dashboard, v: u32) -> Suggestion<'_> {
         id: d.graph.name(v),
         descendants: d.derived.descendants[v as usize],
         created: m.created.map(|c| c.to_string()),
-        average: m.average.filter(|x| x.is_finite()),
+        average: m
+            .average(crate::model::Board::V1)
+            .or(m.average(crate::model::Board::V2)),
     }
 }
 

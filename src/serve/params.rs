@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::algo::authors::BotFilter;
 use crate::algo::improvements::Normalize;
-use crate::model::EdgeKind;
+use crate::model::{Board, EdgeKind};
 use crate::queries::authors::AuthorsOptions;
 use crate::queries::derivatives::DerivativesOptions;
 use crate::queries::improvements::{ImprovementsOptions, Method};
@@ -232,6 +232,7 @@ pub const QUERIES: [(&str, &[&str]); 4] = [
             "params",
             "params-range",
             "members",
+            "board",
             "include-flagged",
         ],
     ),
@@ -309,6 +310,13 @@ impl QueryRequest {
                     params,
                     params_range: p.number("params-range")?.unwrap_or(d.params_range),
                     members: p.switch("members")?,
+                    board: match p.one("board", "v1, v2")? {
+                        None => None,
+                        Some(_) => {
+                            let boards = Board::ALL.map(|b| (b.as_str(), Some(b)));
+                            p.choice("board", &boards, None)?
+                        }
+                    },
                 })
             }
             "merge-depth" => {

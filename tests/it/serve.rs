@@ -149,6 +149,10 @@ fn every_query_endpoint_answers_what_the_command_line_prints() {
             "/api/query/improvements?base=huggyllama/llama-7b&match=name&params=7&params_range=0.5&include_merges=true",
         ),
         (
+            &["query", "improvements", "--base", "mistral-7b", "--board", "v1"],
+            "/api/query/improvements?base=mistral-7b&board=v1",
+        ),
+        (
             &["query", "improvements", "--all", "--min-family", "20"],
             "/api/query/improvements?all=true&min-family=20",
         ),
