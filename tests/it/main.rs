@@ -7,6 +7,7 @@ mod algo_props;
 mod bad_input;
 mod build;
 mod export;
+mod fetch;
 mod graph_file;
 mod ingest_real;
 mod props;
