@@ -12,5 +12,6 @@ mod graph_file;
 mod ingest_real;
 mod props;
 mod query;
+mod registry;
 mod report;
 mod synth;
