@@ -172,6 +172,61 @@ fn every_kind_of_fault_is_retried_and_counted() {
 }
 
 #[test]
+fn an_exhausted_rate_limit_window_pauses_before_the_next_request() {
+    let (data, _) = ecosystem(600);
+    let hub = Hub::start(data, 100);
+    // A successful page that says no requests are left for 1 s.
+    hub.fault(Rule::new(
+        "/api/models?limit=",
+        0,
+        1,
+        Fault::Headers(vec![("RateLimit", "\"api\";r=0;t=1".into())]),
+    ));
+    let wd = Workdir::new();
+    let out = fetch(
+        &wd,
+        &hub,
+        &["models", "--page-size", "300", "-o", "f.jsonl"],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = hub.listing_requests();
+    assert_eq!(log.len(), 2, "no request was refused");
+    assert!(log.iter().all(|l| l.status == 200));
+    let gap = log[1].at - log[0].at;
+    assert!(gap >= Duration::from_millis(950), "paused {gap:?}");
+}
+
+#[test]
+fn commit_authors_are_read_as_contributors() {
+    let lines = concat!(
+        r#"{"id":"org/a","author":"org","commitAuthors":["alice","bob","alice"],"commitCount":3}"#,
+        "\n",
+        r#"{"id":"org/b","author":"org","commitAuthors":["carol",7]}"#,
+        "\n",
+        r#"{"id":"org/c","author":"org","commitAuthors":"dave"}"#,
+        "\n",
+    );
+    let (g, report) = crate::common::build_bytes("f.jsonl", lines.as_bytes()).unwrap();
+    let names = |id: &str| -> Vec<String> {
+        let v = crate::common::node(&g, id);
+        g.contributors
+            .row(v)
+            .iter()
+            .map(|&a| g.author_name(a).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names("org/a"), ["alice", "bob"]);
+    assert_eq!(names("org/b"), ["carol"]);
+    assert!(names("org/c").is_empty());
+    let bad = &report.rejected["unparsable list"];
+    assert_eq!(bad.count, 2, "{:?}", bad.rows);
+    assert!(bad.rows.iter().all(|r| r.field == "commitAuthors"));
+    assert_eq!(report.models, 3);
+}
+
+#[test]
 fn gives_up_after_the_retries_naming_the_url() {
     let (data, _) = ecosystem(50);
     let hub = Hub::start(data, 100);

@@ -41,6 +41,8 @@ pub enum Fault {
     Slow(Duration),
     /// Storage only: send this many bytes of the requested range, then close.
     DropDownloadAfter(usize),
+    /// Answer normally, with these headers added (or replacing those of the same name).
+    Headers(Vec<(&'static str, String)>),
 }
 
 /// A fault to inject: into requests whose path and query contain `matches`, after letting
@@ -464,6 +466,13 @@ fn serve_connection(state: &State, stream: TcpStream) -> std::io::Result<()> {
                 false
             }
             Some(Fault::DropBeforeResponse) => false,
+            Some(Fault::Headers(extra)) => {
+                let mut a = answer;
+                a.headers
+                    .retain(|(k, _)| !extra.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)));
+                a.headers.extend(extra);
+                write_answer(&mut out, &a, head)?
+            }
             Some(Fault::DropDownloadAfter(n)) => {
                 let n = n.min(answer.body.len());
                 write_head(
