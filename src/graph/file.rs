@@ -9,6 +9,7 @@ use std::path::Path;
 use super::LineageGraph;
 use crate::error::GraphFileError;
 
+/// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"LINEAGE\x1a";
 /// Bumped whenever the encoded layout changes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -10,6 +10,7 @@ mod export;
 mod fetch;
 mod graph_file;
 mod ingest_real;
+mod petgraph_view;
 mod props;
 mod query;
 mod registry;
