@@ -9,6 +9,7 @@ mod boards;
 mod browser;
 mod build;
 mod export;
+mod fetch;
 mod graph_file;
 mod ingest_real;
 mod petgraph_view;
