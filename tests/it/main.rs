@@ -5,10 +5,12 @@ mod common;
 
 mod algo_props;
 mod bad_input;
+mod boards;
 mod build;
 mod export;
 mod graph_file;
 mod ingest_real;
+mod petgraph_view;
 mod props;
 mod query;
 mod registry;
