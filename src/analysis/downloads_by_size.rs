@@ -161,7 +161,10 @@ impl crate::analysis::registry::Compute for DownloadsBySizeAnalysis {
             if lo.is_finite() {
                 let floor = lo / 2.0;
                 panel.y = panel.y.clone().range(floor, hi * 2.0);
-                panel.y.label = format!("{} (log scale, fitted)", panel.y.label.trim_end_matches(" (log scale)"));
+                panel.y.label = format!(
+                    "{} (log scale, fitted)",
+                    panel.y.label.trim_end_matches(" (log scale)")
+                );
                 for l in &mut panel.layers {
                     if let crate::render::Layer::Bars { bars, .. } = l {
                         for bar in bars.iter_mut() {
@@ -177,7 +180,10 @@ impl crate::analysis::registry::Compute for DownloadsBySizeAnalysis {
             if let crate::render::Layer::Bars { color, bars } = l {
                 *l = crate::render::Layer::Points {
                     color: *color,
-                    points: bars.iter().map(|bar| ((bar.0 + bar.1) / 2.0, bar.3)).collect(),
+                    points: bars
+                        .iter()
+                        .map(|bar| ((bar.0 + bar.1) / 2.0, bar.3))
+                        .collect(),
                     size: 8,
                     opacity: 1.0,
                 };
