@@ -45,11 +45,13 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// Input files or directories (leaderboard exports, Hub metadata, listings, commits, Hub API JSON Lines)
+    /// Input files or directories (leaderboard exports, Hub metadata, listings, commits, Hub
+    /// API JSON Lines); `-` reads standard input, and pipes and FIFOs are read as they come
     pub inputs: Vec<PathBuf>,
-    /// Read every input as this format instead of detecting it from its header
-    #[arg(long, value_parser = parse_format)]
-    pub format: Option<Format>,
+    /// Read every input as this format instead of detecting it from its header: hub-api,
+    /// details, listing, leaderboard-v2, leaderboard-v1 or commits
+    #[arg(long = "input-format", value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<Format>,
     /// Where to write the graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub out: PathBuf,

@@ -34,6 +34,14 @@ pub enum IngestError {
         format: &'static str,
         column: String,
     },
+    #[error("{}: column '{column}' appears twice in the header (columns {first} and {second}); \
+             rename or drop one", path.display())]
+    DuplicateColumn {
+        path: PathBuf,
+        column: String,
+        first: usize,
+        second: usize,
+    },
     #[error("{}:{line}: the file is truncated: {detail}", path.display())]
     Truncated {
         path: PathBuf,

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 
-use lineage::graph::{file, info::GraphInfo};
+use lineage::graph::info::GraphInfo;
 
 use crate::cli::{InfoArgs, InfoFormat};
 
 pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
-    let graph = file::load(&args.graph)?;
+    let graph = super::load_graph(&args.graph)?;
     let info = GraphInfo::of(&graph);
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -34,7 +34,7 @@ pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
                 ("  scored", info.scored.to_string()),
                 ("  flagged", info.flagged.to_string()),
                 ("  moved or renamed", info.moved.to_string()),
-                ("  suspicious metadata", info.suspicious.to_string()),
+                ("  metadata not used", info.suspicious.to_string()),
                 ("edges", info.edges.to_string()),
                 ("  by kind", kinds.join(", ")),
                 (

@@ -11,7 +11,6 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, Table as Pretty};
 use lineage::analysis::license_drift::{license_drift, Rules, Verdict};
 use lineage::analysis::licenses::{license_distribution, permission_summary, table, Permissions};
 use lineage::analysis::{Scope, Table};
-use lineage::graph::file;
 
 use crate::cli::{LicenseDriftArgs, LicensesArgs, TableFormat};
 
@@ -44,7 +43,7 @@ fn print(t: &Table, format: TableFormat, out: &mut impl Write) -> anyhow::Result
 
 pub fn run_licenses(args: LicensesArgs) -> anyhow::Result<ExitCode> {
     let perms = permissions(&args.licenses)?;
-    let g = file::load(&args.graph)?;
+    let g = super::load_graph(&args.graph)?;
     let scope = Scope {
         include_flagged: args.include_flagged,
         ..Scope::default()
@@ -65,7 +64,7 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Rules::parse(p, &read(p)?)?,
         None => Rules::builtin(),
     };
-    let g = file::load(&args.graph)?;
+    let g = super::load_graph(&args.graph)?;
     let scope = Scope {
         include_flagged: args.include_flagged,
         ..Scope::default()

@@ -7,7 +7,6 @@ mod improvements;
 mod merge_depth;
 
 use std::io::{StdoutLock, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,7 +15,7 @@ use comfy_table::{CellAlignment, Table};
 use serde::Serialize;
 
 use lineage::algo::resolve::resolve_model;
-use lineage::graph::{file, LineageGraph};
+use lineage::graph::LineageGraph;
 use lineage::ingest::refs::AliasTable;
 use lineage::model::Day;
 
@@ -74,14 +73,7 @@ impl Write for Out {
 
 /// Loads the graph the query runs on, with a hint when there is none yet.
 fn load(common: &QueryCommon) -> anyhow::Result<LineageGraph> {
-    let path: &Path = &common.graph;
-    if !path.exists() {
-        anyhow::bail!(
-            "{}: no graph file; build one with `lineage build [INPUTS]` or give --graph PATH",
-            path.display()
-        );
-    }
-    Ok(file::load(path)?)
+    super::load_graph(&common.graph)
 }
 
 /// The model a `--base` or `--model` value names.

@@ -75,23 +75,13 @@ impl fmt::Display for Format {
 /// Why a filter cannot select anything meaningful.
 #[derive(Debug, Error)]
 pub enum ExportError {
-    #[error("unknown base model '{id}'{}", did_you_mean(suggestions))]
-    UnknownBase {
-        id: String,
-        suggestions: Vec<String>,
-    },
+    /// `--base` names no model, or several (the one resolver of queries and specs decides).
+    #[error("base model: {0}")]
+    Base(#[from] crate::algo::resolve::ResolveError),
     #[error("the date range is empty: since {since} is after until {until}")]
     EmptyDateRange { since: Day, until: Day },
     #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
     NotSingleStream(Format),
-}
-
-fn did_you_mean(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", suggestions.join(" or "))
-    }
 }
 
 /// Which part of the graph to export. Every condition holds for every kept model; an edge is
@@ -424,10 +414,11 @@ impl<'g> Export<'g> {
         let mut keep = match &filter.base {
             None => vec![true; n],
             Some(id) => {
-                let base = graph.lookup(id).ok_or_else(|| ExportError::UnknownBase {
-                    id: id.clone(),
-                    suggestions: suggestions(graph, id, &derived.descendants),
-                })?;
+                let base = crate::algo::resolve::resolve_model(
+                    graph,
+                    id,
+                    &crate::ingest::refs::AliasTable::builtin(),
+                )?;
                 family(graph, base, filter.depth, &kinds)
             }
         };
@@ -601,29 +592,6 @@ fn family(graph: &LineageGraph, base: u32, depth: Option<u32>, kinds: &[bool; 5]
         level += 1;
     }
     keep
-}
-
-/// Up to three model ids that contain `id` (any case), the most-derived first.
-fn suggestions(graph: &LineageGraph, id: &str, descendants: &[u32]) -> Vec<String> {
-    let needle = id.trim().to_lowercase();
-    let needle = needle.rsplit('/').next().unwrap_or(&needle);
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let mut found: Vec<u32> = (0..graph.model_count() as u32)
-        .filter(|&v| graph.name(v).to_lowercase().contains(needle))
-        .collect();
-    found.sort_by_key(|&v| {
-        (
-            std::cmp::Reverse(descendants[v as usize]),
-            graph.name(v).len(),
-        )
-    });
-    found
-        .into_iter()
-        .take(3)
-        .map(|v| graph.name(v).to_string())
-        .collect()
 }
 
 /// `name` without the characters `drop` rejects. When any had to go, the model's dense id

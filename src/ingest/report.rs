@@ -40,6 +40,19 @@ pub struct Cycle {
     pub edges_skipped: u64,
 }
 
+/// Two inputs of one format that describe the same models: two versions of one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overlap {
+    /// The input read first: where the two differ, its values are the ones used.
+    pub first: String,
+    pub second: String,
+    pub format: String,
+    /// Models of `second` that `first` already described.
+    pub models: u64,
+    /// Records `second` gave in all.
+    pub second_records: u64,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BuildReport {
     pub inputs: Vec<FileSummary>,
@@ -52,11 +65,19 @@ pub struct BuildReport {
     pub duplicates_merged: u64,
     pub flagged: u64,
     pub moved: u64,
+    /// Models whose only description was a copy of another row's metadata: their metadata
+    /// is not used (`lineage info` shows the same count).
+    pub metadata_not_used: u64,
+    /// Inputs of one format that describe the same models.
+    pub same_models: Vec<Overlap>,
     pub authors: u64,
     /// Placeholder references (`unknown`, `[]`, `None`, `Removed`, empty), by value.
     pub placeholder_references: BTreeMap<String, u64>,
     /// Free-text names resolved through the alias table, and how.
     pub aliased: ReferenceGroup,
+    /// Rows whose own id is an alias (`gpt2`): their record went to the repo it names
+    /// (`openai-community/gpt2`), together with that repo's own rows.
+    pub aliased_records: ReferenceGroup,
     pub unresolved: ReferenceGroup,
     pub self_references: ReferenceGroup,
     pub cycles: Vec<Cycle>,
@@ -67,9 +88,22 @@ pub struct BuildReport {
     pub suspicious: BTreeMap<String, IssueGroup>,
 }
 
+/// `1 issue`, `2 issues`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 impl BuildReport {
     pub fn add_issue(&mut self, issue: RowIssue) {
-        let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
+        let suspicious = [
+            super::reason::COPIED,
+            super::reason::SAME_METADATA,
+            super::reason::REPEATED,
+        ];
         let table = if suspicious.contains(&issue.reason) {
             &mut self.suspicious
         } else {
@@ -96,18 +130,21 @@ impl BuildReport {
             let fmt = f.format.map(|f| f.as_str()).unwrap_or("?");
             let _ = writeln!(
                 s,
-                "  {} ({fmt}): {} rows, {} records, {} issues{}{}",
+                "  {} ({fmt}): {}, {}, {}{}{}",
                 f.path,
-                f.rows,
-                f.records,
-                f.issues,
+                count(f.rows, "row", "rows"),
+                count(f.records, "record", "records"),
+                count(f.issues, "issue", "issues"),
                 if f.rows_rejected > 0 {
-                    format!(", {} rows rejected", f.rows_rejected)
+                    format!(", {} rejected", count(f.rows_rejected, "row", "rows"))
                 } else {
                     String::new()
                 },
                 if f.duplicates_merged > 0 {
-                    format!(", {} duplicate rows merged", f.duplicates_merged)
+                    format!(
+                        ", {} merged into another of the same model",
+                        count(f.duplicates_merged, "repeated row", "repeated rows")
+                    )
                 } else {
                     String::new()
                 }
@@ -120,9 +157,25 @@ impl BuildReport {
             .collect();
         let _ = writeln!(
             s,
-            "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}",
-            self.models, self.described, self.stubs, self.authors, self.flagged, self.moved
+            "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}, \
+             metadata not used: {}",
+            self.models,
+            self.described,
+            self.stubs,
+            self.authors,
+            self.flagged,
+            self.moved,
+            self.metadata_not_used
         );
+        for o in &self.same_models {
+            let _ = writeln!(
+                s,
+                "warning: {} and {} are both {} tables and describe the same models ({} of \
+                 the {} in {}): {} was read first, so its values win where they differ; \
+                 build from one of them",
+                o.first, o.second, o.format, o.models, o.second_records, o.second, o.first
+            );
+        }
         let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
         if !self.placeholder_references.is_empty() {
             let p: Vec<String> = self
@@ -141,11 +194,20 @@ impl BuildReport {
                 let _ = writeln!(
                     s,
                     "  {}:{}: {} '{}' (in {})",
-                    r.file, r.line, r.field, r.value, r.child
+                    r.file,
+                    r.line,
+                    r.field,
+                    super::shown(&r.value),
+                    super::shown(&r.child)
                 );
             }
         };
         refs(&mut s, "resolved through aliases", &self.aliased);
+        refs(
+            &mut s,
+            "rows whose id is an alias, merged into the repo it names",
+            &self.aliased_records,
+        );
         refs(&mut s, "unresolved references", &self.unresolved);
         refs(&mut s, "self-references dropped", &self.self_references);
         if !self.cycles.is_empty() {

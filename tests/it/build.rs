@@ -2,7 +2,6 @@
 //! `--format`, `--aliases`, `--report`, `--out`, the summary on stderr, the progress bar,
 //! and `info`'s JSON.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;
@@ -315,7 +314,7 @@ fn format_overrides_detection() {
     wd.command(&[
         "build",
         "history.csv",
-        "--format",
+        "--input-format",
         "commits",
         "-o",
         "g.graph",
@@ -335,7 +334,7 @@ fn format_overrides_detection() {
         .command(&[
             "build",
             "history.csv",
-            "--format",
+            "--input-format",
             "details",
             "-o",
             "h.graph",
@@ -352,10 +351,10 @@ fn format_overrides_detection() {
     );
     assert!(!wd.join("h.graph").exists());
     // an unknown format name: the valid ones are listed
-    wd.command(&["build", "history.csv", "--format", "parquet"])
+    wd.command(&["build", "history.csv", "--input-format", "xlsx"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("unknown format 'parquet'"))
+        .stderr(predicate::str::contains("unknown format 'xlsx'"))
         .stderr(predicate::str::contains(
             "hub-api, details, listing, leaderboard-v2, leaderboard-v1, commits",
         ));

@@ -102,17 +102,21 @@ pub fn run(args: DerivativesArgs) -> anyhow::Result<ExitCode> {
         QueryFormat::Table => {
             print_table(&mut out, &g, &counts, &rows, kinds)?;
             if let Some(total) = ranked {
-                writeln!(
-                    out,
-                    "{} of {} models have descendants{}",
-                    thousands(rows.len() as u64),
-                    thousands(total as u64),
-                    if rows.len() < total {
-                        " (--top N for more)"
+                if rows.len() < total {
+                    writeln!(
+                        out,
+                        "the top {} of {} models with descendants (--top N for more)",
+                        thousands(rows.len() as u64),
+                        thousands(total as u64),
+                    )?;
+                } else {
+                    let models = if total == 1 {
+                        "model has"
                     } else {
-                        ""
-                    }
-                )?;
+                        "models have"
+                    };
+                    writeln!(out, "{} {models} descendants", thousands(total as u64))?;
+                }
             } else if let Some(&v) = rows.first() {
                 if g.models[v as usize].is_flagged() {
                     writeln!(out, "{} is flagged on the leaderboard", g.name(v))?;
