@@ -19,12 +19,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InfoFormat {
-    Table,
-    Json,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the lineage graph from input files (the embedded sample when none are given)
@@ -85,8 +79,8 @@ pub struct InfoArgs {
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
     /// Output format
-    #[arg(long, value_enum, default_value_t = InfoFormat::Table)]
-    pub format: InfoFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -300,6 +294,10 @@ pub struct ExportArgs {
     /// Drop stubs (bases that derivatives name but no input describes)
     #[arg(long)]
     pub exclude_stubs: bool,
+    /// Count flagged models in the descendants attribute too (left out by default, as in
+    /// `lineage query derivatives`; lineage runs through them anyway)
+    #[arg(long)]
+    pub include_flagged: bool,
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
@@ -347,12 +345,6 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableFormat {
-    Table,
-    Csv,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct LicensesArgs {
     /// The graph file
@@ -365,8 +357,8 @@ pub struct LicensesArgs {
     #[arg(long)]
     pub include_flagged: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -387,6 +379,6 @@ pub struct LicenseDriftArgs {
     #[arg(long)]
     pub include_flagged: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }

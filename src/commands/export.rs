@@ -39,6 +39,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         until: args.until,
         min_descendants: args.min_descendants,
         exclude_stubs: args.exclude_stubs,
+        include_flagged: args.include_flagged,
     };
     let started = Instant::now();
     let graph = super::load_graph(&args.graph)?;

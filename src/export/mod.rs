@@ -100,6 +100,9 @@ pub struct Filter {
     pub until: Option<Day>,
     /// Keep models with at least this many descendants (over every edge kind).
     pub min_descendants: Option<u32>,
+    /// Count flagged models in the `descendants` attribute (and `min_descendants`), as
+    /// `lineage query derivatives --include-flagged` does; left out by default.
+    pub include_flagged: bool,
     /// Drop stubs: bases that derivatives name but no input describes.
     pub exclude_stubs: bool,
 }
@@ -116,14 +119,14 @@ pub struct Derived {
 }
 
 /// Computes the derived node attributes with the lineage algorithms: descendants of every
-/// model, merge depth and generation depth (edges that close a cycle skipped). An export is
-/// the graph itself, so flagged models count as descendants here, as any graph library
-/// reading the export would count them.
-pub fn derived(graph: &LineageGraph) -> Derived {
+/// model, merge depth and generation depth (edges that close a cycle skipped). Flagged
+/// models are counted as descendants only with `include_flagged`, the rule of
+/// `lineage query derivatives` (lineage runs through them either way).
+pub fn derived(graph: &LineageGraph, include_flagged: bool) -> Derived {
     use crate::algo::derivatives::{derivatives_with, DerivativeOptions};
     let depths = crate::algo::depth::depths(graph);
     let options = DerivativeOptions {
-        include_flagged: true,
+        include_flagged,
         ..Default::default()
     };
     Derived {
@@ -392,7 +395,7 @@ pub struct Export<'g> {
 impl<'g> Export<'g> {
     /// Computes the derived attributes and applies `filter`.
     pub fn new(graph: &'g LineageGraph, filter: &Filter) -> Result<Export<'g>, ExportError> {
-        Self::with_derived(graph, filter, derived(graph))
+        Self::with_derived(graph, filter, derived(graph, filter.include_flagged))
     }
 
     /// As [`Export::new`], with derived values already computed.
@@ -660,7 +663,7 @@ pub(crate) mod tests {
     #[test]
     fn derived_values_by_hand() {
         let g = diamond();
-        let d = derived(&g);
+        let d = derived(&g, true);
         let at = |name: &str| g.lookup(name).unwrap() as usize;
         // a reaches b, c, d, e; d is reached twice but counts once.
         assert_eq!(d.descendants[at("o/a")], 4);
@@ -686,7 +689,7 @@ pub(crate) mod tests {
             ("o/m2", None, &["o/m1", "o/c"]),
             ("o/t", None, &["o/m2"]),
         ]);
-        let d = derived(&g);
+        let d = derived(&g, true);
         let at = |name: &str| g.lookup(name).unwrap() as usize;
         assert_eq!(d.merge_depth[at("o/m2")], 2);
         assert_eq!(d.merge_depth[at("o/t")], 0);
@@ -756,16 +759,17 @@ pub(crate) mod tests {
     #[test]
     fn bad_filters_say_what_is_wrong() {
         let g = diamond();
-        let err = Export::new(
-            &g,
-            &Filter {
-                base: Some("b".into()),
-                ..Default::default()
-            },
-        )
-        .err()
-        .unwrap();
-        assert_eq!(err.to_string(), "unknown base model 'b'; did you mean o/b?");
+        let base = |b: &str| Filter {
+            base: Some(b.into()),
+            ..Default::default()
+        };
+        // the resolver of the queries: a name after the namespace is enough
+        assert!(Export::new(&g, &base("b")).is_ok());
+        let err = Export::new(&g, &base("o/bx")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "base model: unknown model 'o/bx'; did you mean one of o/b, o/x, o/a?"
+        );
         let err = Export::new(
             &g,
             &Filter {

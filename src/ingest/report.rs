@@ -88,13 +88,26 @@ pub struct BuildReport {
     pub suspicious: BTreeMap<String, IssueGroup>,
 }
 
-/// `1 issue`, `2 issues`.
+/// `1 issue`, `2 issues`, `5,907 rows`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", thousands(n))
     }
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 impl BuildReport {
@@ -153,19 +166,19 @@ impl BuildReport {
         let kinds: Vec<String> = self
             .edges_by_kind
             .iter()
-            .map(|(k, v)| format!("{k} {v}"))
+            .map(|(k, v)| format!("{k} {}", thousands(*v)))
             .collect();
         let _ = writeln!(
             s,
             "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}, \
              metadata not used: {}",
-            self.models,
-            self.described,
-            self.stubs,
-            self.authors,
-            self.flagged,
-            self.moved,
-            self.metadata_not_used
+            thousands(self.models),
+            thousands(self.described),
+            thousands(self.stubs),
+            thousands(self.authors),
+            thousands(self.flagged),
+            thousands(self.moved),
+            thousands(self.metadata_not_used)
         );
         for o in &self.same_models {
             let _ = writeln!(
@@ -176,7 +189,7 @@ impl BuildReport {
                 o.first, o.second, o.format, o.models, o.second_records, o.second, o.first
             );
         }
-        let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
+        let _ = writeln!(s, "edges: {} ({})", thousands(self.edges), kinds.join(", "));
         if !self.placeholder_references.is_empty() {
             let p: Vec<String> = self
                 .placeholder_references

@@ -1,22 +1,23 @@
-//! Declarative analyses: spec files under `queries/` (one per analysis, or a set such as
-//! `queries/paper.toml`), loaded and checked here, run over a graph, and written out as CSV
-//! tables, SVG and PNG charts and an `index.html` that shows them all.
+//! Reports: spec files under `queries/` (one per analysis, or a set such as
+//! `queries/paper.toml`), loaded and checked here, run over a graph through the analysis
+//! registry, and written out as CSV tables, SVG and PNG charts and an `index.html` that
+//! shows them all. `lineage run` and `lineage report` are this module's faces.
 
-pub mod figures;
 mod html;
-mod run;
 pub mod spec;
 
 use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::analysis::registry::{AnalysisError, Context, TableReader};
 use crate::analysis::Table;
 use crate::error::IngestError;
-use crate::render::{Figure, RenderError};
+use crate::graph::LineageGraph;
+use crate::render::RenderError;
 
-pub use run::compute;
-pub use spec::{Params, Parsed, Spec, SpecError, ANALYSES};
+pub use crate::analysis::Output;
+pub use spec::{Parsed, Spec, SpecError};
 
 /// The spec files and data tables built into the binary, by their path in the project.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -92,27 +93,31 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "queries/release-effect.toml",
         include_str!("../../queries/release-effect.toml"),
     ),
-    ("queries/releases.csv", crate::analysis::releases::BUILTIN),
-    ("graphs/licenses.csv", crate::analysis::licenses::BUILTIN),
-    (
-        "graphs/license-rules.csv",
-        crate::analysis::license_drift::BUILTIN,
-    ),
 ];
 
 /// Why a run failed.
 #[derive(Debug, Error)]
-pub enum QueryError {
+pub enum ReportError {
+    /// A spec file that cannot be used.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A file that cannot be read or written.
     #[error("{}: cannot {action}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What was being done.
         action: &'static str,
+        /// Why it failed.
         source: std::io::Error,
     },
+    /// A data table that cannot be used.
     #[error(transparent)]
     Data(#[from] IngestError),
+    /// An analysis that could not run.
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// A chart that could not be drawn.
     #[error(transparent)]
     Render(#[from] RenderError),
 }
@@ -145,9 +150,9 @@ fn normalize(p: &Path) -> PathBuf {
 
 impl Source {
     /// The text of `path`.
-    pub fn read(self, path: &Path) -> Result<String, QueryError> {
+    pub fn read(self, path: &Path) -> Result<String, ReportError> {
         match self {
-            Source::Files => std::fs::read_to_string(path).map_err(|source| QueryError::Io {
+            Source::Files => std::fs::read_to_string(path).map_err(|source| ReportError::Io {
                 path: path.to_path_buf(),
                 action: "read",
                 source,
@@ -156,9 +161,10 @@ impl Source {
                 let want = normalize(path);
                 BUILTIN
                     .iter()
+                    .chain(crate::analysis::registry::BUILTIN_TABLES)
                     .find(|(p, _)| Path::new(p) == want)
                     .map(|(_, t)| t.to_string())
-                    .ok_or_else(|| QueryError::Io {
+                    .ok_or_else(|| ReportError::Io {
                         path: path.to_path_buf(),
                         action: "find the built-in copy of",
                         source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built in"),
@@ -168,9 +174,37 @@ impl Source {
     }
 }
 
+impl TableReader for Source {
+    fn read_table(&self, path: &Path) -> std::io::Result<String> {
+        self.read(path).map_err(|e| match e {
+            ReportError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        })
+    }
+}
+
+/// Runs `spec` over `g`; tables the spec names are read through `source`, relative to the
+/// spec's folder. The output is named by the spec's `output`, titled by its `title`.
+pub fn compute(g: &LineageGraph, spec: &Spec, source: Source) -> Result<Output, ReportError> {
+    let cx = Context {
+        origin: Some((&spec.path, &spec.text)),
+        tables: &source,
+    };
+    let mut out = spec.params.run(g, &cx)?;
+    out.name = spec.output.clone();
+    if let Some(t) = &spec.title {
+        out.title = t.clone();
+        out.figure.title = t.clone();
+    }
+    if let Some(d) = &spec.description {
+        out.description = d.clone();
+    }
+    Ok(out)
+}
+
 /// The specs a file holds, sets expanded (paths relative to the set's folder), with the
 /// set's title if it is one.
-pub fn load(path: &Path, source: Source) -> Result<(Option<String>, Vec<Spec>), QueryError> {
+pub fn load(path: &Path, source: Source) -> Result<(Option<String>, Vec<Spec>), ReportError> {
     let mut out = Vec::new();
     let title = load_into(path, source, &mut out, 0)?;
     Ok((title, out))
@@ -181,7 +215,7 @@ fn load_into(
     source: Source,
     out: &mut Vec<Spec>,
     depth: usize,
-) -> Result<Option<String>, QueryError> {
+) -> Result<Option<String>, ReportError> {
     let text = source.read(path)?;
     match spec::parse(path, &text)? {
         Parsed::One(s) => {
@@ -222,7 +256,7 @@ fn load_into(
 }
 
 /// Checks that no two specs write the same files.
-pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
+pub fn check_outputs(specs: &[Spec]) -> Result<(), ReportError> {
     for (i, s) in specs.iter().enumerate() {
         if let Some(prev) = specs[..i].iter().find(|p| p.output == s.output) {
             return Err(s
@@ -240,30 +274,19 @@ pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
     Ok(())
 }
 
-/// One analysis's results, ready to write.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub name: String,
-    pub analysis: &'static str,
-    pub title: String,
-    pub description: String,
-    pub table: Table,
-    /// Further tables: `(file suffix, caption, table)`.
-    pub extra: Vec<(String, String, Table)>,
-    pub figure: Figure,
-    pub notes: Vec<String>,
-}
-
 /// Files written for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
+    /// The CSV tables, main one first.
     pub csv: Vec<PathBuf>,
+    /// The chart as SVG.
     pub svg: PathBuf,
+    /// The chart as PNG.
     pub png: PathBuf,
 }
 
-fn write_table(t: &Table, path: &Path) -> Result<(), QueryError> {
-    let io = |source| QueryError::Io {
+fn write_table(t: &Table, path: &Path) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
         path: path.to_path_buf(),
         action: "write",
         source,
@@ -273,7 +296,7 @@ fn write_table(t: &Table, path: &Path) -> Result<(), QueryError> {
 }
 
 /// Writes an output's CSV tables and its chart as SVG and PNG into `dir`.
-pub fn write(o: &Output, dir: &Path) -> Result<Written, QueryError> {
+pub fn write(o: &Output, dir: &Path) -> Result<Written, ReportError> {
     let mut csv = vec![dir.join(format!("{}.csv", o.name))];
     write_table(&o.table, &csv[0])?;
     for (suffix, _, t) in &o.extra {
@@ -288,18 +311,131 @@ pub fn write(o: &Output, dir: &Path) -> Result<Written, QueryError> {
     Ok(Written { csv, svg, png })
 }
 
-/// Writes `index.html` showing every output with its chart, description and table.
+/// What `index.html` shows of one analysis, kept in the folder's `index.json` so that a
+/// later run of one spec into the folder adds to the index rather than replacing it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct IndexEntry {
+    name: String,
+    analysis: String,
+    title: String,
+    description: String,
+    notes: Vec<String>,
+    /// `(file suffix, caption)` of the further tables.
+    extra: Vec<(String, String)>,
+}
+
+/// The file beside `index.html` that lists what the folder holds.
+pub const INDEX_MANIFEST: &str = "index.json";
+
+/// Writes `index.html` showing every analysis in `dir`: `outputs`, and those earlier runs
+/// wrote there (listed in `index.json`, their tables read back from their CSV files) that
+/// `outputs` does not replace. Earlier analyses keep their place; new ones come after.
 pub fn write_index(
     dir: &Path,
     title: &str,
     about: &str,
     outputs: &[Output],
-) -> Result<PathBuf, QueryError> {
+) -> Result<PathBuf, ReportError> {
+    let io = |path: &Path, action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let manifest = dir.join(INDEX_MANIFEST);
+    let earlier: Vec<IndexEntry> = std::fs::read(&manifest)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let entry = |o: &Output| IndexEntry {
+        name: o.name.clone(),
+        analysis: o.analysis.to_string(),
+        title: o.title.clone(),
+        description: o.description.clone(),
+        notes: o.notes.clone(),
+        extra: o
+            .extra
+            .iter()
+            .map(|(s, c, _)| (s.clone(), c.clone()))
+            .collect(),
+    };
+    let mut shown: Vec<Output> = Vec::new();
+    let mut entries: Vec<IndexEntry> = Vec::new();
+    let mut used = vec![false; outputs.len()];
+    for e in earlier {
+        if let Some(i) = outputs.iter().position(|o| o.name == e.name) {
+            if !used[i] {
+                used[i] = true;
+                entries.push(entry(&outputs[i]));
+                shown.push(outputs[i].clone());
+            }
+            continue;
+        }
+        if let Some(o) = read_back(dir, &e) {
+            entries.push(e);
+            shown.push(o);
+        }
+    }
+    for (o, _) in outputs.iter().zip(&used).filter(|(_, u)| !**u) {
+        entries.push(entry(o));
+        shown.push(o.clone());
+    }
     let path = dir.join("index.html");
-    std::fs::write(&path, html::index(title, about, outputs)).map_err(|source| QueryError::Io {
-        path: path.clone(),
-        action: "write",
-        source,
-    })?;
+    std::fs::write(&path, html::index(title, about, &shown)).map_err(io(&path, "write"))?;
+    let json = serde_json::to_vec_pretty(&entries).unwrap_or_default();
+    std::fs::write(&manifest, json).map_err(io(&manifest, "write"))?;
     Ok(path)
+}
+
+/// An earlier run's analysis, for the index: its tables read back from its CSV files.
+/// `None` when its main table is gone from the folder.
+fn read_back(dir: &Path, e: &IndexEntry) -> Option<Output> {
+    let table = read_csv_table(&dir.join(format!("{}.csv", e.name)))?;
+    let extra = e
+        .extra
+        .iter()
+        .filter_map(|(suffix, caption)| {
+            let t = read_csv_table(&dir.join(format!("{}-{suffix}.csv", e.name)))?;
+            Some((suffix.clone(), caption.clone(), t))
+        })
+        .collect();
+    Some(Output {
+        name: e.name.clone(),
+        analysis: crate::analysis::registry::find(&e.analysis).map_or("unknown", |a| a.name()),
+        title: e.title.clone(),
+        description: e.description.clone(),
+        table,
+        extra,
+        figure: crate::render::Figure::new(e.title.clone()),
+        notes: e.notes.clone(),
+    })
+}
+
+/// A CSV file as a table: numbers as numbers, everything else as text.
+fn read_csv_table(path: &Path) -> Option<Table> {
+    use crate::analysis::Cell;
+    let mut rdr = csv::Reader::from_path(path).ok()?;
+    let columns: Vec<String> = rdr.headers().ok()?.iter().map(str::to_string).collect();
+    let mut t = Table::new(columns);
+    for rec in rdr.records() {
+        let rec = rec.ok()?;
+        t.push(
+            rec.iter()
+                .map(|v| {
+                    if v.is_empty() {
+                        Cell::Empty
+                    } else if let Ok(i) = v.parse::<i64>() {
+                        Cell::Int(i)
+                    } else if let Ok(x) = v.parse::<f64>() {
+                        Cell::float(x)
+                    } else {
+                        Cell::text(v)
+                    }
+                })
+                .collect(),
+        );
+    }
+    Some(t)
 }
