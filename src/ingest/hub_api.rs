@@ -11,7 +11,7 @@ use super::{
     kept_value, reason, refs, shown, Counting, ModelRecord, ParentRef, RepeatFold, RowIssue, Sink,
 };
 use crate::error::IngestError;
-use crate::model::{Day, EdgeKind};
+use crate::model::{Day, EdgeKind, Stamp};
 
 pub(crate) fn read<R: Read>(
     path: &Path,
@@ -136,6 +136,10 @@ pub(crate) fn read<R: Read>(
         rec.pipeline = string("pipeline_tag");
         rec.library = string("library_name");
         let created = string("createdAt");
+        rec.created_at = created
+            .as_deref()
+            .filter(|v| v.trim().len() > 10)
+            .and_then(Stamp::parse);
         let modified = string("lastModified");
         for (field, value, slot) in [
             ("createdAt", created, &mut rec.created),

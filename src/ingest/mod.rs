@@ -22,7 +22,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::error::IngestError;
-use crate::model::{Day, EdgeKind, ModelType};
+use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
 
 /// The input formats `lineage build` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -43,6 +43,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in source-priority order.
     pub const ALL: [Format; 6] = [
         Format::HubApi,
         Format::Details,
@@ -52,6 +53,7 @@ impl Format {
         Format::Commits,
     ];
 
+    /// The format's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::HubApi => "hub-api",
@@ -63,6 +65,7 @@ impl Format {
         }
     }
 
+    /// What files of the format look like, for error messages.
     pub fn describe(self) -> &'static str {
         match self {
             Format::HubApi => "Hub API JSON Lines (one model object per line)",
@@ -132,7 +135,9 @@ impl FromStr for Format {
 /// A parent named by a record, before it is resolved to a node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParentRef {
+    /// The name as written.
     pub raw: String,
+    /// The relation the source states, if any.
     pub relation: Option<EdgeKind>,
     /// The column or JSON field it came from.
     pub field: &'static str,
@@ -141,40 +146,73 @@ pub struct ParentRef {
 /// Benchmark scores of one leaderboard evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
+    /// The leaderboard the evaluation is from: its average is on that board's scale.
+    pub board: Board,
+    /// The leaderboard average, in points.
     pub average: f32,
+    /// Each benchmark's score, in points.
     pub benchmarks: Vec<(&'static str, f32)>,
 }
 
 /// Everything one input row says about one model. `None` means the row does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelRecord {
+    /// The model id (`namespace/name`).
     pub id: String,
     /// Line of the row in its file (1-based, the header is line 1).
     pub line: u64,
     /// The Hub's current owner, where the source gives one.
     pub owner: Option<String>,
+    /// Creation date.
     pub created: Option<Day>,
+    /// The creation time, where the source gives the time of day.
+    pub created_at: Option<Stamp>,
+    /// Date of the last change.
     pub last_modified: Option<Day>,
+    /// The leaderboard's model type.
     pub model_type: Option<ModelType>,
+    /// Architecture (`LlamaForCausalLM`, ...).
     pub architecture: Option<String>,
+    /// License id.
     pub license: Option<String>,
+    /// Precision of the evaluated weights (`bfloat16`, ...).
     pub precision: Option<String>,
+    /// Library (`transformers`, `peft`, ...).
     pub library: Option<String>,
+    /// Pipeline tag (`text-generation`, ...).
     pub pipeline: Option<String>,
+    /// Parameters, in billions.
     pub params_b: Option<f32>,
+    /// Leaderboard scores.
     pub scores: Option<Scores>,
+    /// Hub downloads.
     pub downloads: Option<u64>,
+    /// Hub likes.
     pub likes: Option<u32>,
+    /// Flagged on the leaderboard.
     pub flagged: Option<bool>,
+    /// Marked as a merge by the source.
     pub merged: Option<bool>,
+    /// A mixture of experts.
     pub moe: Option<bool>,
+    /// Still available on the Hub.
     pub available: Option<bool>,
     /// Evaluations this row stands for (duplicate leaderboard rows merged into it).
     pub evaluations: u16,
+    /// Hub tags.
     pub tags: Vec<String>,
+    /// Datasets it was trained on.
     pub datasets: Vec<String>,
+    /// The models it names as its bases.
     pub parents: Vec<ParentRef>,
+    /// Commit authors.
     pub contributors: Vec<String>,
+    /// Commits in the repo's history (commit histories).
+    pub commits: Option<u32>,
+    /// The repo's first commit (commit histories).
+    pub first_commit: Option<Stamp>,
+    /// The repo's last commit (commit histories).
+    pub last_commit: Option<Stamp>,
     /// Its metadata was copied from another row: only the id is used.
     pub suspicious: bool,
     /// Where it stands among its file's rows for the same repo (leaderboards).
@@ -333,25 +371,41 @@ pub fn kept_value(value: &str) -> String {
 /// A row, or part of one, that could not be read as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowIssue {
+    /// The file.
     pub file: String,
+    /// Line of the row (1-based, the header is line 1).
     pub line: u64,
+    /// The field (column) at fault.
     pub field: String,
+    /// The value as read.
     pub value: String,
+    /// The reason, one of [`reason`].
     pub reason: &'static str,
+    /// A message for people.
     pub message: String,
 }
 
 /// Reasons a row is reported, the keys of the report's `rejected` and `suspicious` tables.
 pub mod reason {
+    /// A number field does not parse.
     pub const BAD_NUMBER: &str = "bad number";
+    /// A date field does not parse.
     pub const BAD_DATE: &str = "bad date";
+    /// A list literal does not parse.
     pub const BAD_LIST: &str = "unparsable list";
+    /// A boolean field is neither true nor false.
     pub const BAD_BOOL: &str = "bad boolean";
+    /// A model type the leaderboard does not use.
     pub const BAD_TYPE: &str = "unknown model type";
+    /// A row with more or fewer fields than the header.
     pub const FIELD_COUNT: &str = "wrong field count";
+    /// A row without a model id.
     pub const MISSING_ID: &str = "missing model id";
+    /// A line that is not valid JSON.
     pub const BAD_JSON: &str = "bad JSON";
+    /// A model id that is not `namespace/name`.
     pub const BAD_ID: &str = "malformed model id";
+    /// Bytes that are not UTF-8.
     pub const BAD_UTF8: &str = "invalid UTF-8";
     /// A JSON string escape that names no character (a lone UTF-16 surrogate).
     pub const BAD_ESCAPE: &str = "invalid Unicode escape";
@@ -370,7 +424,9 @@ pub mod reason {
 
 /// Where readers deliver what they read.
 pub trait Sink {
+    /// Takes one record.
     fn record(&mut self, record: ModelRecord);
+    /// Takes one problem with a row.
     fn issue(&mut self, issue: RowIssue);
     /// Rows read so far, for progress display.
     fn progress(&mut self, _bytes: u64) {}
@@ -379,10 +435,15 @@ pub trait Sink {
 /// What a reader saw in one file.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileSummary {
+    /// The file.
     pub path: String,
+    /// Its format, when detected.
     pub format: Option<Format>,
+    /// Rows read.
     pub rows: u64,
+    /// Records given.
     pub records: u64,
+    /// Problems reported.
     pub issues: u64,
     /// Rows that gave no record at all (no model id, not a JSON object, ...); each is also
     /// in the report's `rejected` table. `rows = records + rows_rejected + duplicates_merged`.
@@ -424,8 +485,11 @@ pub const STDIN: &str = "-";
 pub struct Input {
     /// How messages name it.
     pub name: PathBuf,
+    /// Where its bytes are.
     pub source: InputSource,
+    /// Its format.
     pub format: Format,
+    /// Its length in bytes, for progress.
     pub len: u64,
 }
 
@@ -855,6 +919,15 @@ pub(crate) mod csvutil {
             }
         }
 
+        /// A date with its time of day where the field has one: the day, and the moment
+        /// when a time is given (a bare date gives only the day). Bad values are reported.
+        pub fn moment(&mut self, idx: Option<usize>) -> (Option<Day>, Option<Stamp>) {
+            let day = self.date(idx);
+            let v = self.get(idx).trim();
+            let timed = day.is_some() && v.len() > 10;
+            (day, if timed { Stamp::parse(v) } else { None })
+        }
+
         pub fn date(&mut self, idx: Option<usize>) -> Option<Day> {
             let v = self.get(idx);
             if Self::is_missing(v) {
@@ -901,6 +974,7 @@ pub(crate) mod csvutil {
         /// average); `None` without an average.
         pub fn scores(
             &mut self,
+            board: Board,
             average: Option<usize>,
             names: &[&'static str],
             columns: &[Option<usize>],
@@ -912,6 +986,7 @@ pub(crate) mod csvutil {
                 .filter_map(|(name, &idx)| self.float(idx).map(|v| (*name, v)))
                 .collect();
             average.map(|average| Scores {
+                board,
                 average,
                 benchmarks,
             })

@@ -149,11 +149,13 @@ impl AliasTable {
         Ok(())
     }
 
+    /// Adds the aliases of the file at `path` (`alias,target` lines).
     pub fn load_file(&mut self, path: &Path) -> Result<(), IngestError> {
         let text = super::read_config(path, "a CSV of 'alias,target' lines")?;
         self.extend_from_str(path, &text)
     }
 
+    /// The repo id `name` stands for, if it is an alias (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<&str> {
         // Called for every record and reference: fold only names that need it.
         let found = if name
@@ -173,10 +175,12 @@ impl AliasTable {
         self.map.iter().map(|(a, t)| (a.as_str(), t.as_str()))
     }
 
+    /// How many aliases.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Whether there are no aliases.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

@@ -313,7 +313,7 @@ fn non_ascii_case_twins_kept_the_worse_evaluation() {
     assert_eq!(g.model_count(), 1);
     assert_eq!(r.duplicates_merged, 1);
     let m = &g.models[node(&g, "ØRG/MODEL") as usize];
-    assert_eq!(m.average, Some(20.0));
+    assert_eq!(m.average(lineage::model::Board::V2), Some(20.0));
     assert_eq!(m.evaluations, 2);
     assert_eq!(g.edge_count(), 0, "an original, not its own base");
 }

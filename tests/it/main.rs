@@ -5,6 +5,7 @@ mod common;
 
 mod algo_props;
 mod bad_input;
+mod boards;
 mod build;
 mod command_line;
 mod export;
@@ -12,6 +13,7 @@ mod fuzz_readers;
 mod graph_file;
 mod hostile_input;
 mod ingest_real;
+mod petgraph_view;
 mod props;
 mod query;
 mod readme;
