@@ -9,6 +9,7 @@ mod boards;
 mod build;
 mod command_line;
 mod export;
+mod fetch;
 mod fuzz_readers;
 mod graph_file;
 mod hostile_input;
