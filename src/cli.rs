@@ -19,12 +19,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InfoFormat {
-    Table,
-    Json,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the lineage graph from input files (the embedded sample when none are given)
@@ -49,11 +43,13 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// Input files or directories (leaderboard exports, Hub metadata, listings, commits, Hub API JSON Lines)
+    /// Input files or directories (leaderboard exports, Hub metadata, listings, commits, Hub
+    /// API JSON Lines); `-` reads standard input, and pipes and FIFOs are read as they come
     pub inputs: Vec<PathBuf>,
-    /// Read every input as this format instead of detecting it from its header
-    #[arg(long, value_parser = parse_format)]
-    pub format: Option<Format>,
+    /// Read every input as this format instead of detecting it from its header: hub-api,
+    /// details, listing, leaderboard-v2, leaderboard-v1 or commits
+    #[arg(long = "input-format", value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<Format>,
     /// Where to write the graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub out: PathBuf,
@@ -91,8 +87,8 @@ pub struct InfoArgs {
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
     /// Output format
-    #[arg(long, value_enum, default_value_t = InfoFormat::Table)]
-    pub format: InfoFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -314,6 +310,10 @@ pub struct ExportArgs {
     /// Drop stubs (bases that derivatives name but no input describes)
     #[arg(long)]
     pub exclude_stubs: bool,
+    /// Count flagged models in the descendants attribute too (left out by default, as in
+    /// `lineage query derivatives`; lineage runs through them anyway)
+    #[arg(long)]
+    pub include_flagged: bool,
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
@@ -379,12 +379,6 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableFormat {
-    Table,
-    Csv,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct LicensesArgs {
     /// The graph file
@@ -397,8 +391,8 @@ pub struct LicensesArgs {
     #[arg(long)]
     pub include_flagged: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -419,8 +413,8 @@ pub struct LicenseDriftArgs {
     #[arg(long)]
     pub include_flagged: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
 }
 
 // ---- lineage fetch ----

@@ -55,6 +55,19 @@ pub enum IngestError {
         /// The missing column.
         column: String,
     },
+    /// A header names one column twice: a reader would see only one of the two.
+    #[error("{}: column '{column}' appears twice in the header (columns {first} and {second}); \
+             rename or drop one", path.display())]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column name.
+        column: String,
+        /// Its first position (1-based).
+        first: usize,
+        /// Its second position.
+        second: usize,
+    },
     /// The file ends inside a row (a quoted field left open, say).
     #[error("{}:{line}: the file is truncated: {detail}", path.display())]
     Truncated {

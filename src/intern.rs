@@ -12,6 +12,18 @@ use serde::{Deserialize, Serialize};
 /// Sentinel for "no id" in compact `u32` columns.
 pub const NONE: u32 = u32::MAX;
 
+/// The one case rule for model ids and author names, wherever they are compared: each
+/// character lower-cased by Unicode's rule (`Ørg/Model` and `ørg/model` are one model), into
+/// `scratch` (reused to avoid an allocation per lookup).
+pub fn fold_case<'a>(name: &str, scratch: &'a mut String) -> &'a str {
+    fold(name, scratch)
+}
+
+/// Whether two ids name the same model under the case rule of [`fold_case`].
+pub fn same_id(a: &str, b: &str) -> bool {
+    same_name(a, b, false)
+}
+
 /// Lower-cases `name` into `scratch` (reused to avoid an allocation per lookup).
 fn fold<'a>(name: &str, scratch: &'a mut String) -> &'a str {
     scratch.clear();

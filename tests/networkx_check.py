@@ -79,7 +79,8 @@ def check_derived(G, fmt, failures):
     wrong = []
     for v, data in G.nodes(data=True):
         want = {
-            "descendants": len(nx.descendants(G, v)),
+            # flagged models are not counted, as in `lineage query derivatives`
+            "descendants": sum(1 for d in nx.descendants(G, v) if not G.nodes[d].get("flagged")),
             "merge_depth": merge_depth[v],
             "generation": generation[v],
         }

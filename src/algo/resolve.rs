@@ -128,8 +128,36 @@ pub fn resolve_model(
     }
     Err(ResolveError::NotFound {
         name: typed.to_string(),
-        suggestions: closest(g, &needle, 3),
+        suggestions: suggest(g, &needle, aliases, 3),
     })
+}
+
+/// Up to `k` ids to suggest for `needle` (lower-cased), closest by edit distance first:
+/// ids and names in the graph, and the targets of aliases (`mistrl-7b` is one edit from the
+/// alias `mistral-7b`, so its repo comes first).
+pub fn suggest(g: &LineageGraph, needle: &str, aliases: &AliasTable, k: usize) -> Vec<String> {
+    let query = needle.to_lowercase();
+    let limit = (query.len() / 3).max(2);
+    let mut scored: Vec<(usize, String)> = closest_scored(g, &query, k);
+    for (alias, target) in aliases.iter() {
+        if let (Some(d), Some(v)) = (
+            edit_distance(query.as_bytes(), alias.as_bytes(), limit),
+            g.lookup(target),
+        ) {
+            scored.push((d, g.name(v).to_string()));
+        }
+    }
+    scored.sort_by(|a, b| (a.0, a.1.len(), &a.1).cmp(&(b.0, b.1.len(), &b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, name) in scored {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+        if out.len() == k {
+            break;
+        }
+    }
+    out
 }
 
 /// The ids closest to `needle` (lower-cased) by edit distance, at most `k`, none further
@@ -140,6 +168,14 @@ pub fn resolve_model(
 /// the edit distance) ranks all names cheaply and in parallel; exact distances are then
 /// computed in that order until the bound exceeds the `k`-th best distance found.
 pub fn closest(g: &LineageGraph, needle: &str, k: usize) -> Vec<String> {
+    closest_scored(g, needle, k)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// [`closest`], each id with its distance.
+fn closest_scored(g: &LineageGraph, needle: &str, k: usize) -> Vec<(usize, String)> {
     let query: Vec<u8> = needle.to_lowercase().into_bytes();
     let with_namespace = needle.contains('/');
     let limit = (query.len() / 3).max(2);
@@ -189,7 +225,7 @@ pub fn closest(g: &LineageGraph, needle: &str, k: usize) -> Vec<String> {
         }
     }
     best.into_iter()
-        .map(|(_, v)| g.name(v).to_string())
+        .map(|(d, v)| (d, g.name(v).to_string()))
         .collect()
 }
 

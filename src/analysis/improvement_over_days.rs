@@ -7,6 +7,9 @@ use crate::graph::LineageGraph;
 use super::algo::improvements::{improvements, Improvement, ImprovementOptions};
 use super::{Cell, Table};
 
+/// What a base may be given as, for error messages.
+const ACCEPTED_BASE: &str = "a model id in any case, an alias, or a unique prefix";
+
 /// One [`Improvement`] per base, in the order given.
 pub fn improvement_over_days(
     g: &LineageGraph,
@@ -94,23 +97,17 @@ impl crate::analysis::registry::Compute for ImprovementOverDaysAnalysis {
         } else {
             let mut v = Vec::new();
             for b in &p.bases {
-                match g.lookup(b.get_ref()) {
-                    Some(id) => v.push(id),
-                    None => {
-                        let hint = crate::analysis::notes::suggestions(g, b.get_ref());
-                        let hint = if hint.is_empty() {
-                            "accepted: any model id in the graph, as namespace/name".to_string()
-                        } else {
-                            format!(
-                                "did you mean {}? (accepted: any model id in the graph)",
-                                hint.join(", ")
-                            )
-                        };
+                // The resolver of `query` and `export --base`: id in any case, alias,
+                // unique prefix; suggestions ranked by edit distance.
+                let aliases = crate::ingest::refs::AliasTable::builtin();
+                match crate::algo::resolve::resolve_model(g, b.get_ref(), &aliases) {
+                    Ok(id) => v.push(id),
+                    Err(e) => {
                         return Err(cx.param_error(
                             "bases",
                             Some(b.span()),
-                            format!("unknown base model '{}'; {hint}", b.get_ref()),
-                            vec!["any model id in the graph".into()],
+                            format!("base {e} (accepted: {ACCEPTED_BASE})"),
+                            vec![ACCEPTED_BASE.into()],
                         ));
                     }
                 }

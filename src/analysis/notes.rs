@@ -90,28 +90,3 @@ pub fn normalize_label(n: NormalizeParam) -> &'static str {
         NormalizeParam::None => "improvement (%)",
     }
 }
-
-/// Models a reader would recognise as close to `name`: same tail after the namespace, or
-/// containing it.
-pub fn suggestions(g: &LineageGraph, name: &str) -> Vec<String> {
-    let lower = name.to_lowercase();
-    let tail = lower.rsplit('/').next().unwrap_or(&lower).to_string();
-    let mut hits: Vec<(usize, String)> = g
-        .names
-        .iter()
-        .filter_map(|n| {
-            let l = n.to_lowercase();
-            let t = l.rsplit('/').next().unwrap_or(&l);
-            if t == tail
-                || l.contains(&tail)
-                || (tail.len() >= 4 && tail.contains(t) && t.len() >= 4)
-            {
-                Some((n.len(), n.to_string()))
-            } else {
-                None
-            }
-        })
-        .collect();
-    hits.sort();
-    hits.into_iter().take(3).map(|h| h.1).collect()
-}

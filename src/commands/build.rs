@@ -1,6 +1,7 @@
 //! `lineage build`: inputs (or the embedded sample) -> graph file + build report.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -8,7 +9,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lineage::graph::{file, BuildOptions, DateCorrection};
-use lineage::ingest::{self, refs::AliasTable, Input};
+use lineage::ingest::{self, refs::AliasTable, report::count, Input};
 
 use crate::cli::BuildArgs;
 
@@ -33,6 +34,7 @@ const SAMPLE: [(&str, &[u8]); 4] = [
 ];
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    check_outputs(&args)?;
     let options = options(&args)?;
     let inputs: Vec<Input> = if args.inputs.is_empty() {
         SAMPLE
@@ -46,7 +48,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
         paths
             .iter()
-            .map(|p| ingest::open_input(p, args.format))
+            .map(|p| ingest::open_input(p, args.input_format))
             .collect::<Result<_, _>>()?
     };
     let started = Instant::now();
@@ -58,6 +60,32 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    if report.models == 0 {
+        // Every row rejected, or none at all: an empty graph would pass for a result.
+        // The summary says why rows were rejected; a file without rows needs no summary.
+        if !args.quiet && report.inputs.iter().any(|f| f.rows > 0) {
+            note!("{}", report.summary(args.examples).trim_end());
+        }
+        let inputs: Vec<String> = report
+            .inputs
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} ({})",
+                    f.path,
+                    match (f.rows, f.rows_rejected) {
+                        (0, _) => "no rows after the header".to_string(),
+                        (n, r) if r == n => format!("all {} rejected", count(n, "row", "rows")),
+                        (n, r) => format!("{}, {r} rejected", count(n, "row", "rows")),
+                    }
+                )
+            })
+            .collect();
+        anyhow::bail!(
+            "no models read from {}; no graph written",
+            inputs.join(", ")
+        );
+    }
     // The report first: when it cannot be written, no graph file appears either.
     if let Some(path) = &args.report {
         let json = serde_json::to_vec_pretty(&report).context("encoding the build report")?;
@@ -67,10 +95,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let size = file::save(&graph, &args.out)?;
     if !args.quiet {
         eprint!("{}", report.summary(args.examples));
-        eprintln!(
-            "wrote {} ({:.1} MB) in {:.2} s",
+        note!(
+            "wrote {} ({}) in {:.2} s",
             args.out.display(),
-            size as f64 / 1e6,
+            super::human_size(size),
             started.elapsed().as_secs_f64()
         );
     }
@@ -88,8 +116,7 @@ fn options(args: &BuildArgs) -> anyhow::Result<BuildOptions> {
         DateCorrection::builtin()
     };
     for path in &args.date_corrections {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = ingest::read_config(path, "a CSV of 'model,created,reason' lines")?;
         date_corrections.extend(DateCorrection::parse(path, &text)?);
     }
     Ok(BuildOptions {
@@ -97,6 +124,75 @@ fn options(args: &BuildArgs) -> anyhow::Result<BuildOptions> {
         date_corrections,
         commit_dates: !args.no_commit_dates,
     })
+}
+
+/// Refuses, before anything is read, an `--out` or `--report` that would overwrite an input
+/// (or each other), and an `--out` that is a directory.
+fn check_outputs(args: &BuildArgs) -> anyhow::Result<()> {
+    let out = &args.out;
+    if out.is_dir() || out.as_os_str().to_string_lossy().ends_with('/') {
+        anyhow::bail!(
+            "--out {}: is a directory; give the graph file's path, such as {}",
+            out.display(),
+            out.join("lineage.graph").display()
+        );
+    }
+    let mut inputs: Vec<(String, PathBuf)> = Vec::new();
+    if !args.inputs.is_empty() {
+        for p in ingest::expand_paths(&args.inputs)? {
+            if p.as_os_str() != ingest::STDIN {
+                inputs.push(("input".into(), p));
+            }
+        }
+    }
+    for p in &args.aliases {
+        inputs.push(("--aliases".into(), p.clone()));
+    }
+    for p in &args.date_corrections {
+        inputs.push(("--date-corrections".into(), p.clone()));
+    }
+    let mut outputs = vec![("--out", out)];
+    if let Some(r) = &args.report {
+        outputs.push(("--report", r));
+    }
+    for (flag, path) in &outputs {
+        let target = same_file_key(path);
+        for (what, input) in &inputs {
+            if same_file_key(input) == target {
+                anyhow::bail!(
+                    "{flag} {}: is the {what} {}; writing it would destroy it",
+                    path.display(),
+                    input.display()
+                );
+            }
+        }
+    }
+    if let [(_, out), (_, report)] = outputs.as_slice() {
+        if same_file_key(out) == same_file_key(report) {
+            anyhow::bail!(
+                "--report {}: is the --out file too; give the report a path of its own",
+                report.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A path as the file system sees it: resolved through symbolic links and `..` where it
+/// exists, else its directory resolved and its name appended.
+fn same_file_key(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
 }
 
 fn display_list(paths: &[std::path::PathBuf]) -> String {

@@ -11,7 +11,6 @@ use anyhow::Context;
 use tempfile::NamedTempFile;
 
 use lineage::export::{self, csv::CsvWriter, Export, Filter, Format, DOT_NODE_WARNING};
-use lineage::graph::file;
 
 use crate::cli::{ExportArgs, ExportFormat};
 
@@ -40,12 +39,13 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         until: args.until,
         min_descendants: args.min_descendants,
         exclude_stubs: args.exclude_stubs,
+        include_flagged: args.include_flagged,
     };
     let started = Instant::now();
-    let graph = file::load(&args.graph)?;
+    let graph = super::load_graph(&args.graph)?;
     let export = Export::new(&graph, &filter)?;
     if format == Format::Dot && export.node_count() > DOT_NODE_WARNING {
-        eprintln!(
+        note!(
             "warning: {} models is more than Graphviz lays out readably (a few thousand); \
              narrow the export with --base and --depth, --min-descendants or --since",
             export.node_count()
@@ -67,9 +67,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         let files: Vec<String> = written
             .iter()
-            .map(|(p, size)| format!("{} ({:.1} MB)", p.display(), *size as f64 / 1e6))
+            .map(|(p, size)| format!("{} ({})", p.display(), super::human_size(*size)))
             .collect();
-        eprintln!(
+        note!(
             "wrote {}: {} models, {} edges in {:.2} s",
             files.join(" and "),
             export.node_count(),

@@ -3,69 +3,87 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+use lineage::ingest::report::count;
 
-use lineage::graph::{file, info::GraphInfo};
+use super::query::{render, table, thousands};
 
-use crate::cli::{InfoArgs, InfoFormat};
+use lineage::graph::info::GraphInfo;
+
+use crate::cli::{InfoArgs, QueryFormat};
 
 pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
-    let graph = file::load(&args.graph)?;
+    let graph = super::load_graph(&args.graph)?;
     let info = GraphInfo::of(&graph);
     let mut out = std::io::stdout().lock();
+    let n = |x: usize| thousands(x as u64);
+    let kinds: Vec<String> = info
+        .edges_by_kind
+        .iter()
+        .map(|(k, c)| format!("{k} {}", n(*c)))
+        .collect();
+    // (key for CSV, label for the table, value)
+    let rows: Vec<(&str, &str, String)> = vec![
+        ("models", "models", n(info.models)),
+        ("described", "  described", n(info.described)),
+        ("stubs", "  stubs", n(info.stubs)),
+        ("scored", "  scored", n(info.scored)),
+        ("flagged", "  flagged", n(info.flagged)),
+        ("moved", "  moved or renamed", n(info.moved)),
+        (
+            "metadata_not_used",
+            "  metadata not used",
+            n(info.suspicious),
+        ),
+        ("edges", "edges", n(info.edges)),
+        ("edges_by_kind", "  by kind", kinds.join(", ")),
+        ("cycles", "cycles", n(info.cycles)),
+        (
+            "cycle_edges",
+            "  edges skipped by acyclic queries",
+            n(info.cycle_edges),
+        ),
+        ("authors", "authors", n(info.authors)),
+        ("owners", "  owning models", n(info.owners)),
+        ("contributors", "  committing", n(info.contributors)),
+        (
+            "created",
+            "created",
+            match (&info.first_created, &info.last_created) {
+                (Some(a), Some(b)) => format!("{a} to {b}"),
+                _ => "no dates".into(),
+            },
+        ),
+    ];
     match args.format {
-        InfoFormat::Json => {
+        QueryFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &info)?;
             writeln!(out)?;
         }
-        InfoFormat::Table => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_BORDERS_ONLY);
-            t.set_header(vec!["", "count"]);
-            let kinds: Vec<String> = info
-                .edges_by_kind
-                .iter()
-                .map(|(k, c)| format!("{k} {c}"))
-                .collect();
-            let rows: Vec<(&str, String)> = vec![
-                ("models", info.models.to_string()),
-                ("  described", info.described.to_string()),
-                ("  stubs", info.stubs.to_string()),
-                ("  scored", info.scored.to_string()),
-                ("  flagged", info.flagged.to_string()),
-                ("  moved or renamed", info.moved.to_string()),
-                ("  suspicious metadata", info.suspicious.to_string()),
-                ("edges", info.edges.to_string()),
-                ("  by kind", kinds.join(", ")),
-                (
-                    "cycles",
-                    format!(
-                        "{} ({} edges skipped by acyclic queries)",
-                        info.cycles, info.cycle_edges
-                    ),
-                ),
-                ("authors", info.authors.to_string()),
-                ("  owning models", info.owners.to_string()),
-                ("  committing", info.contributors.to_string()),
-                (
-                    "created",
-                    match (&info.first_created, &info.last_created) {
-                        (Some(a), Some(b)) => format!("{a} to {b}"),
-                        _ => "no dates".into(),
-                    },
-                ),
-            ];
-            for (k, v) in rows {
-                t.add_row(vec![k.to_string(), v]);
+        QueryFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["field", "value"])?;
+            for (key, _, value) in &rows {
+                // Plain numbers in CSV, for spreadsheets.
+                w.write_record([*key, &value.replace(',', "")])?;
+            }
+            w.flush()?;
+        }
+        QueryFormat::Table => {
+            let mut t = table(&["", "count"], &[]);
+            for (_, label, value) in &rows {
+                t.add_row(vec![label.to_string(), value.clone()]);
             }
             writeln!(out, "{}", args.graph.display())?;
-            writeln!(out, "{t}")?;
+            write!(out, "{}", render(&t))?;
             writeln!(out, "sources:")?;
             for s in &info.sources {
                 writeln!(
                     out,
-                    "  {} ({}): {} rows, {} records",
-                    s.path, s.format, s.rows, s.records
+                    "  {} ({}): {}, {}",
+                    s.path,
+                    s.format,
+                    count(s.rows, "row", "rows"),
+                    count(s.records, "record", "records")
                 )?;
             }
         }

@@ -6,14 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use comfy_table::{presets::UTF8_BORDERS_ONLY, Table as Pretty};
 
 use lineage::analysis::license_drift::{license_drift, Rules, Verdict};
 use lineage::analysis::licenses::{license_distribution, permission_summary, table, Permissions};
 use lineage::analysis::{Scope, Table};
-use lineage::graph::file;
 
-use crate::cli::{LicenseDriftArgs, LicensesArgs, TableFormat};
+use crate::cli::{LicenseDriftArgs, LicensesArgs, QueryFormat};
 
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
@@ -26,35 +24,38 @@ fn permissions(path: &Option<std::path::PathBuf>) -> anyhow::Result<Permissions>
     }
 }
 
-fn print(t: &Table, format: TableFormat, out: &mut impl Write) -> anyhow::Result<()> {
-    match format {
-        TableFormat::Csv => t.write_csv(&mut *out)?,
-        TableFormat::Table => {
-            let mut p = Pretty::new();
-            p.load_preset(UTF8_BORDERS_ONLY);
-            p.set_header(t.columns.clone());
-            for row in &t.rows {
-                p.add_row(row.iter().map(|c| c.to_string()).collect::<Vec<_>>());
-            }
-            writeln!(out, "{p}")?;
-        }
-    }
+/// The table in the house style of every query (CSV and JSON are written by the callers).
+fn print(t: &Table, out: &mut impl Write) -> anyhow::Result<()> {
+    write!(out, "{}", super::query::pretty(t))?;
     Ok(())
 }
 
 pub fn run_licenses(args: LicensesArgs) -> anyhow::Result<ExitCode> {
     let perms = permissions(&args.licenses)?;
-    let g = file::load(&args.graph)?;
+    let g = super::load_graph(&args.graph)?;
     let scope = Scope {
         include_flagged: args.include_flagged,
         ..Scope::default()
     };
     let rows = license_distribution(&g, &scope, &perms);
     let mut out = std::io::stdout().lock();
-    print(&table(&rows), args.format, &mut out)?;
-    if args.format == TableFormat::Table {
-        writeln!(out, "models by permission:")?;
-        print(&permission_summary(&rows), args.format, &mut out)?;
+    let licenses = table(&rows);
+    let permissions = permission_summary(&rows);
+    match args.format {
+        QueryFormat::Csv => licenses.write_csv(&mut out)?,
+        QueryFormat::Json => {
+            let json = serde_json::json!({
+                "licenses": licenses.to_json(),
+                "models_by_permission": permissions.to_json(),
+            });
+            serde_json::to_writer_pretty(&mut out, &json)?;
+            writeln!(out)?;
+        }
+        QueryFormat::Table => {
+            print(&licenses, &mut out)?;
+            writeln!(out, "\nmodels by permission:")?;
+            print(&permissions, &mut out)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +66,7 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Rules::parse(p, &read(p)?)?,
         None => Rules::builtin(),
     };
-    let g = file::load(&args.graph)?;
+    let g = super::load_graph(&args.graph)?;
     let scope = Scope {
         include_flagged: args.include_flagged,
         ..Scope::default()
@@ -77,13 +78,34 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
     } else {
         d.pairs_table(&rules)
     };
-    print(&t, args.format, &mut out)?;
-    if args.format == TableFormat::Table {
-        writeln!(
-            out,
-            "{} edges checked: {} ok, {} incompatible, {} unverifiable; {} from bases no input describes not checked",
-            d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable), d.stub_bases
-        )?;
+    match args.format {
+        QueryFormat::Csv => t.write_csv(&mut out)?,
+        QueryFormat::Json => {
+            let json = serde_json::json!({
+                if args.edges { "edges" } else { "pairs" }: t.to_json(),
+                "checked": d.checked(),
+                "ok": d.count(Verdict::Ok),
+                "incompatible": d.count(Verdict::Incompatible),
+                "unverifiable": d.count(Verdict::Unverifiable),
+                "from_undescribed_bases": d.stub_bases,
+            });
+            serde_json::to_writer_pretty(&mut out, &json)?;
+            writeln!(out)?;
+        }
+        QueryFormat::Table => {
+            print(&t, &mut out)?;
+            let n = |x: usize| super::query::thousands(x as u64);
+            writeln!(
+                out,
+                "{} checked: {} ok, {} incompatible, {} unverifiable; {} from bases no input \
+                 describes not checked",
+                lineage::ingest::report::count(d.checked() as u64, "edge", "edges"),
+                n(d.count(Verdict::Ok)),
+                n(d.count(Verdict::Incompatible)),
+                n(d.count(Verdict::Unverifiable)),
+                n(d.stub_bases)
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

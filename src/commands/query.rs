@@ -7,14 +7,13 @@ mod improvements;
 mod merge_depth;
 
 use std::io::{StdoutLock, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{CellAlignment, Table};
 use serde::Serialize;
 
-use lineage::graph::{file, LineageGraph};
+use lineage::graph::LineageGraph;
 use lineage::model::Day;
 
 use crate::cli::{Query, QueryArgs, QueryCommon};
@@ -71,23 +70,18 @@ impl Write for Out {
 
 /// Loads the graph the query runs on, with a hint when there is none yet.
 fn load(common: &QueryCommon) -> anyhow::Result<LineageGraph> {
-    let path: &Path = &common.graph;
-    if !path.exists() {
-        anyhow::bail!(
-            "{}: no graph file; build one with `lineage build [INPUTS]` or give --graph PATH",
-            path.display()
-        );
-    }
-    Ok(file::load(path)?)
+    super::load_graph(&common.graph)
 }
 
 /// No borders, a rule under the header (comfy-table's preset layout: 19 characters).
 const HEADER_RULE: &str = "     ──            ";
 
-/// A table in the house style: a header rule, numbers right-aligned.
-fn table(header: &[&str], right: &[usize]) -> Table {
+/// A table in the house style: a header rule, numbers right-aligned, wrapped to the
+/// terminal's width when stdout is one.
+pub(crate) fn table(header: &[&str], right: &[usize]) -> Table {
     let mut t = Table::new();
     t.load_preset(HEADER_RULE);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     t.set_header(header.to_vec());
     for &i in right {
         if let Some(c) = t.column_mut(i) {
@@ -107,8 +101,37 @@ fn summary(rows: &[(&str, String)]) -> Table {
     t
 }
 
+/// An analysis table in the house style: headers in words, counts with thousands
+/// separators, shares as percentages, numbers right-aligned.
+pub(crate) fn pretty(t: &lineage::analysis::Table) -> String {
+    use lineage::analysis::table::Cell;
+    let headers: Vec<String> = t.columns.iter().map(|c| c.replace('_', " ")).collect();
+    let numeric: Vec<usize> = (0..t.columns.len())
+        .filter(|&i| {
+            t.rows
+                .iter()
+                .any(|r| matches!(r.get(i), Some(Cell::Int(_) | Cell::Float(_))))
+        })
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut out = table(&header_refs, &numeric);
+    for row in &t.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Cell::Int(n) if *n >= 0 => thousands(*n as u64),
+                Cell::Float(x) if t.columns[i].contains("share") => percent(*x),
+                other => other.to_string(),
+            })
+            .collect();
+        out.add_row(cells);
+    }
+    render(&out)
+}
+
 /// A table as text, without the padding comfy-table leaves at the end of lines.
-fn render(t: &Table) -> String {
+pub(crate) fn render(t: &Table) -> String {
     let text = t.to_string();
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
@@ -133,18 +156,7 @@ fn finish_csv(mut w: csv::Writer<Out>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `1234567` -> `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub(crate) use lineage::ingest::report::thousands;
 
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)

@@ -20,7 +20,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             Source::Files => path.display().to_string(),
             Source::Builtin => format!("{} (built in)", path.display()),
         };
-        eprintln!("running {} analyses from {origin}", specs.len());
+        note!("running {} analyses from {origin}", specs.len());
     }
     let title = title.unwrap_or_else(|| "lineage report".to_string());
     super::run::execute(&args.graph, &args.out, &specs, source, &title, args.quiet)

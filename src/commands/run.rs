@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use lineage::graph::file;
 use lineage::report::{self, Source, Spec};
 
 use crate::cli::RunArgs;
@@ -42,7 +41,7 @@ pub fn execute(
 ) -> anyhow::Result<ExitCode> {
     report::check_outputs(specs)?;
     let started = Instant::now();
-    let graph = file::load(graph_path)?;
+    let graph = super::load_graph(graph_path)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut outputs = Vec::with_capacity(specs.len());
     for spec in specs {
@@ -56,7 +55,7 @@ pub fn execute(
                 .cloned()
                 .chain([written.svg.clone(), written.png.clone()])
                 .collect();
-            eprintln!(
+            note!(
                 "{:<28} {:>5} rows  {:>6.2} s  {}",
                 o.name,
                 o.table.len(),
@@ -70,7 +69,7 @@ pub fn execute(
                     .join(" ")
             );
             for n in &o.notes {
-                eprintln!("  {n}");
+                note!("  {n}");
             }
         }
         outputs.push(o);
@@ -82,9 +81,9 @@ pub fn execute(
     );
     let index = report::write_index(out, title, &about, &outputs)?;
     if !quiet {
-        eprintln!(
-            "wrote {} analyses and {} in {:.2} s",
-            outputs.len(),
+        note!(
+            "wrote {} and {} in {:.2} s",
+            lineage::ingest::report::count(outputs.len() as u64, "analysis", "analyses"),
             index.display(),
             started.elapsed().as_secs_f64()
         );

@@ -19,17 +19,17 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
     for (path, rows) in &written {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         bytes += size;
-        eprintln!(
-            "wrote {} ({rows} rows, {:.1} MB)",
+        note!(
+            "wrote {} ({rows} rows, {})",
             path.display(),
-            size as f64 / 1e6
+            super::human_size(size)
         );
     }
-    eprintln!(
-        "{} models, seed {}: {:.1} MB in {:.2} s",
+    note!(
+        "{} models, seed {}: {} in {:.2} s",
         args.models,
         args.seed,
-        bytes as f64 / 1e6,
+        super::human_size(bytes),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

@@ -81,14 +81,9 @@ impl fmt::Display for Format {
 /// Why a filter cannot select anything meaningful.
 #[derive(Debug, Error)]
 pub enum ExportError {
-    /// The base model given to select a family is not in the graph.
-    #[error("unknown base model '{id}'{}", did_you_mean(suggestions))]
-    UnknownBase {
-        /// The id as given.
-        id: String,
-        /// Close ids, for a "did you mean" hint.
-        suggestions: Vec<String>,
-    },
+    /// `--base` names no model, or several (the one resolver of queries and specs decides).
+    #[error("base model: {0}")]
+    Base(#[from] crate::algo::resolve::ResolveError),
     #[error("the date range is empty: since {since} is after until {until}")]
     /// The date range selects no day.
     EmptyDateRange {
@@ -100,14 +95,6 @@ pub enum ExportError {
     /// The format writes two files and cannot go to one stream.
     #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
     NotSingleStream(Format),
-}
-
-fn did_you_mean(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", suggestions.join(" or "))
-    }
 }
 
 /// Which part of the graph to export. Every condition holds for every kept model; an edge is
@@ -126,6 +113,9 @@ pub struct Filter {
     pub until: Option<Day>,
     /// Keep models with at least this many descendants (over every edge kind).
     pub min_descendants: Option<u32>,
+    /// Count flagged models in the `descendants` attribute (and `min_descendants`), as
+    /// `lineage query derivatives --include-flagged` does; left out by default.
+    pub include_flagged: bool,
     /// Drop stubs: bases that derivatives name but no input describes.
     pub exclude_stubs: bool,
 }
@@ -142,14 +132,14 @@ pub struct Derived {
 }
 
 /// Computes the derived node attributes with the lineage algorithms: descendants of every
-/// model, merge depth and generation depth (edges that close a cycle skipped). An export is
-/// the graph itself, so flagged models count as descendants here, as any graph library
-/// reading the export would count them.
-pub fn derived(graph: &LineageGraph) -> Derived {
+/// model, merge depth and generation depth (edges that close a cycle skipped). Flagged
+/// models are counted as descendants only with `include_flagged`, the rule of
+/// `lineage query derivatives` (lineage runs through them either way).
+pub fn derived(graph: &LineageGraph, include_flagged: bool) -> Derived {
     use crate::algo::derivatives::{derivatives_with, DerivativeOptions};
     let depths = crate::algo::depth::depths(graph);
     let options = DerivativeOptions {
-        include_flagged: true,
+        include_flagged,
         ..Default::default()
     };
     Derived {
@@ -452,7 +442,7 @@ pub struct Export<'g> {
 impl<'g> Export<'g> {
     /// Computes the derived attributes and applies `filter`.
     pub fn new(graph: &'g LineageGraph, filter: &Filter) -> Result<Export<'g>, ExportError> {
-        Self::with_derived(graph, filter, derived(graph))
+        Self::with_derived(graph, filter, derived(graph, filter.include_flagged))
     }
 
     /// As [`Export::new`], with derived values already computed.
@@ -474,10 +464,11 @@ impl<'g> Export<'g> {
         let mut keep = match &filter.base {
             None => vec![true; n],
             Some(id) => {
-                let base = graph.lookup(id).ok_or_else(|| ExportError::UnknownBase {
-                    id: id.clone(),
-                    suggestions: suggestions(graph, id, &derived.descendants),
-                })?;
+                let base = crate::algo::resolve::resolve_model(
+                    graph,
+                    id,
+                    &crate::ingest::refs::AliasTable::builtin(),
+                )?;
                 family(graph, base, filter.depth, &kinds)
             }
         };
@@ -682,29 +673,6 @@ fn family(graph: &LineageGraph, base: u32, depth: Option<u32>, kinds: &[bool; 5]
     keep
 }
 
-/// Up to three model ids that contain `id` (any case), the most-derived first.
-fn suggestions(graph: &LineageGraph, id: &str, descendants: &[u32]) -> Vec<String> {
-    let needle = id.trim().to_lowercase();
-    let needle = needle.rsplit('/').next().unwrap_or(&needle);
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let mut found: Vec<u32> = (0..graph.model_count() as u32)
-        .filter(|&v| graph.name(v).to_lowercase().contains(needle))
-        .collect();
-    found.sort_by_key(|&v| {
-        (
-            std::cmp::Reverse(descendants[v as usize]),
-            graph.name(v).len(),
-        )
-    });
-    found
-        .into_iter()
-        .take(3)
-        .map(|v| graph.name(v).to_string())
-        .collect()
-}
-
 /// `name` without the characters `drop` rejects. When any had to go, the model's dense id
 /// is appended (`name#17`) so that two names differing only in such characters stay two nodes.
 pub(crate) fn clean_id(name: &str, model: u32, drop: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -772,7 +740,7 @@ pub(crate) mod tests {
     #[test]
     fn derived_values_by_hand() {
         let g = diamond();
-        let d = derived(&g);
+        let d = derived(&g, true);
         let at = |name: &str| g.lookup(name).unwrap() as usize;
         // a reaches b, c, d, e; d is reached twice but counts once.
         assert_eq!(d.descendants[at("o/a")], 4);
@@ -798,7 +766,7 @@ pub(crate) mod tests {
             ("o/m2", None, &["o/m1", "o/c"]),
             ("o/t", None, &["o/m2"]),
         ]);
-        let d = derived(&g);
+        let d = derived(&g, true);
         let at = |name: &str| g.lookup(name).unwrap() as usize;
         assert_eq!(d.merge_depth[at("o/m2")], 2);
         assert_eq!(d.merge_depth[at("o/t")], 0);
@@ -868,16 +836,17 @@ pub(crate) mod tests {
     #[test]
     fn bad_filters_say_what_is_wrong() {
         let g = diamond();
-        let err = Export::new(
-            &g,
-            &Filter {
-                base: Some("b".into()),
-                ..Default::default()
-            },
-        )
-        .err()
-        .unwrap();
-        assert_eq!(err.to_string(), "unknown base model 'b'; did you mean o/b?");
+        let base = |b: &str| Filter {
+            base: Some(b.into()),
+            ..Default::default()
+        };
+        // the resolver of the queries: a name after the namespace is enough
+        assert!(Export::new(&g, &base("b")).is_ok());
+        let err = Export::new(&g, &base("o/bx")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "base model: unknown model 'o/bx'; did you mean one of o/b, o/x, o/a?"
+        );
         let err = Export::new(
             &g,
             &Filter {

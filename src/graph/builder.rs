@@ -39,15 +39,32 @@ impl DateCorrection {
     /// Parses `model,created,reason` lines (header and `#` comments allowed).
     pub fn parse(path: &Path, text: &str) -> Result<Vec<DateCorrection>, IngestError> {
         let mut out = Vec::new();
-        // The first row is the header.
-        for (line, rec) in config_rows(path, text)?.into_iter().skip(1) {
+        let rows = config_rows(path, text)?;
+        // The first row is the header; a file without it is not a table of corrections.
+        match rows.first() {
+            Some((_, h)) if h.get(0).map(str::trim) == Some("model") => {}
+            first => {
+                let (line, found) = first
+                    .map(|(l, h)| (*l, h.iter().collect::<Vec<_>>().join(",")))
+                    .unwrap_or((1, String::new()));
+                return Err(IngestError::Config {
+                    path: path.into(),
+                    line,
+                    detail: format!(
+                        "expected the header 'model,created,reason', found '{}'",
+                        crate::ingest::shown(&found)
+                    ),
+                });
+            }
+        }
+        for (line, rec) in rows.into_iter().skip(1) {
             let created =
                 Day::parse(rec.get(1).unwrap_or("")).ok_or_else(|| IngestError::Config {
                     path: path.into(),
                     line,
                     detail: format!(
                         "field 'created': '{}' is not a date (YYYY-MM-DD)",
-                        rec.get(1).unwrap_or("")
+                        crate::ingest::shown(rec.get(1).unwrap_or(""))
                     ),
                 })?;
             out.push(DateCorrection {
@@ -132,6 +149,10 @@ pub struct GraphBuilder {
     dataset_pairs: Vec<(u32, u32)>,
     contributor_pairs: Vec<(u32, u32)>,
     sources: Vec<Source>,
+    /// The input that first described each model ([`NONE`] for stubs).
+    described_in: Vec<u32>,
+    /// Models an input describes that an earlier input described first: (earlier, later).
+    overlaps: rustc_hash::FxHashMap<(u32, u32), u64>,
     report: BuildReport,
 }
 
@@ -156,6 +177,8 @@ impl GraphBuilder {
             dataset_pairs: Vec::new(),
             contributor_pairs: Vec::new(),
             sources: Vec::new(),
+            described_in: Vec::new(),
+            overlaps: Default::default(),
             report: BuildReport::default(),
         }
     }
@@ -200,6 +223,7 @@ impl GraphBuilder {
             self.models.push(m);
             self.score_source.push([NONE; 2]);
             self.first_commits.push(None);
+            self.described_in.push(NONE);
         }
         v
     }
@@ -215,6 +239,17 @@ impl GraphBuilder {
         // A legacy id (`gpt2`) is the repo the alias table names, for the row that describes
         // it as for the references that name it: both must land on one node.
         if let Some(target) = self.opts.aliases.resolve(rec.id.trim()) {
+            if !crate::intern::same_id(rec.id.trim(), target) {
+                let file = self.file_index();
+                self.report.aliased_records.count += 1;
+                self.report.aliased_records.references.push(Reference {
+                    file: self.file_name(file),
+                    line: rec.line,
+                    field: "id".into(),
+                    child: target.to_string(),
+                    value: format!("{} -> {target}", crate::ingest::shown(rec.id.trim())),
+                });
+            }
             rec.id = target.to_string();
         }
         let v = self.node(&rec.id);
@@ -223,14 +258,23 @@ impl GraphBuilder {
         if was_stub {
             // First description: its spelling beats the one a reference gave.
             self.names.respell(v, &rec.id);
+            self.described_in[v as usize] = file;
+        } else if rec.fold == Fold::First && self.described_in[v as usize] != file {
+            let first = self.described_in[v as usize];
+            *self.overlaps.entry((first, file)).or_default() += 1;
         }
         let mut m = self.models[v as usize].clone();
         m.flags.set(Flags::STUB, false);
+        // Suspicious means "described only by a copy": a real description clears it, and a
+        // copy arriving after one does not set it.
         if rec.suspicious {
-            m.flags.set(Flags::SUSPICIOUS, true);
+            if was_stub {
+                m.flags.set(Flags::SUSPICIOUS, true);
+            }
             self.models[v as usize] = m;
             return;
         }
+        m.flags.set(Flags::SUSPICIOUS, false);
         let board = rec.scores.as_ref().map_or(Board::V1, |s| s.board);
         let scored_here = self.score_source[v as usize][board.index()] == file;
         if rec.fold != Fold::First {
@@ -257,7 +301,7 @@ impl GraphBuilder {
         }
         if let Some(owner) = rec.owner.as_deref().filter(|o| !o.is_empty()) {
             let namespace = rec.id.split_once('/').map(|(ns, _)| ns).unwrap_or("");
-            if !owner.eq_ignore_ascii_case(namespace) && m.owner == NONE {
+            if !crate::intern::same_id(owner, namespace) && m.owner == NONE {
                 m.owner = self.authors.intern(owner).0;
                 m.flags.set(Flags::MOVED, true);
             }
@@ -342,7 +386,7 @@ impl GraphBuilder {
         for p in refs {
             match parents
                 .iter_mut()
-                .find(|q| q.raw.trim().eq_ignore_ascii_case(p.raw.trim()))
+                .find(|q| crate::intern::same_id(q.raw.trim(), p.raw.trim()))
             {
                 Some(q) => q.relation = q.relation.or(p.relation),
                 None => parents.push(p),
@@ -369,7 +413,7 @@ impl GraphBuilder {
             line,
             field: field.to_string(),
             child: child_name.to_string(),
-            value: value.to_string(),
+            value: crate::ingest::kept_value(value),
         };
         let class = classify(raw);
         let target = match class {
@@ -388,7 +432,7 @@ impl GraphBuilder {
             RefClass::FreeText(text) => match self.opts.aliases.resolve(text) {
                 Some(t) => {
                     let mut r = reference(self, text);
-                    r.value = format!("{text} -> {t}");
+                    r.value = format!("{} -> {t}", crate::ingest::shown(text));
                     self.report.aliased.count += 1;
                     self.report.aliased.references.push(r);
                     t.to_string()
@@ -433,7 +477,7 @@ impl GraphBuilder {
                 line: p.line,
                 field: p.field.to_string(),
                 child: self.names.name(p.child).to_string(),
-                value: p.name.to_string(),
+                value: crate::ingest::kept_value(&p.name),
             };
             match found {
                 Some(parent) if parent == p.child => {
@@ -456,6 +500,30 @@ impl GraphBuilder {
     /// Freezes everything read into a graph and its build report.
     pub fn finish(mut self) -> (LineageGraph, BuildReport) {
         self.resolve_pending();
+        // Two inputs of one format that describe the same models are two versions of one
+        // table (a repaired and an unrepaired export, say): both are read, but the earlier
+        // one's values win, which is worth saying.
+        let mut overlaps: Vec<((u32, u32), u64)> = self.overlaps.drain().collect();
+        overlaps.sort_unstable();
+        for ((first, second), models) in overlaps {
+            let (Some(a), Some(b)) = (
+                self.report.inputs.get(first as usize),
+                self.report.inputs.get(second as usize),
+            ) else {
+                continue;
+            };
+            if a.format.is_some() && a.format == b.format {
+                self.report
+                    .same_models
+                    .push(crate::ingest::report::Overlap {
+                        first: a.path.clone(),
+                        second: b.path.clone(),
+                        format: a.format.map(|f| f.as_str().to_string()).unwrap_or_default(),
+                        models,
+                        second_records: b.records,
+                    });
+            }
+        }
         if self.opts.commit_dates {
             for (m, first) in self.models.iter_mut().zip(&self.first_commits) {
                 if let (None, Some(first)) = (m.created, first) {
@@ -677,6 +745,11 @@ fn fill_counts(g: &LineageGraph, report: &mut BuildReport) {
     report.stubs = g.models.iter().filter(|m| m.is_stub()).count() as u64;
     report.described = report.models - report.stubs;
     report.flagged = g.models.iter().filter(|m| m.is_flagged()).count() as u64;
+    report.metadata_not_used = g
+        .models
+        .iter()
+        .filter(|m| m.flags.has(Flags::SUSPICIOUS))
+        .count() as u64;
     report.moved = g
         .models
         .iter()

@@ -14,7 +14,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::csvutil::{for_each_row, Row};
-use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, Sink};
+use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, RepeatFold, Sink};
 use crate::error::IngestError;
 
 const FORMAT: &str = "details";
@@ -31,6 +31,8 @@ pub(crate) fn read<R: Read>(
     // lower-cased name and spelling of the model its metadata came from (for a copy, the
     // model it was copied from).
     let mut previous: Option<(Option<u64>, u64, String, String)> = None;
+    // A name the table already gave: counted, reported when it disagrees, not used.
+    let mut repeats = RepeatFold::default();
     for_each_row(
         path,
         reader,
@@ -68,7 +70,7 @@ pub(crate) fn read<R: Read>(
                 ..Default::default()
             };
             let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
-            let lower = rec.id.to_lowercase();
+            let lower = crate::intern::fold_case(&rec.id, &mut String::new()).to_string();
             let fingerprint = metadata.iter().any(|f| !f.trim().is_empty()).then(|| {
                 let mut h = DefaultHasher::new();
                 metadata.hash(&mut h);
@@ -112,6 +114,11 @@ pub(crate) fn read<R: Read>(
                 }
             }
             fill(row, cols, &mut rec);
+            if let Some(repeat) = repeats.mark(&mut rec) {
+                if let Some(message) = repeat.conflict() {
+                    row.issue(cols.name.unwrap_or(0), reason::REPEATED, message);
+                }
+            }
             row.sink.record(rec);
         },
     )

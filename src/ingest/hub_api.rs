@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{reason, refs, Counting, ModelRecord, ParentRef, RowIssue, Sink};
+use super::{
+    kept_value, reason, refs, shown, Counting, ModelRecord, ParentRef, RepeatFold, RowIssue, Sink,
+};
 use crate::error::IngestError;
 use crate::model::{Day, EdgeKind, Stamp};
 
@@ -22,11 +24,11 @@ pub(crate) fn read<R: Read>(
         path: path.into(),
         source,
     };
-    let newline_at_end = sink.newline_at_end;
     let mut reader = std::io::BufReader::new(reader);
     let mut raw = Vec::new();
     let mut number = 0u64;
     let mut bytes = 0u64;
+    let mut repeats = RepeatFold::default();
     loop {
         raw.clear();
         // Lines are read as bytes: one line that is not UTF-8 is that line's problem only.
@@ -50,7 +52,7 @@ pub(crate) fn read<R: Read>(
                 file: file.clone(),
                 line: number,
                 field: String::new(),
-                value: text.chars().take(200).collect(),
+                value: kept_value(text),
                 reason: reason::BAD_UTF8,
                 message: "not valid UTF-8; invalid bytes replaced by U+FFFD".into(),
             });
@@ -59,10 +61,14 @@ pub(crate) fn read<R: Read>(
             file: file.clone(),
             line: number,
             field: field.to_string(),
-            value: value.chars().take(200).collect(),
+            value: kept_value(value),
             reason: why,
             message,
         };
+        // A lone UTF-16 surrogate (`\ud800`) names no character, and the JSON parser refuses
+        // the whole object for it: it is replaced, and the fields holding it are reported.
+        let (text, surrogates) = replace_lone_surrogates(text);
+        let text = text.as_ref();
         let obj: Value = match serde_json::from_str(text) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
@@ -76,7 +82,7 @@ pub(crate) fn read<R: Read>(
             }
             Err(e) => {
                 let at_end = reader.fill_buf().map(|b| b.is_empty()).unwrap_or(false);
-                if at_end && !newline_at_end && e.is_eof() {
+                if at_end && raw.last() != Some(&b'\n') && e.is_eof() {
                     return Err(IngestError::Truncated {
                         path: path.into(),
                         line: number,
@@ -147,7 +153,7 @@ pub(crate) fn read<R: Read>(
                         field,
                         &v,
                         reason::BAD_DATE,
-                        format!("'{v}' is not an ISO 8601 date"),
+                        format!("'{}' is not an ISO 8601 date", shown(&v)),
                     ));
                 }
             }
@@ -293,10 +299,156 @@ pub(crate) fn read<R: Read>(
                 "'commitAuthors' is not a list".into(),
             )),
         }
+        if surrogates > 0 {
+            let mut fields = Vec::new();
+            strings_with_replacement(&obj, String::new(), &mut fields);
+            if fields.is_empty() {
+                fields.push(String::new());
+            }
+            for field in fields {
+                let value = field_value(&obj, &field);
+                problems.push(issue(
+                    &field,
+                    &value,
+                    reason::BAD_ESCAPE,
+                    "a lone UTF-16 surrogate escape, replaced by U+FFFD".into(),
+                ));
+            }
+        }
+        if let Some(repeat) = repeats.mark(&mut rec) {
+            if let Some(message) = repeat.conflict() {
+                problems.push(issue("id", &rec.id, reason::REPEATED, message));
+            }
+        }
         for p in problems {
             sink.issue(p);
         }
         sink.record(rec);
     }
     Ok(())
+}
+
+/// Replaces each `\\uXXXX` escape of a UTF-16 surrogate that has no partner with `\\ufffd`;
+/// returns the text and how many it replaced. Escapes are found as the JSON grammar has
+/// them: a backslash that is not itself escaped, inside a string.
+fn replace_lone_surrogates(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = text.as_bytes();
+    if memchr::memmem::find(b, b"\\u").is_none() {
+        return (std::borrow::Cow::Borrowed(text), 0);
+    }
+    let hex = |at: usize| -> Option<u16> {
+        let s = text.get(at..at + 4)?;
+        u16::from_str_radix(s, 16).ok()
+    };
+    let escape_at = |at: usize| -> Option<u16> {
+        (b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u'))
+            .then(|| hex(at + 2))
+            .flatten()
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut replaced = 0;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                if let Some(unit) = escape_at(i) {
+                    let high = (0xD800..0xDC00).contains(&unit);
+                    let low = (0xDC00..0xE000).contains(&unit);
+                    let paired =
+                        high && escape_at(i + 6).is_some_and(|u| (0xDC00..0xE000).contains(&u));
+                    if paired {
+                        i += 12;
+                        continue;
+                    }
+                    if high || low {
+                        let o = out.get_or_insert_with(String::new);
+                        o.push_str(&text[copied..i]);
+                        o.push_str("\\ufffd");
+                        copied = i + 6;
+                        replaced += 1;
+                    }
+                    i += 6;
+                    continue;
+                }
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            (std::borrow::Cow::Owned(o), replaced)
+        }
+        None => (std::borrow::Cow::Borrowed(text), 0),
+    }
+}
+
+/// The dotted paths of the fields whose strings (or keys) hold U+FFFD.
+fn strings_with_replacement(v: &Value, path: String, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.contains('\u{fffd}') => out.push(path),
+        Value::Array(items) => {
+            if items
+                .iter()
+                .any(|i| matches!(i, Value::String(s) if s.contains('\u{fffd}')))
+            {
+                out.push(path.clone());
+            }
+            for item in items.iter().filter(|i| i.is_object() || i.is_array()) {
+                strings_with_replacement(item, path.clone(), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let sub = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if k.contains('\u{fffd}') {
+                    out.push(sub.clone());
+                }
+                strings_with_replacement(item, sub, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The value at a dotted path, as text, for the report.
+fn field_value(obj: &Value, path: &str) -> String {
+    let mut v = obj;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        match v.get(part) {
+            Some(next) => v = next,
+            None => return String::new(),
+        }
+    }
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_lone_surrogates;
+
+    #[test]
+    fn lone_surrogates_are_replaced_and_pairs_kept() {
+        let (t, n) = replace_lone_surrogates(r#"{"id":"a\ud800b","x":"\ud83d\ude00"}"#);
+        assert_eq!(n, 1);
+        assert_eq!(t, r#"{"id":"a\ufffdb","x":"\ud83d\ude00"}"#);
+        let (t, n) = replace_lone_surrogates(r#"{"id":"\\ud800","y":"\udc00"}"#);
+        assert_eq!(n, 1, "an escaped backslash starts no escape");
+        assert_eq!(t, r#"{"id":"\\ud800","y":"\ufffd"}"#);
+        let (_, n) = replace_lone_surrogates(r#"{"id":"plain"}"#);
+        assert_eq!(n, 0);
+    }
 }

@@ -86,7 +86,11 @@ pub(crate) fn read<R: Read>(
                     Some(t) => Some(t),
                     None => {
                         let idx = cols.type_string.or(cols.type_emoji).unwrap_or(0);
-                        row.issue(idx, reason::BAD_TYPE, format!("unknown model type '{l}'"));
+                        row.issue(
+                            idx,
+                            reason::BAD_TYPE,
+                            format!("unknown model type '{}'", super::shown(&l)),
+                        );
                         None
                     }
                 },

@@ -70,7 +70,7 @@ pub(crate) fn read<R: Read>(
                     row.issue(
                         c.model_type.unwrap_or(0),
                         reason::BAD_TYPE,
-                        format!("unknown model type '{label}'"),
+                        format!("unknown model type '{}'", super::shown(&label)),
                     );
                     None
                 });
@@ -88,7 +88,7 @@ pub(crate) fn read<R: Read>(
             let generation: Option<u32> = row.number(c.generation);
             let base = row.get(c.base).to_string();
             if let Some(inner) = base.strip_suffix(" (Merge)") {
-                if inner.trim().eq_ignore_ascii_case(&rec.id) {
+                if crate::intern::same_id(inner.trim(), &rec.id) {
                     // A merge whose parents the export does not list.
                     rec.merged = Some(true);
                 } else {
@@ -100,7 +100,7 @@ pub(crate) fn read<R: Read>(
                         field: "Base Model",
                     });
                 }
-            } else if base.eq_ignore_ascii_case(&rec.id) && generation.unwrap_or(0) == 0 {
+            } else if crate::intern::same_id(&base, &rec.id) && generation.unwrap_or(0) == 0 {
                 // An original model: its own base.
             } else {
                 rec.parents.push(ParentRef {

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, refs, Counting, ModelRecord, Sink};
+use super::{reason, refs, Counting, ModelRecord, RepeatFold, Sink};
 use crate::error::IngestError;
 
 const FORMAT: &str = "listing";
@@ -15,6 +15,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
+    let mut repeats = RepeatFold::default();
     for_each_row(
         path,
         reader,
@@ -48,6 +49,11 @@ pub(crate) fn read<R: Read>(
             rec.pipeline = row.text(pipeline);
             let list = row.list(tags);
             refs::apply_tags(&mut rec, list, "tags");
+            if let Some(repeat) = repeats.mark(&mut rec) {
+                if let Some(message) = repeat.conflict() {
+                    row.issue(id.unwrap_or(0), reason::REPEATED, message);
+                }
+            }
             row.sink.record(rec);
         },
     )

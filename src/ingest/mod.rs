@@ -15,7 +15,7 @@ pub mod report;
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -231,6 +231,12 @@ pub enum Fold {
     /// A later row that is not better: it counts as an evaluation, and a parent it names is
     /// kept; nothing else of it is used.
     Worse,
+    /// A later row of a model its file already described, in a source that holds one row
+    /// per model (Hub metadata, listings, Hub API): it is counted as a repeat, it fills only
+    /// what earlier rows left empty, and a value that differs from theirs is reported. Its
+    /// parents are used only when no earlier row named any: two rows that each name one
+    /// base do not make a merge.
+    Repeat,
 }
 
 /// Folds the several rows a leaderboard export can hold for one repo (re-evaluations, other
@@ -245,9 +251,7 @@ pub(crate) struct DuplicateFold {
 
 impl DuplicateFold {
     pub fn mark(&mut self, rec: &mut ModelRecord) {
-        self.scratch.clear();
-        self.scratch.push_str(&rec.id);
-        self.scratch.make_ascii_lowercase();
+        crate::intern::fold_case(&rec.id, &mut self.scratch);
         let average = rec.scores.as_ref().map_or(f32::NEG_INFINITY, |s| s.average);
         rec.fold = match self.best.get_mut(self.scratch.as_str()) {
             None => {
@@ -261,6 +265,107 @@ impl DuplicateFold {
             Some(_) => Fold::Worse,
         };
     }
+}
+
+/// Finds the later rows of a model in a source that should hold one row per model, and
+/// marks them [`Fold::Repeat`]. It keeps three numbers per model: the first row's line and
+/// fingerprints of the parents and dates the model's rows gave so far, so that a repeat that
+/// disagrees can be reported.
+#[derive(Debug, Default)]
+pub(crate) struct RepeatFold {
+    first: rustc_hash::FxHashMap<Box<str>, (u64, Option<u64>, Option<u64>)>,
+    scratch: String,
+}
+
+/// How a repeated row differs from its model's earlier rows.
+pub(crate) struct Repeat {
+    pub first_line: u64,
+    pub other_parents: bool,
+    pub other_dates: bool,
+}
+
+impl RepeatFold {
+    /// Marks `rec` as a repeat when its model was seen before in this file, and returns how
+    /// it compares with the earlier rows. A repeat fills what the earlier rows left empty
+    /// (a failed lookup followed by a good one), but parents come from one row only: a repeat
+    /// naming other parents than an earlier row keeps none of them, so two rows that each
+    /// name one base do not make a merge.
+    pub fn mark(&mut self, rec: &mut ModelRecord) -> Option<Repeat> {
+        use std::hash::{Hash, Hasher};
+        crate::intern::fold_case(&rec.id, &mut self.scratch);
+        let mut h = rustc_hash::FxHasher::default();
+        let mut name = String::new();
+        let mut any = false;
+        for p in &rec.parents {
+            if matches!(refs::classify(&p.raw), refs::RefClass::Empty(_)) {
+                continue;
+            }
+            any = true;
+            crate::intern::fold_case(p.raw.trim(), &mut name);
+            name.hash(&mut h);
+        }
+        let parents = any.then(|| h.finish());
+        let dates = (rec.created.is_some() || rec.last_modified.is_some()).then(|| {
+            let mut h = rustc_hash::FxHasher::default();
+            (rec.created, rec.last_modified).hash(&mut h);
+            h.finish()
+        });
+        let Some(seen) = self.first.get_mut(self.scratch.as_str()) else {
+            self.first
+                .insert(self.scratch.as_str().into(), (rec.line, parents, dates));
+            return None;
+        };
+        rec.fold = Fold::Repeat;
+        let other_parents = matches!((seen.1, parents), (Some(a), Some(b)) if a != b);
+        let other_dates = matches!((seen.2, dates), (Some(a), Some(b)) if a != b);
+        if seen.1.is_some() {
+            // The parents were given already (the same ones, or others: reported).
+            rec.parents
+                .retain(|p| matches!(refs::classify(&p.raw), refs::RefClass::Empty(_)));
+        }
+        seen.1 = seen.1.or(parents);
+        seen.2 = seen.2.or(dates);
+        Some(Repeat {
+            first_line: seen.0,
+            other_parents,
+            other_dates,
+        })
+    }
+}
+
+impl Repeat {
+    /// The report's message for a repeat that disagrees with an earlier row, if it does.
+    pub fn conflict(&self) -> Option<String> {
+        let what = match (self.other_parents, self.other_dates) {
+            (false, false) => return None,
+            (true, false) => "other base models (not used: the earlier row's are kept)",
+            (false, true) => "other dates (the earlier row's are kept)",
+            (true, true) => "other base models and dates (the earlier row's are kept)",
+        };
+        Some(format!(
+            "a repeated row of the model first given on line {} with {what}",
+            self.first_line
+        ))
+    }
+}
+
+/// How a value is echoed in messages: in full when short, else its start and its length, so
+/// a 10 MB cell does not flood the terminal or the report.
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 80;
+    match value.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((end, _)) => std::borrow::Cow::Owned(format!(
+            "{}... ({} bytes in all)",
+            &value[..end],
+            value.len()
+        )),
+    }
+}
+
+/// The value a report row keeps: the first 200 characters.
+pub fn kept_value(value: &str) -> String {
+    value.chars().take(200).collect()
 }
 
 /// A row, or part of one, that could not be read as it stands.
@@ -302,6 +407,13 @@ pub mod reason {
     pub const BAD_ID: &str = "malformed model id";
     /// Bytes that are not UTF-8.
     pub const BAD_UTF8: &str = "invalid UTF-8";
+    /// A JSON string escape that names no character (a lone UTF-16 surrogate).
+    pub const BAD_ESCAPE: &str = "invalid Unicode escape";
+    /// A file that stops inside its last row.
+    pub const TRUNCATED: &str = "truncated row";
+    /// Suspicious rather than rejected: a later row of a model its file already gave, with
+    /// other values; the first row is kept.
+    pub const REPEATED: &str = "repeated row with other values";
     /// Suspicious rather than rejected: a row that repeats the previous row's metadata
     /// under another name (its own was never fetched); its metadata is not used.
     pub const COPIED: &str = "metadata copied from another row";
@@ -343,11 +455,30 @@ pub struct FileSummary {
 /// Where an input's bytes come from.
 #[derive(Debug, Clone)]
 pub enum InputSource {
-    /// A file on disk.
+    /// A regular file, opened again for reading.
     File(PathBuf),
     /// Bytes compiled into the binary (the embedded sample).
     Embedded(&'static [u8]),
+    /// A pipe, a FIFO or standard input: it can be read only once, so the bytes read to
+    /// settle its format are kept and put back in front of the rest.
+    Stream(Stream),
 }
+
+/// A stream being read: the bytes already taken from it, then the rest of it.
+#[derive(Clone)]
+pub struct Stream(std::sync::Arc<std::sync::Mutex<Option<StreamParts>>>);
+
+/// The bytes already read from a stream, and the stream.
+type StreamParts = (Vec<u8>, Box<dyn Read + Send>);
+
+impl fmt::Debug for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Stream")
+    }
+}
+
+/// The name standard input goes by on the command line.
+pub const STDIN: &str = "-";
 
 /// One input, its format settled.
 #[derive(Debug, Clone)]
@@ -375,17 +506,26 @@ impl Input {
         })
     }
 
-    fn open(&self) -> Result<(Box<dyn Read>, bool), IngestError> {
+    fn open(&self) -> Result<Box<dyn Read>, IngestError> {
         match &self.source {
-            InputSource::Embedded(bytes) => Ok((Box::new(*bytes), bytes.last() == Some(&b'\n'))),
+            InputSource::Embedded(bytes) => Ok(Box::new(*bytes)),
             InputSource::File(path) => {
-                let io = |source| IngestError::Io {
+                let file = File::open(path).map_err(|source| IngestError::Io {
                     path: path.clone(),
                     source,
-                };
-                let newline = ends_with_newline(path).map_err(io)?;
-                let file = File::open(path).map_err(io)?;
-                Ok((Box::new(BufReader::with_capacity(1 << 16, file)), newline))
+                })?;
+                Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+            }
+            InputSource::Stream(stream) => {
+                let taken = stream.0.lock().ok().and_then(|mut s| s.take());
+                let (head, rest) = taken.ok_or_else(|| IngestError::Io {
+                    path: self.name.clone(),
+                    source: std::io::Error::other("a stream can be read only once"),
+                })?;
+                Ok(Box::new(BufReader::with_capacity(
+                    1 << 16,
+                    std::io::Cursor::new(head).chain(rest),
+                )))
             }
         }
     }
@@ -394,6 +534,10 @@ impl Input {
 const SNIFF: usize = 8192;
 
 /// Checks that `head` (the start of a file) is non-empty text and settles its format.
+///
+/// One rule for bytes that are not UTF-8: wherever they are, they cost the field that holds
+/// them (a row issue), not the file. A file is binary only when NUL bytes, or NUL bytes and
+/// invalid sequences together, make up a good part of its start: no text file looks so.
 fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()), IngestError> {
     let expected = forced
         .map(|f| f.describe().to_string())
@@ -405,27 +549,24 @@ fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()
             expected,
         });
     }
-    if let Some(pos) = head.iter().position(|&b| b == 0) {
+    let nuls = memchr::memchr_iter(0, head).count();
+    let mut invalid = 0usize;
+    for chunk in head.utf8_chunks() {
+        invalid += chunk.invalid().len();
+    }
+    let first_line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    if nuls * 64 > head.len() || (nuls + invalid) * 8 > head.len() || first_line.contains(&0) {
         return Err(IngestError::Binary {
             path: path.into(),
-            detail: format!("NUL byte at offset {pos}"),
+            detail: format!(
+                "{nuls} NUL bytes and {invalid} bytes of invalid UTF-8 in the first {} bytes",
+                head.len()
+            ),
             expected,
         });
     }
-    let text = match std::str::from_utf8(head) {
-        Ok(t) => t,
-        // The sniffed block may end inside a multi-byte character.
-        Err(e) if e.error_len().is_none() => {
-            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
-        }
-        Err(e) => {
-            return Err(IngestError::Binary {
-                path: path.into(),
-                detail: format!("invalid UTF-8 at offset {}", e.valid_up_to()),
-                expected,
-            })
-        }
-    };
+    let lossy = String::from_utf8_lossy(head);
+    let text = lossy.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(IngestError::Empty {
             path: path.into(),
@@ -445,19 +586,47 @@ fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()
 
 /// Opens `path`, checks that it is non-empty text, and settles its format (detected from the
 /// header unless `forced`).
+///
+/// `-` is standard input. Pipes, FIFOs and other streams (`/dev/stdin`, `<(...)`) are read
+/// once, as they arrive; only regular files are opened twice.
 pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let mut head = vec![0u8; SNIFF.min(len as usize)];
-    file.read_exact(&mut head).map_err(io)?;
+    let (mut reader, regular_len): (Box<dyn Read + Send>, Option<u64>) =
+        if path.as_os_str() == STDIN {
+            (Box::new(std::io::stdin()), None)
+        } else {
+            let file = File::open(path).map_err(io)?;
+            let meta = file.metadata().map_err(io)?;
+            if meta.is_dir() {
+                return Err(io(std::io::Error::other(
+                    "is a directory (directories are expanded by `lineage build`)",
+                )));
+            }
+            let len = meta.is_file().then_some(meta.len());
+            (Box::new(file), len)
+        };
+    let mut head = Vec::with_capacity(SNIFF);
+    (&mut reader)
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
     let (format, ()) = sniff(path, &head, forced)?;
+    let (source, len) = match regular_len {
+        Some(len) => (InputSource::File(path.to_path_buf()), len),
+        None => {
+            let len = head.len() as u64;
+            let stream = Stream(std::sync::Arc::new(std::sync::Mutex::new(Some((
+                head, reader,
+            )))));
+            (InputSource::Stream(stream), len)
+        }
+    };
     Ok(Input {
         name: path.to_path_buf(),
-        source: InputSource::File(path.to_path_buf()),
+        source,
         format,
         len,
     })
@@ -485,6 +654,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
                 .collect();
             found.sort();
             out.extend(found);
+        } else if p.as_os_str() == STDIN && out.contains(p) {
+            return Err(IngestError::Io {
+                path: p.clone(),
+                source: std::io::Error::other("standard input can be read only once"),
+            });
         } else {
             out.push(p.clone());
         }
@@ -492,22 +666,9 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     Ok(out)
 }
 
-/// True when the file's last byte is a newline; a file cut short usually is not.
-pub fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
-    let mut f = File::open(path)?;
-    let len = f.metadata()?.len();
-    if len == 0 {
-        return Ok(true);
-    }
-    f.seek(SeekFrom::End(-1))?;
-    let mut b = [0u8; 1];
-    f.read_exact(&mut b)?;
-    Ok(b[0] == b'\n')
-}
-
 /// Reads one input into `sink`.
 pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
-    let (reader, newline_at_end) = input.open()?;
+    let reader = input.open()?;
     let mut summary = FileSummary {
         path: input.name.display().to_string(),
         format: Some(input.format),
@@ -516,7 +677,6 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
     let mut counting = Counting {
         inner: sink,
         summary: &mut summary,
-        newline_at_end,
     };
     let path = input.name.as_path();
     match input.format {
@@ -534,8 +694,6 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
 pub(crate) struct Counting<'a> {
     inner: &'a mut dyn Sink,
     summary: &'a mut FileSummary,
-    /// Whether the input ends with a newline (a file cut short usually does not).
-    pub newline_at_end: bool,
 }
 
 impl Sink for Counting<'_> {
@@ -566,6 +724,29 @@ impl Counting<'_> {
         self.summary.rows_rejected += 1;
         self.issue(issue);
     }
+}
+
+/// Reads a small table users give (aliases, date corrections) as text: a file that is not
+/// UTF-8 text, or holds NUL bytes, is refused rather than read as a table with no rows.
+pub fn read_config(path: &Path, expected: &str) -> Result<String, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.into(),
+        source,
+    })?;
+    let binary = |detail: String| IngestError::Binary {
+        path: path.into(),
+        detail,
+        expected: expected.to_string(),
+    };
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        return Err(binary(format!("a NUL byte at offset {at}")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        binary(format!(
+            "invalid UTF-8 at offset {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// The rows of a small table the project ships and users edit (aliases, date corrections),
@@ -611,13 +792,32 @@ pub(crate) mod csvutil {
     }
 
     impl Columns {
-        pub fn new(header: &StringRecord) -> Self {
-            Columns {
-                names: header
-                    .iter()
-                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-                    .collect(),
+        /// The columns of a header; a name given twice is an error, since a reader would
+        /// see only one of the two columns.
+        pub fn new(path: &Path, header: &csv::ByteRecord) -> Result<Self, IngestError> {
+            let names: Vec<String> = header
+                .iter()
+                .map(|h| {
+                    String::from_utf8_lossy(h)
+                        .trim_start_matches('\u{feff}')
+                        .trim()
+                        .to_string()
+                })
+                .collect();
+            for (i, name) in names.iter().enumerate() {
+                if name.is_empty() {
+                    continue;
+                }
+                if let Some(j) = names[..i].iter().position(|n| n == name) {
+                    return Err(IngestError::DuplicateColumn {
+                        path: path.into(),
+                        column: shown(name).into_owned(),
+                        first: j + 1,
+                        second: i + 1,
+                    });
+                }
             }
+            Ok(Columns { names })
         }
 
         pub fn find(&self, name: &str) -> Option<usize> {
@@ -653,13 +853,7 @@ pub(crate) mod csvutil {
         }
 
         pub fn issue(&mut self, idx: usize, reason: &'static str, message: String) {
-            let value = self
-                .record
-                .get(idx)
-                .unwrap_or("")
-                .chars()
-                .take(200)
-                .collect();
+            let value = kept_value(self.record.get(idx).unwrap_or(""));
             let field = self.columns.names.get(idx).cloned().unwrap_or_default();
             self.sink.issue(RowIssue {
                 file: self.file.to_string(),
@@ -701,7 +895,8 @@ pub(crate) mod csvutil {
                 .or_else(|| v.strip_suffix(".0").and_then(|w| w.parse::<T>().ok()));
             if parsed.is_none() {
                 if let Some(i) = idx {
-                    self.issue(i, reason::BAD_NUMBER, format!("'{v}' is not a number"));
+                    let message = format!("'{}' is not a number", shown(v));
+                    self.issue(i, reason::BAD_NUMBER, message);
                 }
             }
             parsed
@@ -744,7 +939,10 @@ pub(crate) mod csvutil {
                     self.issue(
                         i,
                         reason::BAD_DATE,
-                        format!("'{v}' is not a date (expected YYYY-MM-DD or ISO 8601)"),
+                        format!(
+                            "'{}' is not a date (expected YYYY-MM-DD or ISO 8601)",
+                            shown(v)
+                        ),
                     );
                 }
             }
@@ -764,7 +962,8 @@ pub(crate) mod csvutil {
             };
             if b.is_none() {
                 if let Some(i) = idx {
-                    self.issue(i, reason::BAD_BOOL, format!("'{v}' is not True or False"));
+                    let message = format!("'{}' is not True or False", shown(v));
+                    self.issue(i, reason::BAD_BOOL, message);
                 }
             }
             b.map(|b| b != invert)
@@ -874,6 +1073,13 @@ pub(crate) mod csvutil {
             self.state == Quoting::Quoted
         }
 
+        /// True when the bytes so far end where a row can end: after a line end, or right
+        /// after the closing quote of a quoted field (nothing of such a field can be
+        /// missing). Empty input ends complete.
+        pub fn ends_complete(&self) -> bool {
+            matches!(self.last, b'\n' | b'\r') || self.state == Quoting::QuoteInQuoted
+        }
+
         /// The 1-based line of the first byte at or after `byte` that is not a line end:
         /// where a record the csv parser places at `byte` really starts. Offsets must not
         /// decrease from call to call.
@@ -975,16 +1181,15 @@ pub(crate) mod csvutil {
             .flexible(true)
             .has_headers(true)
             .from_reader(QuoteTracker::new(reader, delimiter));
-        let header = rdr.headers().map_err(|e| IngestError::UnknownFormat {
+        let header = rdr.byte_headers().map_err(|e| IngestError::UnknownFormat {
             path: path.into(),
             header: e.to_string(),
             expected: format.to_string(),
         })?;
-        let columns = Columns::new(header);
+        let columns = Columns::new(path, header)?;
         let setup = setup(&columns)?;
         let file = path.display().to_string();
         let width = columns.names.len();
-        let newline_at_end = sink.newline_at_end;
         let mut record: StringRecord;
         // The last record's line and field count when it was short.
         let mut last_short: Option<(u64, usize)> = None;
@@ -1036,7 +1241,7 @@ pub(crate) mod csvutil {
                     file: file.clone(),
                     line,
                     field: columns.names.get(idx).cloned().unwrap_or_default(),
-                    value: record.get(idx).unwrap_or("").chars().take(200).collect(),
+                    value: kept_value(record.get(idx).unwrap_or("")),
                     reason: reason::BAD_UTF8,
                     message: "not valid UTF-8; invalid bytes replaced by U+FFFD".into(),
                 });
@@ -1078,16 +1283,24 @@ pub(crate) mod csvutil {
                 detail: "a quoted field that starts on this line never closes".into(),
             });
         }
-        if let Some((line, n)) = last_short {
-            if !newline_at_end {
-                return Err(IngestError::Truncated {
-                    path: path.into(),
-                    line,
-                    detail: format!(
-                        "the last row has {n} of {width} fields and the file does not end with a newline"
-                    ),
-                });
-            }
+        let tracker = rdr.get_ref();
+        if last_line > 0 && !tracker.ends_complete() {
+            // A file cut inside its last field looks like a whole row with a shorter value
+            // (`org/be` for `org/beta-72b`): without the final line end there is no telling
+            // them apart, so the file is refused rather than a made-up id kept.
+            let detail = match last_short {
+                Some((_, n)) => format!(
+                    "the last row has {n} of {width} fields and the file does not end with a newline"
+                ),
+                None => "the file does not end with a newline, so its last row may be cut short \
+                     (if the file is whole, add a final line end)"
+                    .to_string(),
+            };
+            return Err(IngestError::Truncated {
+                path: path.into(),
+                line: last_line,
+                detail,
+            });
         }
         Ok(())
     }

@@ -40,6 +40,10 @@ pub fn is_list(cell: &str) -> bool {
     cell.trim_start().starts_with('[')
 }
 
+/// Lists nested deeper than this are rejected: no real cell nests more than two levels, and
+/// a bound keeps a hostile cell from costing more than its length.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     s: &'a [u8],
     src: &'a str,
@@ -61,47 +65,58 @@ impl Parser<'_> {
         }
     }
 
+    /// The outer list and every list nested in it, followed with a depth counter rather than
+    /// by recursion, so a cell nested thousands deep is read (or rejected) without growing
+    /// the stack.
     fn list(&mut self) -> Result<(), PyListError> {
         if self.s.get(self.i) != Some(&b'[') {
             return Err(self.err("expected '['"));
         }
         self.i += 1;
-        self.ws();
-        if self.s.get(self.i) == Some(&b']') {
-            self.i += 1;
-            return Ok(());
-        }
+        let mut depth = 1usize;
+        // True right after a '[' or ',': an item may follow (or ']': a trailing comma is
+        // accepted, as Python does).
+        let mut expect_item = true;
         loop {
             self.ws();
-            self.item()?;
-            self.ws();
             match self.s.get(self.i) {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                    if self.s.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                }
+                None => return Err(self.err("unterminated list")),
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(());
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    expect_item = false;
                 }
-                None => return Err(self.err("unterminated list")),
-                _ => return Err(self.err("expected ',' or ']'")),
+                Some(b',') if !expect_item => {
+                    self.i += 1;
+                    expect_item = true;
+                }
+                Some(b'[') if expect_item => {
+                    if depth >= MAX_DEPTH {
+                        return Err(self.err("lists nested too deeply"));
+                    }
+                    self.i += 1;
+                    depth += 1;
+                }
+                Some(_) if expect_item => {
+                    self.scalar()?;
+                    expect_item = false;
+                }
+                Some(_) => return Err(self.err("expected ',' or ']'")),
             }
         }
     }
 
-    fn item(&mut self) -> Result<(), PyListError> {
+    /// One item that is not a list: a string, `None` or a number.
+    fn scalar(&mut self) -> Result<(), PyListError> {
         match self.s.get(self.i) {
             Some(b'\'') | Some(b'"') => {
                 let s = self.string()?;
                 self.out.push(s);
                 Ok(())
             }
-            Some(b'[') => self.list(),
             Some(_) => {
                 let start = self.i;
                 while self.i < self.s.len() && !matches!(self.s[self.i], b',' | b']') {
@@ -216,5 +231,19 @@ mod tests {
         assert!(parse_list("['a'] x").is_err());
         assert!(parse_list("[__import__('os')]").is_err());
         assert_eq!(parse_list("['a").unwrap_err().at, 1);
+        assert!(parse_list("[,]").is_err());
+        assert!(parse_list("['a',,]").is_err());
+        assert!(parse_list("[['a']['b']]").is_err());
+    }
+
+    #[test]
+    fn deeply_nested_list_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse_list(&deep).unwrap_err();
+        assert_eq!(e.message, "lists nested too deeply");
+        let open = "[".repeat(1_000_000);
+        assert!(parse_list(&open).is_err());
+        let ok = format!("{}'x'{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(parse_list(&ok).unwrap(), vec!["x"]);
     }
 }

@@ -129,7 +129,10 @@ impl AliasTable {
                 return Err(IngestError::Config {
                     path: path.into(),
                     line,
-                    detail: format!("target '{target}' is not a repo id (namespace/name)"),
+                    detail: format!(
+                        "target '{}' is not a repo id (namespace/name)",
+                        super::shown(target)
+                    ),
                 });
             }
             if alias.is_empty() {
@@ -139,17 +142,16 @@ impl AliasTable {
                     detail: "empty alias".into(),
                 });
             }
-            self.map.insert(alias.to_lowercase(), target.to_string());
+            let mut key = String::new();
+            crate::intern::fold_case(alias, &mut key);
+            self.map.insert(key, target.to_string());
         }
         Ok(())
     }
 
     /// Adds the aliases of the file at `path` (`alias,target` lines).
     pub fn load_file(&mut self, path: &Path) -> Result<(), IngestError> {
-        let text = std::fs::read_to_string(path).map_err(|source| IngestError::Io {
-            path: path.into(),
-            source,
-        })?;
+        let text = super::read_config(path, "a CSV of 'alias,target' lines")?;
         self.extend_from_str(path, &text)
     }
 
@@ -160,11 +162,17 @@ impl AliasTable {
             .bytes()
             .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
         {
-            self.map.get(&name.to_lowercase())
+            let mut key = String::new();
+            self.map.get(crate::intern::fold_case(name, &mut key))
         } else {
             self.map.get(name)
         };
         found.map(String::as_str)
+    }
+
+    /// Every (alias, target) pair, aliases case-folded.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.map.iter().map(|(a, t)| (a.as_str(), t.as_str()))
     }
 
     /// How many aliases.

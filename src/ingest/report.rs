@@ -51,6 +51,21 @@ pub struct Cycle {
     pub edges_skipped: u64,
 }
 
+/// Two inputs of one format that describe the same models: two versions of one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overlap {
+    /// The input read first: where the two differ, its values are the ones used.
+    pub first: String,
+    /// The input read later.
+    pub second: String,
+    /// The format of both.
+    pub format: String,
+    /// Models of `second` that `first` already described.
+    pub models: u64,
+    /// Records `second` gave in all.
+    pub second_records: u64,
+}
+
 /// What a build read, made and reported: counts, problems by reason, unresolved references and cycles.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BuildReport {
@@ -72,6 +87,11 @@ pub struct BuildReport {
     pub flagged: u64,
     /// Repos whose Hub owner differs from their namespace.
     pub moved: u64,
+    /// Models whose only description was a copy of another row's metadata: their metadata
+    /// is not used (`lineage info` shows the same count).
+    pub metadata_not_used: u64,
+    /// Inputs of one format that describe the same models.
+    pub same_models: Vec<Overlap>,
     /// Distinct authors.
     pub authors: u64,
     /// Described, unflagged models with an average, per leaderboard board (`v1`, `v2`); two
@@ -83,6 +103,9 @@ pub struct BuildReport {
     pub placeholder_references: BTreeMap<String, u64>,
     /// Free-text names resolved through the alias table, and how.
     pub aliased: ReferenceGroup,
+    /// Rows whose own id is an alias (`gpt2`): their record went to the repo it names
+    /// (`openai-community/gpt2`), together with that repo's own rows.
+    pub aliased_records: ReferenceGroup,
     /// References that named no model the build could find.
     pub unresolved: ReferenceGroup,
     /// Models that name themselves as a parent.
@@ -97,10 +120,36 @@ pub struct BuildReport {
     pub suspicious: BTreeMap<String, IssueGroup>,
 }
 
+/// `1 issue`, `2 issues`, `5,907 rows`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{} {many}", thousands(n))
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 impl BuildReport {
     /// Counts `issue` under its reason, as rejected or suspicious.
     pub fn add_issue(&mut self, issue: RowIssue) {
-        let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
+        let suspicious = [
+            super::reason::COPIED,
+            super::reason::SAME_METADATA,
+            super::reason::REPEATED,
+        ];
         let table = if suspicious.contains(&issue.reason) {
             &mut self.suspicious
         } else {
@@ -129,18 +178,21 @@ impl BuildReport {
             let fmt = f.format.map(|f| f.as_str()).unwrap_or("?");
             let _ = writeln!(
                 s,
-                "  {} ({fmt}): {} rows, {} records, {} issues{}{}",
+                "  {} ({fmt}): {}, {}, {}{}{}",
                 f.path,
-                f.rows,
-                f.records,
-                f.issues,
+                count(f.rows, "row", "rows"),
+                count(f.records, "record", "records"),
+                count(f.issues, "issue", "issues"),
                 if f.rows_rejected > 0 {
-                    format!(", {} rows rejected", f.rows_rejected)
+                    format!(", {} rejected", count(f.rows_rejected, "row", "rows"))
                 } else {
                     String::new()
                 },
                 if f.duplicates_merged > 0 {
-                    format!(", {} duplicate rows merged", f.duplicates_merged)
+                    format!(
+                        ", {} merged into another of the same model",
+                        count(f.duplicates_merged, "repeated row", "repeated rows")
+                    )
                 } else {
                     String::new()
                 }
@@ -149,14 +201,30 @@ impl BuildReport {
         let kinds: Vec<String> = self
             .edges_by_kind
             .iter()
-            .map(|(k, v)| format!("{k} {v}"))
+            .map(|(k, v)| format!("{k} {}", thousands(*v)))
             .collect();
         let _ = writeln!(
             s,
-            "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}",
-            self.models, self.described, self.stubs, self.authors, self.flagged, self.moved
+            "models: {} ({} described, {} stubs), authors: {}, flagged: {}, moved: {}, \
+             metadata not used: {}",
+            thousands(self.models),
+            thousands(self.described),
+            thousands(self.stubs),
+            thousands(self.authors),
+            thousands(self.flagged),
+            thousands(self.moved),
+            thousands(self.metadata_not_used)
         );
-        let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
+        for o in &self.same_models {
+            let _ = writeln!(
+                s,
+                "warning: {} and {} are both {} tables and describe the same models ({} of \
+                 the {} in {}): {} was read first, so its values win where they differ; \
+                 build from one of them",
+                o.first, o.second, o.format, o.models, o.second_records, o.second, o.first
+            );
+        }
+        let _ = writeln!(s, "edges: {} ({})", thousands(self.edges), kinds.join(", "));
         let boards: Vec<(Board, u64)> = Board::ALL
             .into_iter()
             .filter_map(|b| self.scored.get(b.as_str()).map(|&n| (b, n)))
@@ -207,11 +275,20 @@ impl BuildReport {
                 let _ = writeln!(
                     s,
                     "  {}:{}: {} '{}' (in {})",
-                    r.file, r.line, r.field, r.value, r.child
+                    r.file,
+                    r.line,
+                    r.field,
+                    super::shown(&r.value),
+                    super::shown(&r.child)
                 );
             }
         };
         refs(&mut s, "resolved through aliases", &self.aliased);
+        refs(
+            &mut s,
+            "rows whose id is an alias, merged into the repo it names",
+            &self.aliased_records,
+        );
         refs(&mut s, "unresolved references", &self.unresolved);
         refs(&mut s, "self-references dropped", &self.self_references);
         if !self.cycles.is_empty() {

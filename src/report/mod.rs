@@ -310,20 +310,131 @@ pub fn write(o: &Output, dir: &Path) -> Result<Written, ReportError> {
     Ok(Written { csv, svg, png })
 }
 
-/// Writes `index.html` showing every output with its chart, description and table.
+/// What `index.html` shows of one analysis, kept in the folder's `index.json` so that a
+/// later run of one spec into the folder adds to the index rather than replacing it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct IndexEntry {
+    name: String,
+    analysis: String,
+    title: String,
+    description: String,
+    notes: Vec<String>,
+    /// `(file suffix, caption)` of the further tables.
+    extra: Vec<(String, String)>,
+}
+
+/// The file beside `index.html` that lists what the folder holds.
+pub const INDEX_MANIFEST: &str = "index.json";
+
+/// Writes `index.html` showing every analysis in `dir`: `outputs`, and those earlier runs
+/// wrote there (listed in `index.json`, their tables read back from their CSV files) that
+/// `outputs` does not replace. Earlier analyses keep their place; new ones come after.
 pub fn write_index(
     dir: &Path,
     title: &str,
     about: &str,
     outputs: &[Output],
 ) -> Result<PathBuf, ReportError> {
-    let path = dir.join("index.html");
-    std::fs::write(&path, html::index(title, about, outputs)).map_err(|source| {
-        ReportError::Io {
-            path: path.clone(),
-            action: "write",
+    let io = |path: &Path, action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io {
+            path,
+            action,
             source,
         }
-    })?;
+    };
+    let manifest = dir.join(INDEX_MANIFEST);
+    let earlier: Vec<IndexEntry> = std::fs::read(&manifest)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let entry = |o: &Output| IndexEntry {
+        name: o.name.clone(),
+        analysis: o.analysis.to_string(),
+        title: o.title.clone(),
+        description: o.description.clone(),
+        notes: o.notes.clone(),
+        extra: o
+            .extra
+            .iter()
+            .map(|(s, c, _)| (s.clone(), c.clone()))
+            .collect(),
+    };
+    let mut shown: Vec<Output> = Vec::new();
+    let mut entries: Vec<IndexEntry> = Vec::new();
+    let mut used = vec![false; outputs.len()];
+    for e in earlier {
+        if let Some(i) = outputs.iter().position(|o| o.name == e.name) {
+            if !used[i] {
+                used[i] = true;
+                entries.push(entry(&outputs[i]));
+                shown.push(outputs[i].clone());
+            }
+            continue;
+        }
+        if let Some(o) = read_back(dir, &e) {
+            entries.push(e);
+            shown.push(o);
+        }
+    }
+    for (o, _) in outputs.iter().zip(&used).filter(|(_, u)| !**u) {
+        entries.push(entry(o));
+        shown.push(o.clone());
+    }
+    let path = dir.join("index.html");
+    std::fs::write(&path, html::index(title, about, &shown)).map_err(io(&path, "write"))?;
+    let json = serde_json::to_vec_pretty(&entries).unwrap_or_default();
+    std::fs::write(&manifest, json).map_err(io(&manifest, "write"))?;
     Ok(path)
+}
+
+/// An earlier run's analysis, for the index: its tables read back from its CSV files.
+/// `None` when its main table is gone from the folder.
+fn read_back(dir: &Path, e: &IndexEntry) -> Option<Output> {
+    let table = read_csv_table(&dir.join(format!("{}.csv", e.name)))?;
+    let extra = e
+        .extra
+        .iter()
+        .filter_map(|(suffix, caption)| {
+            let t = read_csv_table(&dir.join(format!("{}-{suffix}.csv", e.name)))?;
+            Some((suffix.clone(), caption.clone(), t))
+        })
+        .collect();
+    Some(Output {
+        name: e.name.clone(),
+        analysis: crate::analysis::registry::find(&e.analysis).map_or("unknown", |a| a.name()),
+        title: e.title.clone(),
+        description: e.description.clone(),
+        table,
+        extra,
+        figure: crate::render::Figure::new(e.title.clone()),
+        notes: e.notes.clone(),
+    })
+}
+
+/// A CSV file as a table: numbers as numbers, everything else as text.
+fn read_csv_table(path: &Path) -> Option<Table> {
+    use crate::analysis::Cell;
+    let mut rdr = csv::Reader::from_path(path).ok()?;
+    let columns: Vec<String> = rdr.headers().ok()?.iter().map(str::to_string).collect();
+    let mut t = Table::new(columns);
+    for rec in rdr.records() {
+        let rec = rec.ok()?;
+        t.push(
+            rec.iter()
+                .map(|v| {
+                    if v.is_empty() {
+                        Cell::Empty
+                    } else if let Ok(i) = v.parse::<i64>() {
+                        Cell::Int(i)
+                    } else if let Ok(x) = v.parse::<f64>() {
+                        Cell::float(x)
+                    } else {
+                        Cell::text(v)
+                    }
+                })
+                .collect(),
+        );
+    }
+    Some(t)
 }

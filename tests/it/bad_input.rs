@@ -326,20 +326,11 @@ fn empty_file() {
 }
 
 #[test]
-fn header_only_file_is_an_empty_input_not_an_error() {
+fn header_only_file_gives_no_graph() {
     let wd = Workdir::new();
     wd.write("details.csv", format!("{DETAILS_HEADER}\n"));
-    wd.command(&[
-        "build",
-        "details.csv",
-        "-o",
-        "g.graph",
-        "--report",
-        "r.json",
-    ])
-    .assert()
-    .success();
-    assert_eq!(wd.json("r.json")["models"], 0);
+    let err = fails(&wd, "details.csv", &[]);
+    assert!(err.contains("no models read from details.csv"), "{err}");
 }
 
 #[test]
@@ -429,11 +420,11 @@ fn truncated_csv_rows() {
     );
     let err = fails(&wd, "commits2.csv", &[]);
     assert!(err.contains("truncated"), "{err}");
-    // a complete last row without a final newline is not truncated
+    // a last row whose last field closes its quotes is whole without a final newline
     wd.write(
         "whole.csv",
         format!(
-            "{DETAILS_HEADER}\n0,org/a,org,2024-01-01 00:00:00+00:00,,5,transformers,[],,,org/b"
+            "{DETAILS_HEADER}\n0,org/a,org,2024-01-01 00:00:00+00:00,,5,transformers,[],,,\"org/b\""
         ),
     );
     wd.command(&["build", "whole.csv", "-o", "g.graph"])

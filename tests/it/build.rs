@@ -315,7 +315,7 @@ fn format_overrides_detection() {
     wd.command(&[
         "build",
         "history.csv",
-        "--format",
+        "--input-format",
         "commits",
         "-o",
         "g.graph",
@@ -335,7 +335,7 @@ fn format_overrides_detection() {
         .command(&[
             "build",
             "history.csv",
-            "--format",
+            "--input-format",
             "details",
             "-o",
             "h.graph",
@@ -352,10 +352,10 @@ fn format_overrides_detection() {
     );
     assert!(!wd.join("h.graph").exists());
     // an unknown format name: the valid ones are listed
-    wd.command(&["build", "history.csv", "--format", "parquet"])
+    wd.command(&["build", "history.csv", "--input-format", "xlsx"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("unknown format 'parquet'"))
+        .stderr(predicate::str::contains("unknown format 'xlsx'"))
         .stderr(predicate::str::contains(
             "hub-api, details, listing, leaderboard-v2, leaderboard-v1, commits",
         ));

@@ -68,7 +68,8 @@ fn build(models: &[Model]) -> LineageGraph {
 ///    │                      me/tuned ──merge──> mix/merge <──merge── other/model <──unspecified── ghost/stub (stub)
 ///    └──────────merge─────────────────────────> mix/merge2 <──merge── mix/merge
 /// ```
-/// Descendants: org/base 5 (tuned, adapter, quant, merge, merge2), ghost/stub 3.
+/// Descendants: org/base 5 (tuned, adapter, quant, merge, merge2), ghost/stub 3; without
+/// the flagged q/quant (the default count) org/base 4 and me/tuned 2.
 /// Merge depth: mix/merge 1, mix/merge2 2.
 fn small_graph() -> LineageGraph {
     use EdgeKind::*;
@@ -341,7 +342,11 @@ fn filters_select_families_kinds_dates_and_counts() {
         vec![("me/tuned".into(), "q/quant".into(), "quantized".into())]
     );
 
+    // me/tuned has 2 descendants: its quantization q/quant is flagged and not counted
     let (nodes, edges) = run(&["--min-descendants", "3"]);
+    assert_eq!(nodes, ids(&["org/base", "ghost/stub"]));
+    assert!(edges.is_empty(), "{edges:?}");
+    let (nodes, edges) = run(&["--min-descendants", "3", "--include-flagged"]);
     assert_eq!(nodes, ids(&["org/base", "me/tuned", "ghost/stub"]));
     assert_eq!(
         edges,
@@ -370,8 +375,8 @@ fn bad_arguments_say_what_would_be_accepted() {
         "give the directory to write them into with -o DIR",
     );
     fails(
-        &["json", "--base", "merge2"],
-        "unknown base model 'merge2'; did you mean mix/merge2?",
+        &["json", "--base", "mix/merge3"],
+        "base model: unknown model 'mix/merge3'; did you mean one of mix/merge, mix/merge2",
     );
     fails(&["json", "--depth", "2"], "--base <ID>");
     fails(
@@ -564,11 +569,11 @@ fn networkx_reads_the_small_graph_back() {
             "license": "apache-2.0", "precision": "float16", "library": "transformers",
             "params_b": 7.0, "average": 60.5, "ARC": 59.0, "MMLU": 62.0,
             "downloads": 2_047_508, "likes": 3196, "evaluations": 1,
-            "descendants": 5, "merge_depth": 0, "generation": 0,
+            "descendants": 4, "merge_depth": 0, "generation": 0,
             "stub": false, "flagged": false, "moe": false},
             "absent": ["owner", "last_modified", "pipeline"]}),
         json!({"id": "me/tuned", "attrs": {"average": 62.25, "ARC": 61.5, "model_type": "chat",
-            "evaluations": 2, "descendants": 3, "generation": 1},
+            "evaluations": 2, "descendants": 2, "generation": 1},
             "absent": ["params_b", "downloads", "likes", "license"]}),
         json!({"id": "q/quant", "attrs": {"flagged": true, "params_b": 3.5, "descendants": 0},
             "absent": ["average", "ARC", "model_type"]}),

@@ -243,7 +243,10 @@ fn info_reports_a_bad_graph_file_in_one_line() {
     for (name, expect) in [
         ("empty.graph", "the graph file is truncated (0 of 24 bytes)"),
         ("text.graph", "not a lineage graph file"),
-        ("missing.graph", "missing.graph: cannot read"),
+        (
+            "missing.graph",
+            "missing.graph: no graph file; run `lineage build [INPUTS]` first",
+        ),
     ] {
         let out = wd.command(&["info", "--graph", name]).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -316,6 +316,8 @@ struct Expected {
     self_references: u64,
     unresolved: u64,
     placeholders: BTreeMap<&'static str, u64>,
+    /// Later rows of an id that disagree with an earlier row (other bases or dates).
+    conflicts: u64,
 }
 
 fn expected(rows: &[Row]) -> Expected {
@@ -329,10 +331,16 @@ fn expected(rows: &[Row]) -> Expected {
         self_references: 0,
         unresolved: 0,
         placeholders: BTreeMap::new(),
+        conflicts: 0,
     };
+    // Per id: the references of the first row that named any (as lower-cased raw texts, in
+    // order), and whether a row gave a date. A later row of an id is a repeat: it fills what
+    // earlier rows left empty, but parents come from one row only.
+    let mut first_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut dated: BTreeSet<String> = BTreeSet::new();
     for r in rows {
         let child = lower(r.id);
-        described.insert(child.clone());
+        let repeat = !described.insert(child.clone());
         // (raw text, what it names, finetune?) for every reference of the row
         let mut refs: Vec<(String, Option<String>, bool)> = Vec::new();
         match &r.tags {
@@ -343,7 +351,12 @@ fn expected(rows: &[Row]) -> Expected {
             }
             Tags::None | Tags::Unparsable => {}
         }
-        let mut placeholder = |p| *e.placeholders.entry(p).or_default() += 1;
+        // placeholders are counted for an id's first row only
+        let mut placeholder = |p| {
+            if !repeat {
+                *e.placeholders.entry(p).or_default() += 1
+            }
+        };
         match &r.base {
             Base::Empty => placeholder("empty"),
             Base::Unknown => placeholder("unknown"),
@@ -368,6 +381,22 @@ fn expected(rows: &[Row]) -> Expected {
             Base::Vague => refs.push(("a vague base".into(), None, false)),
             Base::Itself(c) => refs.push((spell(POOL[r.id], c), Some(child.clone()), false)),
         }
+        let raw: Vec<String> = refs.iter().map(|r| r.0.to_lowercase()).collect();
+        let mut conflict = repeat && r.good_date && dated.contains(&child);
+        if r.good_date {
+            dated.insert(child.clone());
+        }
+        match first_refs.get(&child) {
+            Some(first) => {
+                conflict |= !raw.is_empty() && *first != raw;
+                refs.clear();
+            }
+            None if !raw.is_empty() => {
+                first_refs.insert(child.clone(), raw);
+            }
+            None => {}
+        }
+        e.conflicts += u64::from(conflict);
         // one reference per raw text and row (case-insensitive), an explicit relation kept
         let mut kept: Vec<(String, Option<String>, bool)> = Vec::new();
         for (raw, target, finetune) in refs {
@@ -455,7 +484,11 @@ proptest! {
             count(&|r| matches!(r.tags, Tags::Unparsable)) + count(&|r| matches!(r.base, Base::Unparsable))
         );
         prop_assert_eq!(bad("wrong field count"), count(&|r| r.extra_field));
-        prop_assert!(report.suspicious.is_empty());
+        let repeated = report.suspicious.get("repeated row with other values").map_or(0, |g| g.count);
+        prop_assert_eq!(repeated, want.conflicts);
+        prop_assert_eq!(report.suspicious_total(), repeated);
+        prop_assert_eq!(report.inputs[0].records as usize, want.described.len());
+        prop_assert_eq!(report.inputs[0].duplicates_merged as usize, rows.len() - want.described.len());
         prop_assert_eq!(report.stubs as usize, g.model_count() - want.described.len());
         prop_assert_eq!(
             report.edges_by_kind.values().sum::<u64>(),

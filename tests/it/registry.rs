@@ -126,7 +126,7 @@ fn bad_parameters_name_the_parameter_and_the_accepted_values() {
         Err(AnalysisError::Param(e)) => {
             assert_eq!(e.param, "bases");
             assert!(
-                e.message.contains("unknown base model 'no-such/model'"),
+                e.message.contains("base unknown model 'no-such/model'"),
                 "{e}"
             );
         }

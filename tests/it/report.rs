@@ -393,10 +393,15 @@ fn bad_specs_name_file_line_and_accepted_values() {
     );
     let err = stderr_of(run_spec(&spec, &out));
     assert!(
-        err.contains("base.toml:4:3: unknown base model 'mistralai/mistral-7b-v9'"),
+        err.contains(
+            "base.toml:4:3: base unknown model 'mistralai/mistral-7b-v9'; did you mean one of mistralai/Mistral-7B-v0.1,"
+        ),
         "{err}"
     );
-    assert!(err.contains("accepted: any model id in the graph"), "{err}");
+    assert!(
+        err.contains("accepted: a model id in any case, an alias, or a unique prefix"),
+        "{err}"
+    );
     assert!(
         !out.join("improvement-over-days.csv").exists(),
         "a failed spec wrote output"

@@ -31,7 +31,7 @@ pub fn run(args: AuthorsArgs) -> anyhow::Result<ExitCode> {
         QueryFormat::Json => write_json(&mut out, &answer)?,
         QueryFormat::Csv => {
             let mut w = csv_writer(out);
-            w.write_record(["author", "repos", "component", "component_size"])?;
+            // The header comes from the first row's field names, once.
             for t in &answer.top {
                 w.serialize(t)?;
             }

@@ -44,17 +44,21 @@ pub fn run(args: DerivativesArgs) -> anyhow::Result<ExitCode> {
             let rows = &answer.rows;
             print_table(&mut out, rows, kinds)?;
             if let Some(total) = answer.ranked_of {
-                writeln!(
-                    out,
-                    "{} of {} models have descendants{}",
-                    thousands(rows.len() as u64),
-                    thousands(total as u64),
-                    if rows.len() < total {
-                        " (--top N for more)"
+                if rows.len() < total {
+                    writeln!(
+                        out,
+                        "the top {} of {} models with descendants (--top N for more)",
+                        thousands(rows.len() as u64),
+                        thousands(total as u64),
+                    )?;
+                } else {
+                    let models = if total == 1 {
+                        "model has"
                     } else {
-                        ""
-                    }
-                )?;
+                        "models have"
+                    };
+                    writeln!(out, "{} {models} descendants", thousands(total as u64))?;
+                }
             } else if answer.model_flagged {
                 if let Some(r) = rows.first() {
                     writeln!(out, "{} is flagged on the leaderboard", r.model)?;

@@ -142,16 +142,23 @@ fn print_one(
                 ),
                 _ => "-".to_string(),
             };
-            let norm = match (imp.normalize, imp.divisor) {
-                (Normalize::None, _) => "none".to_string(),
-                (Normalize::Log, Some(d)) => format!(
-                    "improvement % divided by ln({} scored members) = {d:.3}",
+            // The result first, then how it was reached.
+            let result = imp
+                .total_improvement_pct
+                .zip(imp.divisor)
+                .map(|(p, d)| signed(p / d, 3));
+            let norm = match (imp.normalize, imp.divisor, result) {
+                (Normalize::None, _, _) => "none".to_string(),
+                (Normalize::Log, Some(d), Some(r)) => format!(
+                    "{r} (total improvement % / ln({} scored members), ln = {d:.3})",
                     imp.scored_members
                 ),
-                (Normalize::Count, Some(d)) => {
-                    format!("improvement % divided by {d} scored members")
-                }
-                (_, None) => "undefined for fewer than 2 scored members".to_string(),
+                (Normalize::Count, Some(_), Some(r)) => format!(
+                    "{r} (total improvement % / {} scored members)",
+                    imp.scored_members
+                ),
+                (_, Some(_), None) => "- (no total improvement)".to_string(),
+                (_, None, _) => "undefined for fewer than 2 scored members".to_string(),
             };
             let rows = [
                 ("base", base_line),
