@@ -6,18 +6,85 @@
 //! ([`graph::LineageGraph`]), saves it as a versioned, checksummed file, and computes the
 //! analyses of the methodology over it. The command-line tool is a thin layer on top.
 //!
+//! # The model
+//! - **Nodes** are model repos. Every record of one repo id, from any input, merges into one
+//!   node (ids compare case-insensitively); for each attribute the first source in priority
+//!   order that gives a value wins. A node's id is a dense `u32` (`0..model_count()`):
+//!   [`LineageGraph::name`](graph::LineageGraph::name) and
+//!   [`lookup`](graph::LineageGraph::lookup) convert, and node data is
+//!   [`graph.models[id]`](model::Model).
+//! - **Stubs** are models that some input names as a parent but none describes: they are
+//!   nodes (so lineage runs through them) with only an id ([`model::Model::is_stub`]).
+//!   **Flagged** models (flagged on the leaderboard) are nodes too; the analyses leave them
+//!   out of counts and scores unless asked.
+//! - **Edges** point from parent to child and carry an [`model::EdgeKind`]: `finetune`,
+//!   `adapter`, `quantized`, `merge` or `unspecified`. A child with two or more parents is a
+//!   merge; a single parent keeps the relation its source states. Edge ids are positions in
+//!   [`edge_kinds`](graph::LineageGraph::edge_kinds); adjacency is compressed sparse rows in
+//!   both directions ([`children_of`](graph::LineageGraph::children_of),
+//!   [`parents_of`](graph::LineageGraph::parents_of), [`child_edges`](graph::LineageGraph::child_edges)).
+//! - **Cycles** happen in real metadata. They stay in the graph: the build lists them
+//!   ([`cycles`](graph::LineageGraph::cycles)) and marks one edge of each as closing it;
+//!   analyses that need an acyclic graph skip the marked edges
+//!   ([`dag_children`](graph::LineageGraph::dag_children)) and say how many they skipped.
+//! - **Side tables** hold tags, datasets and commit authors per model, and the leaderboard
+//!   scores; names and attribute values are interned once ([`intern`]).
+//! - **The graph file** ([`graph::file`]) is a header (magic bytes, format version, payload
+//!   length, CRC-32) and the graph encoded with bincode, written to a temporary file and
+//!   renamed into place. [`graph::file::load`] checks all four and the graph's structure
+//!   before handing it out, so a damaged file is an error, never a panic.
+//!
+//! The frozen graph implements petgraph's visitor traits ([`graph::visit`]), so petgraph's
+//! walkers and algorithms run on it without a copy.
+//!
 //! ```
-//! use lineage::ingest::{Input, report::BuildReport};
+//! use lineage::ingest::Input;
+//! use lineage::model::EdgeKind;
+//! use petgraph::visit::{Bfs, Reversed, Walker};
+//!
 //! let csv = b"Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model\n\
 //! 0,org/base,org,2024-01-01 00:00:00+00:00,,10,transformers,[],,,\n\
-//! 1,me/tuned,me,2024-02-01 00:00:00+00:00,,5,transformers,[],,,org/base\n";
+//! 1,me/tuned,me,2024-02-01 00:00:00+00:00,,5,transformers,[],,,org/base\n\
+//! 2,you/merged,you,2024-03-01 00:00:00+00:00,,5,transformers,[],,,\"['me/tuned', 'org/other']\"\n";
 //! let input = Input::embedded("details.csv", csv).unwrap();
 //! let (graph, report) = lineage::build(&[input], Default::default(), None).unwrap();
-//! assert_eq!(graph.model_count(), 2);
-//! assert_eq!(report.edges, 1);
-//! let base = graph.lookup("ORG/BASE").unwrap();
-//! assert_eq!(graph.name(graph.children_of(base)[0]), "me/tuned");
+//! // org/other is named as a parent but described nowhere: a stub.
+//! assert_eq!((graph.model_count(), report.stubs, report.edges), (4, 1, 3));
+//! let other = graph.lookup("ORG/OTHER").unwrap();
+//! assert!(graph.models[other as usize].is_stub());
+//!
+//! // Edges and their kinds.
+//! let base = graph.lookup("org/base").unwrap();
+//! let tuned = graph.lookup("me/tuned").unwrap();
+//! assert_eq!(graph.child_edges(base).collect::<Vec<_>>(), [(tuned, EdgeKind::Unspecified)]);
+//! let merged = graph.lookup("you/merged").unwrap();
+//! assert!(graph.parent_edges_of(merged).all(|(_, kind)| kind == EdgeKind::Merge));
+//!
+//! // The crate's analyses...
+//! let d = lineage::algo::derivatives::derivatives(&graph);
+//! assert_eq!(d[base as usize].descendants, 2);
+//! // ... and petgraph's, on the same graph: everything `you/merged` descends from.
+//! let up: Vec<&str> = Bfs::new(Reversed(&graph), merged)
+//!     .iter(Reversed(&graph))
+//!     .skip(1)
+//!     .map(|v| graph.name(v))
+//!     .collect();
+//! assert_eq!(up.len(), 3);
+//!
+//! // Saved and loaded, the graph is the same.
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("lineage.graph");
+//! lineage::graph::file::save(&graph, &path).unwrap();
+//! assert_eq!(lineage::graph::file::load(&path).unwrap(), graph);
 //! ```
+//!
+//! # Where things are
+//! [`ingest`] reads the input formats, [`graph`] builds and stores the graph, [`algo`] holds
+//! the lineage analyses (descendants, depths, improvements, author components), [`queries`]
+//! answers the command line's queries as plain values, [`analysis`] and [`report`] compute
+//! and write the papers' figures, [`export`] writes GraphML, GEXF, DOT, JSON and CSV, and
+//! [`synth`] generates synthetic ecosystems of any size. `examples/` holds short programs
+//! that use the library.
 
 #![warn(missing_docs)]
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use lineage::graph::{file, BuildOptions, DateCorrection};
 use lineage::ingest::{self, refs::AliasTable, report::count, Input};
@@ -53,9 +53,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let started = Instant::now();
     let bar = progress_bar(&inputs, args.quiet);
-    let progress = bar.clone().map(|bar| {
-        Box::new(move |bytes: u64| bar.set_position(bytes)) as Box<dyn FnMut(u64) + Send>
-    });
+    let progress = bar.clone().map(on_progress);
     let (graph, report) = lineage::build(&inputs, options, progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -209,10 +207,98 @@ fn progress_bar(inputs: &[Input], quiet: bool) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() || total < 8 << 20 {
         return None;
     }
-    let bar = ProgressBar::new(total);
+    Some(styled_bar(total, ProgressDrawTarget::stderr()))
+}
+
+/// What the build calls with the bytes read so far, over all inputs.
+fn on_progress(bar: ProgressBar) -> Box<dyn FnMut(u64) + Send> {
+    Box::new(move |bytes: u64| bar.set_position(bytes))
+}
+
+/// The bar `lineage build` draws, for `total` input bytes, on `target`.
+fn styled_bar(total: u64, target: ProgressDrawTarget) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         ProgressStyle::with_template("reading {bar:40} {bytes}/{total_bytes} ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    Some(bar)
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A terminal that keeps what is written to it.
+    #[derive(Debug, Default, Clone)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl Screen {
+        /// The last bar drawn.
+        fn last_bar(&self) -> String {
+            let written = self.0.lock().unwrap();
+            written
+                .iter()
+                .rev()
+                .find(|s| s.contains("reading"))
+                .cloned()
+                .unwrap_or_default()
+        }
+    }
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            100
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if !s.is_empty() {
+                self.0.lock().unwrap().push(s.to_string());
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The bar as drawn after a quarter and after all of 40 MiB: no timing involved, every
+    /// update is drawn (no rate limit on this target).
+    #[test]
+    fn the_bar_fills_with_the_bytes_read() {
+        let screen = Screen::default();
+        let total = 40 << 20;
+        let bar = styled_bar(
+            total,
+            ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        let mut progress = on_progress(bar.clone());
+        progress(total / 4);
+        let quarter = screen.last_bar();
+        assert!(quarter.starts_with("reading "), "{quarter}");
+        assert_eq!(quarter.matches('█').count(), 10, "{quarter}");
+        assert!(quarter.contains("10.00 MiB/40.00 MiB"), "{quarter}");
+        progress(total);
+        let full = screen.last_bar();
+        assert_eq!(full.matches('█').count(), 40, "{full}");
+        assert!(full.contains("40.00 MiB/40.00 MiB"), "{full}");
+    }
 }

@@ -76,6 +76,43 @@ fn sound(g: &LineageGraph) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(seen, n as usize, "dag_children leaves a cycle");
     prop_assert_eq!(g.cycle_edges() > 0, !g.cycles.is_empty());
+    // The test's own strongly connected components (mutual reachability): an edge closes a
+    // cycle only inside one component, so every skipped edge has both ends in one, and no
+    // edge between two components is skipped; the graph's cycle list is exactly the
+    // components of more than one model.
+    let reach: Vec<BTreeSet<u32>> = (0..n).map(|v| reachable(g, v)).collect();
+    let same_component = |a: u32, b: u32| {
+        a == b || (reach[a as usize].contains(&b) && reach[b as usize].contains(&a))
+    };
+    for v in 0..n {
+        for (&c, e) in g.children_of(v).iter().zip(g.child_edge_ids(v)) {
+            if g.edge_closes_cycle[e as usize] {
+                prop_assert!(
+                    same_component(v, c),
+                    "{} -> {} skipped outside a cycle",
+                    g.name(v),
+                    g.name(c)
+                );
+            }
+        }
+    }
+    let mut components: BTreeSet<Vec<u32>> = BTreeSet::new();
+    for v in 0..n {
+        let members: Vec<u32> = (0..n).filter(|&u| same_component(u, v)).collect();
+        if members.len() > 1 {
+            components.insert(members);
+        }
+    }
+    let listed: BTreeSet<Vec<u32>> = g
+        .cycles
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.sort_unstable();
+            c
+        })
+        .collect();
+    prop_assert_eq!(listed, components);
     // every cycle's members reach each other
     for members in &g.cycles {
         let reach = reachable(g, members[0]);

@@ -61,7 +61,12 @@ fn build(inputs: &[PathBuf], out: &Path) {
 //   o/base (2024-01-01, 50) -> a/t1 (01-11, 55) -> a/t2 (01-21, 52)
 //   o/base -> a/t3 (02-01, 60)
 //   a/t1 + x/other (01-02) -> m/merge (01-15, 70) -> m/child (01-20, 71)
-// Commits: a/t1 by ann and bob, a/t2 by bob, m/merge by cat and SFconvertbot, o/base by dan.
+//   a/t1 -> f/flagged (01-12, 80, flagged on the leaderboard, cc-by-nc-4.0)
+// Commits: a/t1 by ann and bob, a/t2 by bob, m/merge by cat and SFconvertbot, o/base by dan,
+// f/flagged by eve. No other model declares a license.
+//
+// The flagged model stays in the graph but every query leaves it out unless asked
+// (`--include-flagged`): the tests below check each query both ways.
 
 const DETAILS: &str = "\
 Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model
@@ -72,6 +77,7 @@ Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,lang
 4,m/merge,m,2024-01-15 00:00:00+00:00,,,transformers,[],,,\"['a/t1', 'x/other']\"
 5,m/child,m,2024-01-20 00:00:00+00:00,,,transformers,[],,,m/merge
 6,a/t3,a,2024-02-01 00:00:00+00:00,,,transformers,[],,,o/base
+7,f/flagged,f,2024-01-12 00:00:00+00:00,,,transformers,['license:cc-by-nc-4.0'],,,a/t1
 ";
 
 const BOARD: &str = "\
@@ -82,6 +88,7 @@ Type;Average \u{2b06}\u{fe0f};Flagged;Merged;model_name_for_query
 \u{1f91d};70.0;True;False;m/merge
 \u{1f536};71.0;True;True;m/child
 \u{1f536};60.0;True;True;a/t3
+\u{1f536};80.0;False;True;f/flagged
 ";
 
 const COMMITS: &str = "\
@@ -90,6 +97,7 @@ const COMMITS: &str = "\
 1,a/t2,1,1,,,['bob']
 2,m/merge,2,2,,,\"['cat', 'SFconvertbot']\"
 3,o/base,1,1,,,['dan']
+4,f/flagged,1,1,,,['eve']
 ";
 
 /// The hand-made graph, built once per test run.
@@ -632,4 +640,168 @@ fn json_and_csv_to_a_closed_pipe_end_quietly() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// `--include-flagged` through the command line: f/flagged (a/t1's child, average 80, by eve,
+/// cc-by-nc-4.0) is left out of every query by default and counted with the flag. Every
+/// expected value is worked out by hand from the graph drawn above.
+#[test]
+fn include_flagged_counts_the_flagged_model_in_every_query() {
+    let g = small();
+    let both = |args: &[&str]| {
+        let mut with = args.to_vec();
+        with.push("--include-flagged");
+        (json(args), json(&with))
+    };
+
+    // Derivatives: o/base and a/t1 gain one descendant, a/t1 one direct child.
+    let csv = |flag: bool| {
+        let mut args = vec!["derivatives", "--graph", g, "--top", "2", "--format", "csv"];
+        if flag {
+            args.push("--include-flagged");
+        }
+        query(&args)
+    };
+    let head = "model,direct,descendants,finetune,adapter,quantized,merge,unspecified\n";
+    assert_eq!(
+        csv(false),
+        format!("{head}o/base,2,5,0,0,0,1,4\na/t1,2,3,0,0,0,1,2\n")
+    );
+    assert_eq!(
+        csv(true),
+        format!("{head}o/base,2,6,0,0,0,1,5\na/t1,3,4,0,0,0,1,3\n")
+    );
+
+    // Improvements: the family of o/base gains f/flagged, which sets the record on day 11.
+    let (without, with) = both(&["improvements", "--graph", g, "--base", "o/base"]);
+    assert_eq!(
+        (
+            without["family_size"].as_u64(),
+            with["family_size"].as_u64()
+        ),
+        (Some(3), Some(4))
+    );
+    let steps = |v: &Value| -> Vec<(String, i64)> {
+        v["frontier"]
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|s| {
+                (
+                    s["model"].as_str().unwrap_or("").to_string(),
+                    s["days_since_release"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        steps(&without),
+        [("a/t1".to_string(), 10), ("a/t3".to_string(), 31)]
+    );
+    assert_eq!(
+        steps(&with),
+        [("a/t1".to_string(), 10), ("f/flagged".to_string(), 11)]
+    );
+    assert_eq!(without["total_improvement_pct"], 20.0);
+    assert_eq!(with["total_improvement_pct"], 60.0);
+
+    // Merge depth: one more model of depth 0.
+    let (without, with) = both(&["merge-depth", "--graph", g]);
+    assert_eq!(
+        without["distribution"],
+        serde_json::json!([{"depth": 0, "models": 6}, {"depth": 1, "models": 1}])
+    );
+    assert_eq!(
+        with["distribution"],
+        serde_json::json!([{"depth": 0, "models": 7}, {"depth": 1, "models": 1}])
+    );
+
+    // Authors: eve, alone in her own component.
+    let (without, with) = both(&["authors", "--graph", g]);
+    assert_eq!(
+        (without["authors"].as_u64(), with["authors"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(
+        (without["components"].as_u64(), with["components"].as_u64()),
+        (Some(3), Some(4))
+    );
+
+    // Licenses: seven models declare none; the flagged one declares cc-by-nc-4.0.
+    let csv_both = |args: &[&str]| {
+        let mut base = args.to_vec();
+        base.extend(["--format", "csv"]);
+        let mut with = base.clone();
+        with.push("--include-flagged");
+        (query(&base), query(&with))
+    };
+    let (without, with) = csv_both(&["licenses", "--graph", g]);
+    let head = "license,models,share,class,commercial,academic,personal,note\n";
+    assert_eq!(
+        without,
+        format!("{head}(none),7,1,unknown,unknown,unknown,unknown,\n")
+    );
+    assert_eq!(
+        with,
+        format!(
+            "{head}(none),7,0.875,unknown,unknown,unknown,unknown,\n\
+             cc-by-nc-4.0,1,0.125,non-commercial,no,yes,yes,\n"
+        )
+    );
+    // License drift lists the pairs that are not ok: none by default; with the flag, the
+    // edge into f/flagged (no declared base license, a declared derivative one).
+    let (without, with) = csv_both(&["license-drift", "--graph", g]);
+    let head = "base_license,derivative_license,verdict,edges,rationale\n";
+    assert_eq!(without, head);
+    assert_eq!(
+        with,
+        format!(
+            "{head}(none),cc-by-nc-4.0,unverifiable,1,The base's licence is unknown: the \
+             derivative's licence cannot be checked against it\n"
+        )
+    );
+}
+
+/// A cycle through the command line: c/a -> c/b -> c/c -> c/a, and c/c -> c/d. Reachability
+/// follows every edge (each cycle member reaches the other two and c/d); the depth query
+/// skips the one edge that closes the cycle and says so.
+#[test]
+fn queries_on_a_cyclic_graph() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let details = dir.path().join("details.csv");
+    std::fs::write(
+        &details,
+        "Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model\n\
+         0,c/a,c,2024-01-01,,,,[],,,c/c\n\
+         1,c/b,c,2024-01-02,,,,[],,,c/a\n\
+         2,c/c,c,2024-01-03,,,,[],,,c/b\n\
+         3,c/d,c,2024-01-04,,,,[],,,c/c\n",
+    )
+    .expect("writing the input");
+    let graph = dir.path().join("cyclic.graph");
+    build(&[details], &graph);
+    let g = graph.to_str().expect("a UTF-8 path");
+
+    let csv = query(&["derivatives", "--graph", g, "--format", "csv"]);
+    let mut rows: Vec<&str> = csv.lines().skip(1).collect();
+    rows.sort_unstable();
+    assert_eq!(
+        rows,
+        [
+            "c/a,1,3,0,0,0,0,3",
+            "c/b,1,3,0,0,0,0,3",
+            "c/c,2,3,0,0,0,0,3"
+        ]
+    );
+    let depth = json(&["merge-depth", "--graph", g]);
+    assert_eq!(depth["skipped_cycle_edges"], 1);
+    // Generations along the three edges kept: a chain of the cycle's members, then c/d one
+    // below c/c; every model has a depth.
+    let models: u64 = depth["distribution"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|b| b["models"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(models, 4);
 }
