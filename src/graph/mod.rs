@@ -5,6 +5,7 @@
 //! per lineage edge 14 bytes (forward and reverse adjacency, kind, cycle mark); per
 //! tag, dataset or contributor entry 4 bytes.
 
+pub mod array;
 pub mod builder;
 pub mod csr;
 pub mod file;
@@ -12,7 +13,8 @@ pub mod info;
 
 use serde::{Deserialize, Serialize};
 
-pub use builder::{BuildOptions, DateCorrection, GraphBuilder};
+pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
+pub use array::Array;
 pub use csr::Csr;
 
 use crate::intern::{Names, NONE};
@@ -27,29 +29,46 @@ pub struct Source {
     pub records: u64,
 }
 
+/// The graph. The large fixed-width tables (names, adjacency, scores, side tables) are
+/// [`Array`]s, read in place from a loaded graph file; every other field is written to the
+/// file with serde, so a new field of that kind needs nothing more than its declaration
+/// (and a format version bump). A new fixed-width table is `#[serde(skip)]` and listed in
+/// [`file`]'s sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageGraph {
     /// Model ids; the index is the model's dense id.
+    #[serde(skip)]
     pub names: Names,
     pub models: Vec<Model>,
+    #[serde(skip)]
     pub authors: Names,
     /// Attribute values (architecture, license, precision, library, pipeline, tags, datasets).
+    #[serde(skip)]
     pub symbols: Names,
     /// Benchmark names: the columns of the score table.
     pub benchmarks: Vec<String>,
     /// Score rows of `benchmarks.len()` values; NaN where a benchmark is missing.
-    pub scores: Vec<f32>,
+    #[serde(skip)]
+    pub scores: Array<f32>,
     /// Parent -> children. The position of a child in the targets array is the edge id.
+    #[serde(skip)]
     pub children: Csr,
     /// Child -> parents.
+    #[serde(skip)]
     pub parents: Csr,
     /// Edge id of each entry of `parents`.
-    pub parent_edges: Vec<u32>,
-    pub edge_kinds: Vec<EdgeKind>,
+    #[serde(skip)]
+    pub parent_edges: Array<u32>,
+    #[serde(skip)]
+    pub edge_kinds: Array<EdgeKind>,
     /// Edges that close a cycle: skipped by queries that need an acyclic graph.
-    pub edge_closes_cycle: Vec<bool>,
+    #[serde(skip)]
+    pub edge_closes_cycle: Array<bool>,
+    #[serde(skip)]
     pub tags: Csr,
+    #[serde(skip)]
     pub datasets: Csr,
+    #[serde(skip)]
     pub contributors: Csr,
     /// Strongly connected components of more than one model.
     pub cycles: Vec<Vec<u32>>,
@@ -154,7 +173,7 @@ impl LineageGraph {
     /// Edge counts by kind, in [`EdgeKind::ALL`] order.
     pub fn edges_by_kind(&self) -> [usize; 5] {
         let mut counts = [0usize; 5];
-        for &k in &self.edge_kinds {
+        for &k in self.edge_kinds.iter() {
             counts[k as usize] += 1;
         }
         counts
