@@ -27,8 +27,9 @@ pub mod graph;
 pub mod ingest;
 pub mod intern;
 pub mod model;
-pub mod query;
+pub mod queries;
 pub mod render;
+pub mod report;
 pub mod synth;
 
 use error::Result;

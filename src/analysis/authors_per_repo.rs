@@ -93,6 +93,76 @@ impl AuthorsPerRepo {
     }
 }
 
+crate::params!(
+    /// The parameters of the `authors-per-repo` analysis.
+    Params {
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+    }
+);
+
+/// The `authors-per-repo` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorsPerRepoAnalysis;
+
+impl crate::analysis::registry::Compute for AuthorsPerRepoAnalysis {
+    const NAME: &'static str = "authors-per-repo";
+    const TITLE: &'static str = "Authors per repository";
+    const DESCRIPTION: &'static str =
+        "How many people committed to each model repository, bots left out (paper figure 3).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_bars, series};
+        use crate::analysis::notes::{bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let r = analysis::authors_per_repo::authors_per_repo(g, &sc, &bots(&p.bots));
+        let names: Vec<String> = r.buckets.iter().map(|b| b.0.clone()).collect();
+        let values: Vec<f64> = r.buckets.iter().map(|b| b.3 as f64).collect();
+        let mut fig = category_bars(
+            "Authors per repository",
+            "commit authors per repository",
+            "repositories (log scale)",
+            &names,
+            &values,
+            true,
+            series(2),
+        );
+        fig.subtitle = Some(format!(
+            "{} repositories with commit data; mean {:.2} authors, most {}",
+            r.repos, r.mean, r.max
+        ));
+        fig.note = Some(format!(
+            "{}; {}; bots left out; {} models without commit data",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            r.without_commits
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Authors per repository".into(),
+        description:
+            "How many people committed to each model repository, bots left out (paper figure 3)."
+                .into(),
+        table: r.table(),
+        extra: Vec::new(),
+        figure: fig,
+        notes: vec![format!(
+            "{} repos counted, {} without commit data, {} with only bot commits",
+            r.repos, r.without_commits, r.only_bots
+        )],
+    })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,63 @@ pub fn new_models_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> Period
     pc
 }
 
+crate::params!(
+    /// The parameters of the `new-models-by-type` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+    }
+);
+
+/// The `new-models-by-type` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct NewModelsByTypeAnalysis;
+
+impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
+    const NAME: &'static str = "new-models-by-type";
+    const TITLE: &'static str = "New models by type";
+    const DESCRIPTION: &'static str =
+        "New models per period by type, in numbers and as shares (paper figure 4).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::stacked_periods;
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let pc = analysis::new_models_by_type::new_models_by_type(g, &sc, p.unit);
+        let mut fig = stacked_periods(
+            &pc,
+            true,
+            &format!("New models per {} by type", p.unit),
+            "models",
+            &[],
+        );
+        fig.note = Some(format!(
+            "{}; {}; {} models without a creation date not shown",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            pc.undated
+        ));
+        Ok(Output {
+                name: String::new(),
+                analysis: Self::NAME,
+                title: format!("New models per {} by type", p.unit),
+                description: format!("How many models of each type (pretrained, fine-tuned, chat, merge, ...) were created each {}, in numbers and as shares of the {}'s new models (paper figure 4).", p.unit, p.unit),
+                table: pc.table(),
+                extra: Vec::new(),
+                figure: fig,
+                notes: vec![format!("{} models counted; {} without a creation date", (0..pc.timeline.len()).map(|i| pc.total(i)).sum::<usize>(), pc.undated)],
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,15 @@ pub struct Release {
 
 /// Parses a release table. `#` lines are comments; the header must name `name` and
 /// `date`; `models` and `architecture` are optional columns.
+/// The releases table a `releases` parameter names, or the built-in one.
+pub fn from_param(
+    cx: &crate::analysis::registry::Context,
+    given: &Option<toml::Spanned<String>>,
+) -> Result<Vec<Release>, crate::analysis::registry::AnalysisError> {
+    let (path, text) = cx.table("releases", given, "queries/releases.csv")?;
+    Ok(parse(&path, &text)?)
+}
+
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Release>, IngestError> {
     let err = |line: u64, detail: String| IngestError::Config {
         path: path.to_path_buf(),

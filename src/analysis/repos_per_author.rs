@@ -131,6 +131,82 @@ impl ReposPerAuthor {
     }
 }
 
+crate::params!(
+    /// The parameters of the `repos-per-author` analysis.
+    Params {
+        /// whose models count: owners (namespaces), contributors (commit authors) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Both,
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+        /// sizes of the top-author groups whose share of repositories is given
+        top: Vec<usize> = vec![10, 200],
+    }
+);
+
+/// The `repos-per-author` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ReposPerAuthorAnalysis;
+
+impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
+    const NAME: &'static str = "repos-per-author";
+    const TITLE: &'static str = "Repositories per author";
+    const DESCRIPTION: &'static str = "How many model repositories each author owns or committed to (paper figure 2), and the share made by the most prolific authors.";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_bars, series};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let r =
+            analysis::repos_per_author::repos_per_author(g, &sc, p.basis, &bots(&p.bots), &p.top);
+        let names: Vec<String> = r.buckets.iter().map(|b| b.label.clone()).collect();
+        let values: Vec<f64> = r.buckets.iter().map(|b| b.authors as f64).collect();
+        let mut fig = category_bars(
+            "Repositories per author",
+            "repositories per author",
+            "authors (log scale)",
+            &names,
+            &values,
+            true,
+            series(0),
+        );
+        let shares: Vec<String> = r
+            .top_shares
+            .iter()
+            .map(|(k, s)| format!("top {k} authors: {:.1}% of repos", s * 100.0))
+            .collect();
+        fig.subtitle = Some(format!(
+            "{} authors ({}), {} author–repo pairs; {}",
+            r.authors,
+            basis_text(p.basis),
+            r.repos,
+            shares.join(", ")
+        ));
+        fig.note = Some(format!(
+            "{}; {}; bots left out",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Repositories per author".into(),
+        description: "How many model repositories each author owns or committed to, as a histogram with widening buckets (paper figure 2), and the share made by the most prolific authors (Price's law).".into(),
+        table: r.table(),
+        extra: Vec::new(),
+        figure: fig,
+        notes: vec![format!("the most prolific author has {} repos; {}", r.max, shares.join("; "))],
+    })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,23 @@ impl Table {
         w.flush()
     }
 
+    /// The table as JSON: `{"columns": [...], "rows": [[...], ...]}`, numbers as numbers
+    /// and empty cells as null.
+    pub fn to_json(&self) -> serde_json::Value {
+        let cell = |c: &Cell| match c {
+            Cell::Text(s) => serde_json::Value::from(s.as_str()),
+            Cell::Int(i) => serde_json::Value::from(*i),
+            Cell::Float(x) => serde_json::Number::from_f64(*x)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Cell::Empty => serde_json::Value::Null,
+        };
+        serde_json::json!({
+            "columns": self.columns,
+            "rows": self.rows.iter().map(|r| r.iter().map(cell).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The table as CSV text.
     pub fn to_csv_string(&self) -> String {
         let mut buf = Vec::new();
         // Writing to memory cannot fail.
@@ -151,5 +168,9 @@ mod tests {
         );
         assert_eq!(t.get(0, "count"), Some(&Cell::Int(3)));
         assert_eq!(t.find("name", "d"), Some(2));
+        assert_eq!(
+            t.to_json().to_string(),
+            r#"{"columns":["name","count","share"],"rows":[["a,b",3,0.25],["c",0,null],["d",1,0.3333333333333333]]}"#
+        );
     }
 }

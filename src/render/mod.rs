@@ -9,7 +9,7 @@
 mod draw;
 pub mod palette;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use plotters::style::RGBColor;
 use thiserror::Error;
@@ -270,18 +270,27 @@ impl Figure {
         }
     }
 
+    /// The figure as an SVG document.
+    pub fn to_svg(&self) -> Result<String, RenderError> {
+        let mut svg = String::new();
+        {
+            let backend =
+                plotters::backend::SVGBackend::with_string(&mut svg, (self.width, self.height));
+            draw::figure(backend, self).map_err(|detail| RenderError::Draw {
+                path: PathBuf::from("(svg)"),
+                detail,
+            })?;
+        }
+        Ok(svg)
+    }
+
     /// Writes the figure as SVG.
     pub fn save_svg(&self, path: &Path) -> Result<(), RenderError> {
         let err = |detail: String| RenderError::Draw {
             path: path.to_path_buf(),
             detail,
         };
-        let mut svg = String::new();
-        {
-            let backend =
-                plotters::backend::SVGBackend::with_string(&mut svg, (self.width, self.height));
-            draw::figure(backend, self).map_err(err)?;
-        }
+        let svg = self.to_svg().map_err(|e| err(e.to_string()))?;
         std::fs::write(path, svg).map_err(|e| err(e.to_string()))
     }
 

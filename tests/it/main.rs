@@ -12,5 +12,6 @@ mod ingest_real;
 mod pinned_report;
 mod props;
 mod query;
+mod registry;
 mod report;
 mod synth;

@@ -9,7 +9,7 @@ use assert_cmd::Command;
 
 use lineage::graph::{file, LineageGraph};
 use lineage::ingest::{self, Input};
-use lineage::query::{self, Output, Source};
+use lineage::report::{self, Output, Source};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/openllm-2024")
@@ -54,17 +54,17 @@ fn real_report() -> &'static (tempfile::TempDir, Vec<Output>) {
     static REPORT: OnceLock<(tempfile::TempDir, Vec<Output>)> = OnceLock::new();
     REPORT.get_or_init(|| {
         let paper = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/paper.toml");
-        let (_, specs) = query::load(&paper, Source::Files).unwrap();
+        let (_, specs) = report::load(&paper, Source::Files).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let outputs: Vec<Output> = specs
             .iter()
             .map(|s| {
-                let o = query::compute(real_graph(), s, Source::Files).unwrap();
-                query::write(&o, dir.path()).unwrap();
+                let o = report::compute(real_graph(), s, Source::Files).unwrap();
+                report::write(&o, dir.path()).unwrap();
                 o
             })
             .collect();
-        query::write_index(dir.path(), "test", "", &outputs).unwrap();
+        report::write_index(dir.path(), "test", "", &outputs).unwrap();
         (dir, outputs)
     })
 }
@@ -92,32 +92,21 @@ fn cell(o: &Output, key: &str, column: &str) -> i64 {
         .unwrap_or_else(|| panic!("{}: {key}/{column} is not a number", o.name)) as i64
 }
 
-const FIGURES: [&str; 17] = [
-    "authors-over-time",
-    "repos-per-author",
-    "authors-per-repo",
-    "new-models-by-type",
-    "new-models-by-architecture",
-    "derivative-counts",
-    "score-by-type",
-    "params-by-architecture",
-    "downloads-by-size",
-    "best-score-by-size",
-    "params-per-point",
-    "improvement-per-base",
-    "improvement-over-days",
-    "licenses",
-    "license-drift",
-    "top-authors",
-    "release-effect",
-];
+/// Every analysis in the registry: the paper set runs them all.
+fn figures() -> Vec<&'static str> {
+    lineage::analysis::registry::names()
+}
 
 #[test]
 fn paper_report_writes_every_figure_and_table() {
     let (dir, outputs) = real_report();
-    assert_eq!(outputs.len(), FIGURES.len());
+    assert_eq!(
+        outputs.iter().map(|o| o.analysis).collect::<Vec<_>>(),
+        figures(),
+        "the paper set runs every registered analysis, in registry order"
+    );
     let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
-    for name in FIGURES {
+    for name in figures() {
         let o = output(name);
         assert!(!o.table.is_empty(), "{name}: empty table");
         assert!(!o.description.is_empty(), "{name}: no description");
@@ -191,7 +180,7 @@ fn every_chart_is_a_valid_image() {
             _ => {}
         }
     }
-    assert_eq!((pngs, svgs), (FIGURES.len(), FIGURES.len()));
+    assert_eq!((pngs, svgs), (figures().len(), figures().len()));
 }
 
 // The facts below were obtained independently with `python3 tests/report_facts.py`, which
@@ -590,7 +579,7 @@ fn report_runs_the_built_in_set_on_a_small_graph() {
         .assert()
         .success()
         .stderr(predicates::str::contains("(built in)"));
-    for name in FIGURES {
+    for name in figures() {
         for ext in ["csv", "svg", "png"] {
             assert!(out.join(format!("{name}.{ext}")).exists(), "{name}.{ext}");
         }
