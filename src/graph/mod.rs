@@ -13,8 +13,8 @@ pub mod info;
 
 use serde::{Deserialize, Serialize};
 
-pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
 pub use array::Array;
+pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
 pub use csr::Csr;
 
 use crate::intern::{Names, NONE};
