@@ -104,8 +104,11 @@ struct RawEdge {
 pub struct RecordValues {
     /// Which reader's tables the ids are in.
     pub reader: u32,
+    /// Tags, as ids of the reader's symbol table.
     pub tags: Vec<u32>,
+    /// Datasets, as ids of the reader's symbol table.
     pub datasets: Vec<u32>,
+    /// Contributors (trimmed), as ids of the reader's contributor table.
     pub contributors: Vec<u32>,
 }
 
