@@ -19,6 +19,8 @@
 //! assert_eq!(graph.name(graph.children_of(base)[0]), "me/tuned");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod algo;
 pub mod analysis;
 pub mod error;

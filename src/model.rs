@@ -13,14 +13,20 @@ use crate::intern::NONE;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum EdgeKind {
+    /// Trained further from the parent.
     Finetune,
+    /// An adapter (LoRA, ...) on the parent.
     Adapter,
+    /// The parent quantized.
     Quantized,
+    /// A merge of two or more parents.
     Merge,
+    /// The source does not say.
     Unspecified,
 }
 
 impl EdgeKind {
+    /// Every kind, in the order of the `edges_by_kind` counts.
     pub const ALL: [EdgeKind; 5] = [
         EdgeKind::Finetune,
         EdgeKind::Adapter,
@@ -29,6 +35,7 @@ impl EdgeKind {
         EdgeKind::Unspecified,
     ];
 
+    /// The kind's name (`finetune`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             EdgeKind::Finetune => "finetune",
@@ -75,17 +82,25 @@ impl FromStr for EdgeKind {
 )]
 #[repr(u8)]
 pub enum ModelType {
+    /// Pretrained from scratch.
     Pretrained,
+    /// Pretraining continued on new data.
     ContinuouslyPretrained,
+    /// Fine-tuned on domain-specific datasets.
     FineTuned,
+    /// Chat models (RLHF, DPO, IFT, ...).
     Chat,
+    /// Base merges and moerges.
     Merge,
+    /// Multimodal models (the v2 board).
     Multimodal,
+    /// The source does not say.
     #[default]
     Unknown,
 }
 
 impl ModelType {
+    /// Every type, in chart order.
     pub const ALL: [ModelType; 7] = [
         ModelType::Pretrained,
         ModelType::ContinuouslyPretrained,
@@ -96,6 +111,7 @@ impl ModelType {
         ModelType::Unknown,
     ];
 
+    /// The type's name (`pretrained`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ModelType::Pretrained => "pretrained",
@@ -151,10 +167,12 @@ pub struct Day(pub i32);
 pub const HUB_EPOCH: Day = Day(19053); // 2022-03-02
 
 impl Day {
+    /// The day of `d`.
     pub fn from_date(d: NaiveDate) -> Day {
         Day(d.num_days_from_ce() - 719_163)
     }
 
+    /// The calendar date.
     pub fn to_date(self) -> NaiveDate {
         NaiveDate::from_num_days_from_ce_opt(self.0 + 719_163).unwrap_or(NaiveDate::MIN)
     }
@@ -215,10 +233,12 @@ impl Flags {
     /// Creation date replaced from the date-corrections table.
     pub const DATE_CORRECTED: u16 = 1 << 7;
 
+    /// Whether `bit` is set.
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
 
+    /// Sets or clears `bit`.
     pub fn set(&mut self, bit: u16, on: bool) {
         if on {
             self.0 |= bit;
@@ -235,14 +255,21 @@ pub struct Model {
     pub author: u32,
     /// The Hub's current owner when it differs from the namespace (moved repos), an author id.
     pub owner: u32,
+    /// Creation date.
     pub created: Option<Day>,
+    /// Date of the last change.
     pub last_modified: Option<Day>,
+    /// The leaderboard's model type.
     pub model_type: ModelType,
     /// Symbol ids.
     pub architecture: u32,
+    /// License symbol id.
     pub license: u32,
+    /// Precision symbol id.
     pub precision: u32,
+    /// Library symbol id.
     pub library: u32,
+    /// Pipeline symbol id.
     pub pipeline: u32,
     /// Billions of parameters.
     pub params_b: Option<f32>,
@@ -250,10 +277,13 @@ pub struct Model {
     pub average: Option<f32>,
     /// Row in the graph's score table, or [`NONE`].
     pub scores_row: u32,
+    /// Hub downloads.
     pub downloads: Option<u64>,
+    /// Hub likes.
     pub likes: Option<u32>,
     /// Number of leaderboard evaluations merged into this node.
     pub evaluations: u16,
+    /// Flag bits ([`Flags`]).
     pub flags: Flags,
 }
 
@@ -282,9 +312,11 @@ impl Default for Model {
 }
 
 impl Model {
+    /// Whether the model is only named as a parent (no input describes it).
     pub fn is_stub(&self) -> bool {
         self.flags.has(Flags::STUB)
     }
+    /// Whether the leaderboard flags it.
     pub fn is_flagged(&self) -> bool {
         self.flags.has(Flags::FLAGGED)
     }

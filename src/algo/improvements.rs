@@ -28,8 +28,10 @@ pub enum Normalize {
 }
 
 impl Normalize {
+    /// Every normalisation, in the order the command line lists them.
     pub const ALL: [Normalize; 3] = [Normalize::Log, Normalize::Count, Normalize::None];
 
+    /// The name the command line and spec files use (`log`, `count`, `none`).
     pub fn as_str(self) -> &'static str {
         match self {
             Normalize::Log => "log",
@@ -74,17 +76,21 @@ pub struct ImprovementOptions {
     pub include_merges: bool,
     /// Count and score flagged models too.
     pub include_flagged: bool,
+    /// What improvements are divided by before they are compared across bases.
     pub normalize: Normalize,
 }
 
 /// One scored family member.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
+    /// The member's model id.
     pub model: u32,
+    /// Its creation date, when known.
     pub created: Option<Day>,
     /// Its creation date minus the release date ([`Improvement::release`]); `None` when
     /// either is unknown. Negative when it predates the date counted from.
     pub days_since_release: Option<i32>,
+    /// Its leaderboard average, in points.
     pub average: f32,
     /// Average minus the reference average, in points.
     pub improvement_points: Option<f64>,
@@ -100,22 +106,31 @@ pub struct Member {
 /// member created before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontierStep {
+    /// The model that set the new best average.
     pub model: u32,
+    /// Its creation date.
     pub created: Day,
+    /// Its creation date minus the release date, in days; `None` when the release is unknown.
     pub days_since_release: Option<i32>,
+    /// Its leaderboard average, in points.
     pub average: f32,
+    /// Average minus the reference average, in points.
     pub improvement_points: f64,
+    /// Improvement over the reference average, in percent; `None` when the reference is 0.
     pub improvement_pct: Option<f64>,
+    /// The improvement divided by [`Improvement::divisor`]; `None` without a divisor.
     pub normalized: Option<f64>,
 }
 
 /// The improvement of one base's family over the base.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Improvement {
+    /// The base model whose family this is.
     pub base: u32,
     /// The model whose average improvements are measured from: the base when it has a score
     /// (and is not flagged), else the earliest scored member; `None` when nothing is scored.
     pub reference_model: Option<u32>,
+    /// The reference model's average, in points.
     pub reference_average: Option<f32>,
     /// False when a member stands in for an unscored base.
     pub reference_is_base: bool,
@@ -136,6 +151,7 @@ pub struct Improvement {
     /// Best member's average over the reference's, in percent (negative when no member
     /// beats the reference).
     pub total_improvement_pct: Option<f64>,
+    /// The normalisation applied to the `normalized` values.
     pub normalize: Normalize,
     /// What improvements were divided by.
     pub divisor: Option<f64>,
@@ -241,6 +257,7 @@ pub struct NamePattern {
     /// Parameters in billions: a member has between `params` and `params + params_range`.
     /// `None`: any parameter count, known or not.
     pub params: Option<f32>,
+    /// Width of the parameter window above `params`, in billions.
     pub params_range: f32,
 }
 
@@ -261,6 +278,7 @@ impl NamePattern {
         }
     }
 
+    /// Whether model `v` matches: its normalised name contains the pattern and its size is in the window.
     pub fn matches(&self, g: &LineageGraph, v: u32) -> bool {
         if let Some(p) = self.params {
             match g.models[v as usize].params_b {

@@ -9,9 +9,12 @@ use crate::model::Day;
 use super::groups::{AuthorBasis, Bots};
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// New, total and active authors of one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsRow {
+    /// The period's label.
     pub period: String,
+    /// The period's first day.
     pub start: Day,
     /// Authors whose first model falls in this period.
     pub new: usize,
@@ -21,9 +24,12 @@ pub struct AuthorsRow {
     pub active: usize,
 }
 
+/// Authors per period: when each author's first model appeared, and who was active.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsOverTime {
+    /// The length of a period.
     pub unit: Unit,
+    /// One row per period, oldest first.
     pub rows: Vec<AuthorsRow>,
     /// Authors with no dated model, not on the timeline.
     pub undated_authors: usize,
@@ -103,6 +109,7 @@ pub fn authors_over_time(
 }
 
 impl AuthorsOverTime {
+    /// The figure's data as a table, one row per period.
     pub fn table(&self) -> Table {
         let mut t = Table::new(["period", "new_authors", "total_authors", "active_authors"]);
         for r in &self.rows {

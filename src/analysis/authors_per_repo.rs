@@ -10,16 +10,20 @@ use super::{Cell, Scope, Table};
 /// Bucket lower bounds; the last bucket is open.
 pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
+/// How many authors committed to each repo (a histogram).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsPerRepo {
     /// `(label, lo, hi, repos)`.
     pub buckets: Vec<(String, usize, Option<usize>, usize)>,
+    /// Repos with at least one human committer.
     pub repos: usize,
     /// Selected models with no commit data.
     pub without_commits: usize,
     /// Models whose only committers are bots.
     pub only_bots: usize,
+    /// Most authors of one repo.
     pub max: usize,
+    /// Mean authors per repo, over `repos`.
     pub mean: f64,
 }
 
@@ -74,6 +78,7 @@ pub fn authors_per_repo(g: &LineageGraph, scope: &Scope, bots: &Bots) -> Authors
 }
 
 impl AuthorsPerRepo {
+    /// The histogram as a table, one row per bucket.
     pub fn table(&self) -> Table {
         let mut t = Table::new(["authors", "min", "max", "repos", "share_of_repos"]);
         for (label, lo, hi, n) in &self.buckets {

@@ -7,16 +7,23 @@ use crate::model::ModelType;
 use super::groups::SizeClasses;
 use super::{Cell, Scope, Table};
 
+/// The scores of one size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SizeScore {
+    /// The class's label (`<1.5B`, ...).
     pub class: String,
+    /// Scored models in the class.
     pub models: usize,
+    /// Best average and the model that has it.
     pub best: Option<(f64, u32)>,
+    /// Mean average of the class; `None` when it is empty.
     pub mean: Option<f64>,
 }
 
+/// Best and mean leaderboard average per size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestScoreBySize {
+    /// One entry per size class, smallest first.
     pub classes: Vec<SizeScore>,
     /// Every scored model of known size: `(params_b, average, type)`.
     pub points: Vec<(f64, f64, ModelType)>,
@@ -57,6 +64,7 @@ pub fn best_score_by_size(g: &LineageGraph, scope: &Scope, sizes: &SizeClasses) 
 }
 
 impl BestScoreBySize {
+    /// The classes as a table, one row per class.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "size",

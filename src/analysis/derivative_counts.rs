@@ -7,10 +7,14 @@ use crate::model::EdgeKind;
 use super::algo;
 use super::{Cell, Scope, Table};
 
+/// A base model and how many models derive from it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BaseDerivatives {
+    /// The base model.
     pub model: u32,
+    /// Models naming it as a parent.
     pub direct: u32,
+    /// Models it reaches through lineage edges, at any depth.
     pub descendants: u32,
     /// Descendants by how each was made, indexed like [`EdgeKind::ALL`].
     pub by_kind: [u32; 5],
@@ -42,6 +46,7 @@ pub fn derivative_counts(g: &LineageGraph, scope: &Scope, top: usize) -> Vec<Bas
     ranked
 }
 
+/// The ranking as a table, one row per base.
 pub fn table(g: &LineageGraph, rows: &[BaseDerivatives]) -> Table {
     let mut cols: Vec<String> = ["model", "direct", "descendants"]
         .map(String::from)

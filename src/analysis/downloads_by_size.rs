@@ -6,12 +6,18 @@ use crate::graph::LineageGraph;
 use super::groups::SizeClasses;
 use super::{quantile, Cell, Scope, Table};
 
+/// Downloads of the models of one size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SizeDownloads {
+    /// The class's label (`<1.5B`, ...).
     pub class: String,
+    /// Models in the class with a download count.
     pub models: usize,
+    /// Their downloads summed.
     pub total: u64,
+    /// Median downloads.
     pub median: f64,
+    /// Mean downloads.
     pub mean: f64,
     /// Most downloaded model and its downloads.
     pub top: Option<(u32, u64)>,
@@ -53,6 +59,7 @@ pub fn downloads_by_size(
         .collect()
 }
 
+/// The classes as a table, one row per class.
 pub fn table(g: &LineageGraph, rows: &[SizeDownloads]) -> Table {
     let mut t = Table::new([
         "size",

@@ -16,6 +16,7 @@ pub fn improvement_over_days(
     bases.iter().map(|&b| improvements(g, b, options)).collect()
 }
 
+/// The improvements as a table, one row per frontier step of each base.
 pub fn table(g: &LineageGraph, rows: &[Improvement]) -> Table {
     let mut t = Table::new([
         "base",

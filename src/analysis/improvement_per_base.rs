@@ -26,6 +26,7 @@ pub fn normalized_total(i: &Improvement, options: &ImprovementOptions) -> Option
     i.total_improvement_pct.map(|p| p / d)
 }
 
+/// The improvements as a table, one row per base.
 pub fn table(g: &LineageGraph, rows: &[Improvement], options: &ImprovementOptions) -> Table {
     let mut t = Table::new([
         "base",

@@ -16,14 +16,19 @@ use super::{Cell, Scope, Table};
 /// The rules shipped with the project.
 pub const BUILTIN: &str = include_str!("../../graphs/license-rules.csv");
 
+/// Whether a derivative's license is allowed by its base's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
+    /// The licenses go together.
     Ok,
+    /// The derivative's license breaks the base's terms.
     Incompatible,
+    /// No rule decides (an unknown or custom license on either side).
     Unverifiable,
 }
 
 impl Verdict {
+    /// The name used in tables and rule files (`ok`, `incompatible`, `unverifiable`).
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
@@ -33,17 +38,25 @@ impl Verdict {
     }
 }
 
+/// One line of the license rule table: a base license, a derivative license and the verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// The base's license id, or `*` for any.
     pub base: String,
+    /// The derivative's license id, or `*` for any.
     pub derivative: String,
+    /// What the pair is judged.
     pub verdict: Verdict,
+    /// Why, in a few words.
     pub rationale: String,
+    /// Line of the rule in its file.
     pub line: u64,
 }
 
+/// The license rule table, in file order: the first rule that matches a pair decides.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
+    /// The rules, in file order.
     pub rules: Vec<Rule>,
 }
 
@@ -57,6 +70,7 @@ impl Rules {
         Ok(Rules::parse(&path, &text)?)
     }
 
+    /// Reads a rule table (`base,derivative,verdict,rationale`) from `text`; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Rules, IngestError> {
         let rows = read_rows(path, text, &["base", "derivative", "verdict", "rationale"])?;
         let mut rules = Vec::with_capacity(rows.len());
@@ -86,6 +100,7 @@ impl Rules {
         Ok(Rules { rules })
     }
 
+    /// The built-in rules (`graphs/license-rules.csv`).
     pub fn builtin() -> Rules {
         Rules::parse(Path::new("graphs/license-rules.csv"), BUILTIN).unwrap_or_default()
     }
@@ -102,11 +117,17 @@ impl Rules {
 /// One lineage edge whose licenses do not go together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftEdge {
+    /// The parent model.
     pub base: u32,
+    /// The child model.
     pub derivative: u32,
+    /// How the child was made from the parent.
     pub kind: EdgeKind,
+    /// The parent's license id.
     pub base_license: String,
+    /// The child's license id.
     pub derivative_license: String,
+    /// The pair's verdict.
     pub verdict: Verdict,
     /// Index into the rules.
     pub rule: usize,
@@ -115,13 +136,19 @@ pub struct DriftEdge {
 /// Edges per license pair with one verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftPair {
+    /// The parent's license id.
     pub base_license: String,
+    /// The child's license id.
     pub derivative_license: String,
+    /// The pair's verdict.
     pub verdict: Verdict,
+    /// Lineage edges with this pair.
     pub edges: usize,
+    /// Index into the rules of the rule that decided.
     pub rule: usize,
 }
 
+/// License drift along lineage edges: each edge's base and derivative licenses judged by the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseDrift {
     /// Edges per verdict (`ok`, `incompatible`, `unverifiable`).
@@ -231,6 +258,7 @@ impl LicenseDrift {
         self.verdicts[v as usize]
     }
 
+    /// License pairs as a table, one row per pair and verdict.
     pub fn pairs_table(&self, rules: &Rules) -> Table {
         let mut t = Table::new([
             "base_license",
@@ -251,6 +279,7 @@ impl LicenseDrift {
         t
     }
 
+    /// The edges that do not pass as a table, one row per edge.
     pub fn edges_table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "base",

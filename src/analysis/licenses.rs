@@ -21,11 +21,17 @@ pub const NONE_DECLARED: &str = "(none)";
 /// What one license permits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseTerms {
+    /// The license id as the Hub spells it.
     pub license: String,
+    /// The family the compatibility rules (`license-rules.csv`) speak of.
     pub class: String,
+    /// What it says about commercial use.
     pub commercial: String,
+    /// What it says about academic use.
     pub academic: String,
+    /// What it says about personal use.
     pub personal: String,
+    /// Anything else worth knowing.
     pub note: String,
 }
 
@@ -45,6 +51,7 @@ impl Permissions {
         Ok(Permissions::parse(&path, &text)?)
     }
 
+    /// Reads a license table from `text`; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Permissions, IngestError> {
         let rows = read_rows(
             path,
@@ -78,10 +85,12 @@ impl Permissions {
         Ok(Permissions { terms })
     }
 
+    /// The built-in license table (`graphs/licenses.csv`).
     pub fn builtin() -> Permissions {
         Permissions::parse(Path::new("graphs/licenses.csv"), BUILTIN).unwrap_or_default()
     }
 
+    /// The terms of `license`, if the table has it.
     pub fn get(&self, license: &str) -> Option<&LicenseTerms> {
         self.terms.get(license)
     }
@@ -157,11 +166,16 @@ pub(crate) fn read_rows(
     Ok(out)
 }
 
+/// How many selected models carry one license.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseCount {
+    /// The license id, as [`license_of`] gives it.
     pub license: String,
+    /// Models with it.
     pub models: usize,
+    /// Their share of the selected models, 0 to 1.
     pub share: f64,
+    /// What the license permits, if the license table has it.
     pub terms: Option<LicenseTerms>,
 }
 
@@ -196,6 +210,7 @@ pub fn license_distribution(
     rows
 }
 
+/// The counts as a table, one row per license.
 pub fn table(rows: &[LicenseCount]) -> Table {
     let mut t = Table::new([
         "license",

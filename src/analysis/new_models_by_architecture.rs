@@ -8,8 +8,10 @@ use super::new_models_by_type::PeriodCounts;
 use super::releases::Release;
 use super::{Scope, Unit};
 
+/// New models per period by architecture, with the notable releases on the timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewModelsByArchitecture {
+    /// Counts per period and architecture.
     pub counts: PeriodCounts,
     /// The notable releases that fall on the timeline, with their chart position.
     pub releases: Vec<(Release, f64)>,

@@ -10,7 +10,9 @@ use super::{Cell, Scope, Table, Timeline, Unit};
 /// trends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodCounts {
+    /// The periods counted.
     pub timeline: Timeline,
+    /// The categories, in column order.
     pub categories: Vec<String>,
     /// `counts[period][category]`.
     pub counts: Vec<Vec<usize>>,
@@ -19,6 +21,7 @@ pub struct PeriodCounts {
 }
 
 impl PeriodCounts {
+    /// Zero counts for every period and category.
     pub fn new(timeline: Timeline, categories: Vec<String>) -> PeriodCounts {
         let counts = vec![vec![0; categories.len()]; timeline.len()];
         PeriodCounts {
@@ -29,10 +32,12 @@ impl PeriodCounts {
         }
     }
 
+    /// Models counted in `period`, over all categories.
     pub fn total(&self, period: usize) -> usize {
         self.counts[period].iter().sum()
     }
 
+    /// Share of `period`'s models in `category`, 0 to 1 (0 for an empty period).
     pub fn share(&self, period: usize, category: usize) -> f64 {
         let t = self.total(period);
         if t == 0 {

@@ -1,7 +1,7 @@
 //! The parameters of the analyses: the value types a parameter can have, how each is read
 //! from a spec file (TOML) or from text (a URL query string), and the description of every
 //! parameter (name, type, default, accepted values) that `lineage run`, `lineage report`
-//! and the server show. Each analysis declares its parameter struct with [`params!`], which
+//! and the server show. Each analysis declares its parameter struct with `params!`, which
 //! writes the struct, its defaults and its description from one list, so they cannot drift.
 
 use std::collections::BTreeMap;

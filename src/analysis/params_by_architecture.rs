@@ -6,15 +6,24 @@ use crate::graph::LineageGraph;
 use super::groups::ArchitectureGroups;
 use super::{quantile, Cell, Scope, Table};
 
+/// Parameter-count statistics of one architecture group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamStats {
+    /// The group's name.
     pub group: String,
+    /// Models of known size in the group.
     pub models: usize,
+    /// Smallest size, in billions of parameters.
     pub min: f64,
+    /// First quartile, in billions.
     pub q1: f64,
+    /// Median, in billions.
     pub median: f64,
+    /// Third quartile, in billions.
     pub q3: f64,
+    /// Largest size, in billions.
     pub max: f64,
+    /// Mean, in billions.
     pub mean: f64,
 }
 
@@ -54,6 +63,7 @@ pub fn params_by_architecture(
         .collect()
 }
 
+/// The groups as a table, one row per group.
 pub fn table(rows: &[ParamStats]) -> Table {
     let mut t = Table::new([
         "architecture",

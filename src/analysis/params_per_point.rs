@@ -5,8 +5,10 @@ use crate::graph::LineageGraph;
 
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// The best model of one period and the leader up to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestOfPeriod {
+    /// The period's label.
     pub period: String,
     /// Best-scoring model of known size created in the period.
     pub best: Option<(u32, f64, f64)>,
@@ -20,6 +22,7 @@ impl BestOfPeriod {
         self.best.map(|(_, p, a)| p / a)
     }
 
+    /// Billions of parameters per point of average, of the leader up to the period.
     pub fn leader_ratio(&self) -> Option<f64> {
         self.leader.map(|(_, p, a)| p / a)
     }
@@ -84,6 +87,7 @@ pub fn params_per_point(
     (timeline, rows)
 }
 
+/// The periods as a table, one row per period.
 pub fn table(g: &LineageGraph, rows: &[BestOfPeriod]) -> Table {
     let mut t = Table::new([
         "period",

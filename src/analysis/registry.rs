@@ -5,7 +5,7 @@
 //! the analyses.
 //!
 //! A caller finds an analysis by name ([`find`]), reads its parameters from a spec's
-//! `[params]` table ([`Analysis::from_toml`]) or from a flat name -> text map such as a
+//! `[params]` table ([`Analysis::parse_toml`]) or from a flat name -> text map such as a
 //! URL query string ([`Analysis::parse_query`]), and runs the result ([`Configured::run`])
 //! to get an [`Output`]: its tables (CSV or JSON), its chart (SVG or PNG) and notes.
 

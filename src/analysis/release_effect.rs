@@ -9,8 +9,10 @@ use super::groups::model_architecture;
 use super::releases::Release;
 use super::{Cell, Scope, Table};
 
+/// What followed one notable release: its descendants and the share of new models of its architecture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseEffect {
+    /// The release.
     pub release: Release,
     /// The release's models found in the graph.
     pub found: Vec<u32>,
@@ -25,13 +27,16 @@ pub struct ReleaseEffect {
     /// New models in the window before / after, and how many of them have the release's
     /// architecture.
     pub before: (usize, usize),
+    /// As `before`, for the window after the release.
     pub after: (usize, usize),
 }
 
 impl ReleaseEffect {
+    /// Share of the window before's new models that have the release's architecture.
     pub fn share_before(&self) -> Option<f64> {
         (self.before.0 > 0).then(|| self.before.1 as f64 / self.before.0 as f64)
     }
+    /// Share of the window after's new models that have the release's architecture.
     pub fn share_after(&self) -> Option<f64> {
         (self.after.0 > 0).then(|| self.after.1 as f64 / self.after.0 as f64)
     }
@@ -127,6 +132,7 @@ pub fn release_effect(
         .collect()
 }
 
+/// The releases as a table, one row per release; `window_days` is the window's length.
 pub fn table(rows: &[ReleaseEffect], window_days: u32) -> Table {
     let mut t = Table::new([
         "release",

@@ -9,28 +9,37 @@ use super::{Cell, Scope, Table};
 /// Bucket lower bounds of the histogram; the last bucket is open.
 pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 11, 21, 51, 101];
 
+/// Authors who committed to a range of repo counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bucket {
+    /// The bucket's label (`1`, `6–10`, `≥101`).
     pub label: String,
+    /// Fewest repos in the bucket, inclusive.
     pub lo: usize,
     /// Inclusive; `None` for the open last bucket.
     pub hi: Option<usize>,
+    /// Authors in the bucket.
     pub authors: usize,
     /// Repos (author-repo pairs) of the authors in this bucket.
     pub repos: usize,
 }
 
+/// How many repos each author committed to (a histogram), and how concentrated the work is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReposPerAuthor {
+    /// The buckets, fewest repos first.
     pub buckets: Vec<Bucket>,
+    /// Human authors counted.
     pub authors: usize,
     /// Author-repo pairs counted.
     pub repos: usize,
+    /// Most repos of one author.
     pub max: usize,
     /// `(k, share)` of all author-repo pairs made by the top k authors, for k in `top`.
     pub top_shares: Vec<(usize, f64)>,
 }
 
+/// The label of the bucket `lo..=hi`: `lo` alone, `lo–hi`, or `≥lo` when open.
 pub fn bucket_label(lo: usize, hi: Option<usize>) -> String {
     match hi {
         Some(h) if h == lo => lo.to_string(),
@@ -104,6 +113,7 @@ pub fn repos_per_author(
 }
 
 impl ReposPerAuthor {
+    /// The histogram as a table, one row per bucket.
     pub fn table(&self) -> Table {
         let mut t = Table::new([
             "repos",

@@ -4,6 +4,7 @@
 use crate::graph::LineageGraph;
 use crate::model::{Day, Model};
 
+/// Which models an analysis counts: a creation-date window and whether flagged models count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Scope {
     /// Count flagged models too.

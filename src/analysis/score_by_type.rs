@@ -6,8 +6,10 @@ use crate::model::ModelType;
 
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// Scores over time of the models of one type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeSeries {
+    /// The model type.
     pub model_type: ModelType,
     /// Per period: scored models created in it.
     pub new: Vec<usize>,
@@ -21,8 +23,10 @@ pub struct TypeSeries {
     pub best_so_far: Vec<Option<(f64, u32)>>,
 }
 
+/// Leaderboard averages over time by model type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreByType {
+    /// The periods.
     pub timeline: Timeline,
     /// Types with at least one scored model, in [`ModelType::ALL`] order.
     pub series: Vec<TypeSeries>,
@@ -110,6 +114,7 @@ pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType
 }
 
 impl ScoreByType {
+    /// The series as a table, one row per type and period.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "period",

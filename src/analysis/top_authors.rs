@@ -9,22 +9,33 @@ use crate::model::Day;
 use super::groups::{timeline, AuthorBasis, Bots};
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// What one author published.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorActivity {
+    /// The author id.
     pub author: u32,
+    /// Models counted.
     pub models: usize,
+    /// Of them, models with a leaderboard score.
     pub scored: usize,
+    /// Mean average of the scored ones.
     pub mean_average: Option<f64>,
+    /// Best average and the model that has it.
     pub best: Option<(f64, u32)>,
+    /// Creation date of the first model.
     pub first: Option<Day>,
+    /// Creation date of the last model.
     pub last: Option<Day>,
     /// Models per period of the timeline.
     pub per_period: Vec<usize>,
 }
 
+/// The most prolific authors and their activity over time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAuthors {
+    /// The periods.
     pub timeline: Timeline,
+    /// The authors, most models first.
     pub authors: Vec<AuthorActivity>,
 }
 
@@ -100,6 +111,7 @@ pub fn top_authors(
 }
 
 impl TopAuthors {
+    /// The authors as a table, one row per author.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "author",

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use super::xml::{node_id, write_escaped};
 use super::{EdgeRecord, GraphWriter, NodeRecord, Schema};
 
+/// Writes the graph as GraphML.
 pub struct GraphMlWriter<W: Write> {
     out: W,
     /// Key id of each node attribute, by schema index.
@@ -17,6 +18,7 @@ pub struct GraphMlWriter<W: Write> {
 }
 
 impl<W: Write> GraphMlWriter<W> {
+    /// A writer into `out`.
     pub fn new(out: W) -> Self {
         GraphMlWriter {
             out,

@@ -47,14 +47,20 @@ pub const DOT_NODE_WARNING: usize = 5000;
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// GraphML (yEd, Cytoscape, networkx, igraph).
     GraphMl,
+    /// GEXF (Gephi).
     Gexf,
+    /// Graphviz DOT.
     Dot,
+    /// JSON: nodes and edges.
     Json,
+    /// Two CSV tables: nodes and edges.
     Csv,
 }
 
 impl Format {
+    /// The format's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::GraphMl => "graphml",
@@ -75,13 +81,23 @@ impl fmt::Display for Format {
 /// Why a filter cannot select anything meaningful.
 #[derive(Debug, Error)]
 pub enum ExportError {
+    /// The base model given to select a family is not in the graph.
     #[error("unknown base model '{id}'{}", did_you_mean(suggestions))]
     UnknownBase {
+        /// The id as given.
         id: String,
+        /// Close ids, for a "did you mean" hint.
         suggestions: Vec<String>,
     },
     #[error("the date range is empty: since {since} is after until {until}")]
-    EmptyDateRange { since: Day, until: Day },
+    /// The date range selects no day.
+    EmptyDateRange {
+        /// The first day asked for.
+        since: Day,
+        /// The last day asked for.
+        until: Day,
+    },
+    /// The format writes two files and cannot go to one stream.
     #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
     NotSingleStream(Format),
 }
@@ -149,16 +165,20 @@ pub fn derived(graph: &LineageGraph) -> Derived {
 /// The type of an attribute, as GraphML and GEXF declare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {
+    /// Text.
     String,
     /// 32-bit signed in Gephi and GraphML.
     Int,
     /// 64-bit signed.
     Long,
+    /// 64-bit floating point.
     Double,
+    /// True or false.
     Boolean,
 }
 
 impl AttrType {
+    /// The type's name in a GraphML `attr.type`.
     pub fn graphml_name(self) -> &'static str {
         match self {
             AttrType::String => "string",
@@ -169,6 +189,7 @@ impl AttrType {
         }
     }
 
+    /// The type's name in a GEXF `type`.
     pub fn gexf_name(self) -> &'static str {
         match self {
             AttrType::String => "string",
@@ -211,8 +232,11 @@ enum Field {
 /// treats as a plain column) and its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attr {
+    /// The column name.
     pub name: String,
+    /// The attribute's id in the file (`d0`, ...).
     pub id: String,
+    /// Its type.
     pub ty: AttrType,
     field: Field,
 }
@@ -221,6 +245,7 @@ pub struct Attr {
 /// `weight` (double, 1.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
+    /// The node attributes, in column order.
     pub node: Vec<Attr>,
 }
 
@@ -315,11 +340,15 @@ impl Schema {
 /// One attribute value, borrowed from the graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'g> {
+    /// Text.
     Str(&'g str),
+    /// A date.
     Date(Day),
+    /// A count.
     Int(u64),
     /// Finite only.
     Double(f32),
+    /// A flag.
     Bool(bool),
 }
 
@@ -347,30 +376,45 @@ pub fn write_day(w: &mut (impl Write + ?Sized), day: Day) -> io::Result<()> {
 /// (index into [`Schema::node`], value), in schema order.
 #[derive(Debug)]
 pub struct NodeRecord<'a> {
+    /// The model id.
     pub model: u32,
+    /// The model's name.
     pub name: &'a str,
+    /// Its node data.
     pub data: &'a Model,
+    /// Its attribute values.
     pub values: &'a [(usize, Value<'a>)],
 }
 
 /// An edge, parent -> child. `start` is the child's creation date.
 #[derive(Debug)]
 pub struct EdgeRecord<'a> {
+    /// The parent's model id.
     pub source: u32,
+    /// The child's model id.
     pub target: u32,
+    /// The parent's name.
     pub source_name: &'a str,
+    /// The child's name.
     pub target_name: &'a str,
+    /// How the child was made.
     pub kind: EdgeKind,
+    /// The child's creation date, when known.
     pub start: Option<Day>,
 }
 
 /// What every format's writer implements. The driver calls `begin`, `node` for each kept
 /// model, `begin_edges`, `edge` for each kept edge, then `finish`, which flushes.
 pub trait GraphWriter {
+    /// Starts the document: header and attribute declarations.
     fn begin(&mut self, schema: &Schema) -> io::Result<()>;
+    /// Writes one node.
     fn node(&mut self, node: &NodeRecord<'_>) -> io::Result<()>;
+    /// Ends the nodes and starts the edges.
     fn begin_edges(&mut self) -> io::Result<()>;
+    /// Writes one edge.
     fn edge(&mut self, edge: &EdgeRecord<'_>) -> io::Result<()>;
+    /// Ends the document and flushes.
     fn finish(&mut self) -> io::Result<()>;
 }
 
@@ -467,18 +511,22 @@ impl<'g> Export<'g> {
         })
     }
 
+    /// How many nodes the export writes.
     pub fn node_count(&self) -> usize {
         self.nodes
     }
 
+    /// How many edges the export writes.
     pub fn edge_count(&self) -> usize {
         self.edges
     }
 
+    /// The node attributes written.
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
 
+    /// The values derived from the graph's structure for each node.
     pub fn derived(&self) -> &Derived {
         &self.derived
     }

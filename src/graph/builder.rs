@@ -23,8 +23,11 @@ use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
 /// A model whose Hub creation date is known to be wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DateCorrection {
+    /// The model's id.
     pub model: String,
+    /// Its true creation date.
     pub created: Day,
+    /// Why the Hub's date is wrong.
     pub reason: String,
 }
 
@@ -55,6 +58,7 @@ impl DateCorrection {
         Ok(out)
     }
 
+    /// The built-in corrections (`graphs/date-corrections.csv`).
     pub fn builtin() -> Vec<DateCorrection> {
         DateCorrection::parse(
             Path::new("graphs/date-corrections.csv"),
@@ -67,7 +71,9 @@ impl DateCorrection {
 /// How a build cleans and resolves (each cleaning step can be switched off).
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// Free-text base-model names and the repo ids they stand for.
     pub aliases: AliasTable,
+    /// Creation dates to replace.
     pub date_corrections: Vec<DateCorrection>,
 }
 
@@ -127,6 +133,7 @@ struct LocalValues {
     contributors: LocalTable,
 }
 
+/// Builds a [`LineageGraph`] from the records of the inputs, file by file: interns ids, merges records of one model by source priority, resolves parents and marks cycles.
 pub struct GraphBuilder {
     opts: BuildOptions,
     /// Tables of the readers that intern on their own threads, by reader.
@@ -151,6 +158,7 @@ pub struct GraphBuilder {
 }
 
 impl GraphBuilder {
+    /// A builder that cleans with `opts`.
     pub fn new(opts: BuildOptions) -> Self {
         GraphBuilder {
             opts,

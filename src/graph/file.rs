@@ -19,6 +19,7 @@ use super::{Csr, LineageGraph};
 use crate::error::GraphFileError;
 use crate::intern::Names;
 
+/// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"LINEAGE\x1a";
 /// Bumped whenever the encoded layout changes.
 pub const FORMAT_VERSION: u32 = 2;

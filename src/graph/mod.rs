@@ -10,6 +10,7 @@ pub mod builder;
 pub mod csr;
 pub mod file;
 pub mod info;
+pub mod visit;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,23 +24,31 @@ use crate::model::{EdgeKind, Model};
 /// One input file a graph was built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
+    /// The file as given to the build.
     pub path: String,
+    /// Its format's name.
     pub format: String,
+    /// Rows read.
     pub rows: u64,
+    /// Records it gave.
     pub records: u64,
 }
 
-/// The graph. The large fixed-width tables (names, adjacency, scores, side tables) are
-/// [`Array`]s, read in place from a loaded graph file; every other field is written to the
-/// file with serde, so a new field of that kind needs nothing more than its declaration
-/// (and a format version bump). A new fixed-width table is `#[serde(skip)]` and listed in
-/// [`file`]'s sections.
+/// The frozen lineage graph: every model, its lineage edges in both directions, and the side
+/// tables. Build it with [`crate::build`], save and load it with [`mod@file`].
+///
+/// The large fixed-width tables (names, adjacency, scores, side tables) are [`Array`]s, read
+/// in place from a loaded graph file; every other field is written to the file with serde, so
+/// a new field of that kind needs nothing more than its declaration (and a format version
+/// bump). A new fixed-width table is `#[serde(skip)]` and listed in [`mod@file`]'s sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageGraph {
     /// Model ids; the index is the model's dense id.
     #[serde(skip)]
     pub names: Names,
+    /// Node data; the index is the model's dense id.
     pub models: Vec<Model>,
+    /// Author names (namespaces and commit authors).
     #[serde(skip)]
     pub authors: Names,
     /// Attribute values (architecture, license, precision, library, pipeline, tags, datasets).
@@ -59,31 +68,39 @@ pub struct LineageGraph {
     /// Edge id of each entry of `parents`.
     #[serde(skip)]
     pub parent_edges: Array<u32>,
+    /// Kind of each edge, by edge id.
     #[serde(skip)]
     pub edge_kinds: Array<EdgeKind>,
     /// Edges that close a cycle: skipped by queries that need an acyclic graph.
     #[serde(skip)]
     pub edge_closes_cycle: Array<bool>,
+    /// Tags of each model (symbol ids).
     #[serde(skip)]
     pub tags: Csr,
+    /// Datasets of each model (symbol ids).
     #[serde(skip)]
     pub datasets: Csr,
+    /// Commit authors of each model (author ids).
     #[serde(skip)]
     pub contributors: Csr,
     /// Strongly connected components of more than one model.
     pub cycles: Vec<Vec<u32>>,
+    /// The inputs it was built from.
     pub sources: Vec<Source>,
 }
 
 impl LineageGraph {
+    /// How many models, stubs included.
     pub fn model_count(&self) -> usize {
         self.models.len()
     }
 
+    /// How many lineage edges.
     pub fn edge_count(&self) -> usize {
         self.children.len()
     }
 
+    /// The id of model `model`, as spelt by its source.
     pub fn name(&self, model: u32) -> &str {
         self.names.name(model)
     }
@@ -93,22 +110,41 @@ impl LineageGraph {
         self.names.lookup(id)
     }
 
+    /// The text of symbol `id`; `None` for [`crate::intern::NONE`].
     pub fn symbol(&self, id: u32) -> Option<&str> {
         self.symbols.get_name(id)
     }
 
+    /// The name of author `id`; `None` for [`crate::intern::NONE`].
     pub fn author_name(&self, id: u32) -> Option<&str> {
         self.authors.get_name(id)
     }
 
+    /// The children of `v`: models that name it as a parent.
     #[inline]
     pub fn children_of(&self, v: u32) -> &[u32] {
         self.children.row(v)
     }
 
+    /// The parents of `v`.
     #[inline]
     pub fn parents_of(&self, v: u32) -> &[u32] {
         self.parents.row(v)
+    }
+
+    /// Edge ids of `v`'s child edges, in the order of [`children_of`](Self::children_of).
+    /// An edge id indexes [`edge_kinds`](Self::edge_kinds) and
+    /// [`edge_closes_cycle`](Self::edge_closes_cycle).
+    #[inline]
+    pub fn child_edge_ids(&self, v: u32) -> std::ops::Range<u32> {
+        let range = self.children.range(v);
+        range.start as u32..range.end as u32
+    }
+
+    /// Edge ids of `v`'s parent edges, in the order of [`parents_of`](Self::parents_of).
+    #[inline]
+    pub fn parent_edge_ids(&self, v: u32) -> &[u32] {
+        &self.parent_edges[self.parents.range(v)]
     }
 
     /// Children of `v` with the kind of each edge.

@@ -11,6 +11,7 @@ use crate::error::IngestError;
 use crate::model::ModelType;
 
 const FORMAT: &str = "leaderboard-v1";
+/// The v1 leaderboard's benchmarks, in column order.
 pub const BENCHMARKS: [&str; 6] = [
     "ARC",
     "HellaSwag",

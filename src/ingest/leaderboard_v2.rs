@@ -13,6 +13,7 @@ use crate::error::IngestError;
 use crate::model::ModelType;
 
 const FORMAT: &str = "leaderboard-v2";
+/// The v2 leaderboard's benchmarks, in column order.
 pub const BENCHMARKS: [&str; 6] = ["IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"];
 
 pub(crate) fn read<R: Read>(

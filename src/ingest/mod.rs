@@ -43,6 +43,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in source-priority order.
     pub const ALL: [Format; 6] = [
         Format::HubApi,
         Format::Details,
@@ -52,6 +53,7 @@ impl Format {
         Format::Commits,
     ];
 
+    /// The format's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::HubApi => "hub-api",
@@ -63,6 +65,7 @@ impl Format {
         }
     }
 
+    /// What files of the format look like, for error messages.
     pub fn describe(self) -> &'static str {
         match self {
             Format::HubApi => "Hub API JSON Lines (one model object per line)",
@@ -132,7 +135,9 @@ impl FromStr for Format {
 /// A parent named by a record, before it is resolved to a node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParentRef {
+    /// The name as written.
     pub raw: String,
+    /// The relation the source states, if any.
     pub relation: Option<EdgeKind>,
     /// The column or JSON field it came from.
     pub field: &'static str,
@@ -141,39 +146,62 @@ pub struct ParentRef {
 /// Benchmark scores of one leaderboard evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
+    /// The leaderboard average, in points.
     pub average: f32,
+    /// Each benchmark's score, in points.
     pub benchmarks: Vec<(&'static str, f32)>,
 }
 
 /// Everything one input row says about one model. `None` means the row does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelRecord {
+    /// The model id (`namespace/name`).
     pub id: String,
     /// Line of the row in its file (1-based, the header is line 1).
     pub line: u64,
     /// The Hub's current owner, where the source gives one.
     pub owner: Option<String>,
+    /// Creation date.
     pub created: Option<Day>,
+    /// Date of the last change.
     pub last_modified: Option<Day>,
+    /// The leaderboard's model type.
     pub model_type: Option<ModelType>,
+    /// Architecture (`LlamaForCausalLM`, ...).
     pub architecture: Option<String>,
+    /// License id.
     pub license: Option<String>,
+    /// Precision of the evaluated weights (`bfloat16`, ...).
     pub precision: Option<String>,
+    /// Library (`transformers`, `peft`, ...).
     pub library: Option<String>,
+    /// Pipeline tag (`text-generation`, ...).
     pub pipeline: Option<String>,
+    /// Parameters, in billions.
     pub params_b: Option<f32>,
+    /// Leaderboard scores.
     pub scores: Option<Scores>,
+    /// Hub downloads.
     pub downloads: Option<u64>,
+    /// Hub likes.
     pub likes: Option<u32>,
+    /// Flagged on the leaderboard.
     pub flagged: Option<bool>,
+    /// Marked as a merge by the source.
     pub merged: Option<bool>,
+    /// A mixture of experts.
     pub moe: Option<bool>,
+    /// Still available on the Hub.
     pub available: Option<bool>,
     /// Evaluations this row stands for (duplicate leaderboard rows merged into it).
     pub evaluations: u16,
+    /// Hub tags.
     pub tags: Vec<String>,
+    /// Datasets it was trained on.
     pub datasets: Vec<String>,
+    /// The models it names as its bases.
     pub parents: Vec<ParentRef>,
+    /// Commit authors.
     pub contributors: Vec<String>,
     /// Its metadata was copied from another row: only the id is used.
     pub suspicious: bool,
@@ -228,25 +256,41 @@ impl DuplicateFold {
 /// A row, or part of one, that could not be read as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowIssue {
+    /// The file.
     pub file: String,
+    /// Line of the row (1-based, the header is line 1).
     pub line: u64,
+    /// The field (column) at fault.
     pub field: String,
+    /// The value as read.
     pub value: String,
+    /// The reason, one of [`reason`].
     pub reason: &'static str,
+    /// A message for people.
     pub message: String,
 }
 
 /// Reasons a row is reported, the keys of the report's `rejected` and `suspicious` tables.
 pub mod reason {
+    /// A number field does not parse.
     pub const BAD_NUMBER: &str = "bad number";
+    /// A date field does not parse.
     pub const BAD_DATE: &str = "bad date";
+    /// A list literal does not parse.
     pub const BAD_LIST: &str = "unparsable list";
+    /// A boolean field is neither true nor false.
     pub const BAD_BOOL: &str = "bad boolean";
+    /// A model type the leaderboard does not use.
     pub const BAD_TYPE: &str = "unknown model type";
+    /// A row with more or fewer fields than the header.
     pub const FIELD_COUNT: &str = "wrong field count";
+    /// A row without a model id.
     pub const MISSING_ID: &str = "missing model id";
+    /// A line that is not valid JSON.
     pub const BAD_JSON: &str = "bad JSON";
+    /// A model id that is not `namespace/name`.
     pub const BAD_ID: &str = "malformed model id";
+    /// Bytes that are not UTF-8.
     pub const BAD_UTF8: &str = "invalid UTF-8";
     /// Suspicious rather than rejected: a row that repeats the previous row's metadata
     /// under another name (its own was never fetched); its metadata is not used.
@@ -258,7 +302,9 @@ pub mod reason {
 
 /// Where readers deliver what they read.
 pub trait Sink {
+    /// Takes one record.
     fn record(&mut self, record: ModelRecord);
+    /// Takes one problem with a row.
     fn issue(&mut self, issue: RowIssue);
     /// Rows read so far, for progress display.
     fn progress(&mut self, _bytes: u64) {}
@@ -267,10 +313,15 @@ pub trait Sink {
 /// What a reader saw in one file.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileSummary {
+    /// The file.
     pub path: String,
+    /// Its format, when detected.
     pub format: Option<Format>,
+    /// Rows read.
     pub rows: u64,
+    /// Records given.
     pub records: u64,
+    /// Problems reported.
     pub issues: u64,
     /// Rows that gave no record at all (no model id, not a JSON object, ...); each is also
     /// in the report's `rejected` table. `rows = records + rows_rejected + duplicates_merged`.
@@ -282,6 +333,7 @@ pub struct FileSummary {
 /// Where an input's bytes come from.
 #[derive(Debug, Clone)]
 pub enum InputSource {
+    /// A file on disk.
     File(PathBuf),
     /// Bytes compiled into the binary (the embedded sample).
     Embedded(&'static [u8]),
@@ -292,8 +344,11 @@ pub enum InputSource {
 pub struct Input {
     /// How messages name it.
     pub name: PathBuf,
+    /// Where its bytes are.
     pub source: InputSource,
+    /// Its format.
     pub format: Format,
+    /// Its length in bytes, for progress.
     pub len: u64,
 }
 

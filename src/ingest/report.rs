@@ -11,55 +11,79 @@ use super::{FileSummary, RowIssue};
 /// Problems of one reason: how many, and each occurrence with file, line and field.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IssueGroup {
+    /// How many.
     pub count: u64,
+    /// The first occurrences, with file, line and field.
     pub rows: Vec<RowIssue>,
 }
 
 /// A reference that named no model the build could find.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reference {
+    /// The file.
     pub file: String,
+    /// Line of the row.
     pub line: u64,
+    /// The field the reference is in.
     pub field: String,
+    /// The model that made it.
     pub child: String,
+    /// The reference as written.
     pub value: String,
 }
 
 /// References of one outcome (unresolved, self-reference, ...).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReferenceGroup {
+    /// How many.
     pub count: u64,
+    /// The first ones.
     pub references: Vec<Reference>,
 }
 
 /// A cycle of lineage edges (a strongly connected component).
 #[derive(Debug, Clone, Serialize)]
 pub struct Cycle {
+    /// Member ids.
     pub members: Vec<String>,
     /// Edges that queries needing an acyclic graph skip.
     pub edges_skipped: u64,
 }
 
+/// What a build read, made and reported: counts, problems by reason, unresolved references and cycles.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BuildReport {
+    /// Each input file.
     pub inputs: Vec<FileSummary>,
+    /// Models in the graph, stubs included.
     pub models: u64,
+    /// Models some input describes.
     pub described: u64,
+    /// Models only named as a parent.
     pub stubs: u64,
+    /// Lineage edges.
     pub edges: u64,
+    /// Edges by kind.
     pub edges_by_kind: BTreeMap<String, u64>,
     /// Leaderboard rows folded into another row of the same model.
     pub duplicates_merged: u64,
+    /// Models the leaderboard flags.
     pub flagged: u64,
+    /// Repos whose Hub owner differs from their namespace.
     pub moved: u64,
+    /// Distinct authors.
     pub authors: u64,
     /// Placeholder references (`unknown`, `[]`, `None`, `Removed`, empty), by value.
     pub placeholder_references: BTreeMap<String, u64>,
     /// Free-text names resolved through the alias table, and how.
     pub aliased: ReferenceGroup,
+    /// References that named no model the build could find.
     pub unresolved: ReferenceGroup,
+    /// Models that name themselves as a parent.
     pub self_references: ReferenceGroup,
+    /// Cycles of lineage edges.
     pub cycles: Vec<Cycle>,
+    /// Models whose creation date was corrected, and why.
     pub date_corrections: Vec<String>,
     /// Rows (or fields) that could not be read as they stand, by reason.
     pub rejected: BTreeMap<String, IssueGroup>,
@@ -68,6 +92,7 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// Counts `issue` under its reason, as rejected or suspicious.
     pub fn add_issue(&mut self, issue: RowIssue) {
         let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
         let table = if suspicious.contains(&issue.reason) {
@@ -80,10 +105,12 @@ impl BuildReport {
         group.rows.push(issue);
     }
 
+    /// Rows or fields rejected, over all reasons.
     pub fn rejected_total(&self) -> u64 {
         self.rejected.values().map(|g| g.count).sum()
     }
 
+    /// Rows marked suspicious, over all reasons.
     pub fn suspicious_total(&self) -> u64 {
         self.suspicious.values().map(|g| g.count).sum()
     }

@@ -9,6 +9,7 @@ mod build;
 mod export;
 mod graph_file;
 mod ingest_real;
+mod petgraph_view;
 mod pinned_report;
 mod props;
 mod query;
