@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::topo::topological_order;
 use super::{chunk_len, counted, is_merge, Visited};
 use crate::graph::LineageGraph;
-use crate::model::{Day, HUB_EPOCH};
+use crate::model::{Board, Day, HUB_EPOCH};
 
 /// How improvements are normalised so that bases with few and many derivatives compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +78,9 @@ pub struct ImprovementOptions {
     pub include_flagged: bool,
     /// What improvements are divided by before they are compared across bases.
     pub normalize: Normalize,
+    /// The leaderboard whose averages are compared; `None`: the graph's default board
+    /// ([`LineageGraph::default_board`]). The two boards' scales differ, so one is used.
+    pub board: Option<Board>,
 }
 
 /// One scored family member.
@@ -127,6 +130,8 @@ pub struct FrontierStep {
 pub struct Improvement {
     /// The base model whose family this is.
     pub base: u32,
+    /// The leaderboard whose averages were compared.
+    pub board: Board,
     /// The model whose average improvements are measured from: the base when it has a score
     /// (and is not flagged), else the earliest scored member; `None` when nothing is scored.
     pub reference_model: Option<u32>,
@@ -220,6 +225,7 @@ pub fn all_improvements(
     let n = g.model_count();
     let merges = merge_marks(g, options);
     let merges = merges.as_deref();
+    let board = options.board.unwrap_or_else(|| g.default_board());
     let bases: Vec<u32> = (0..n as u32)
         .filter(|&v| !g.children_of(v).is_empty() && counted(g, v, options.include_flagged))
         .collect();
@@ -233,7 +239,10 @@ pub fn all_improvements(
                 .filter_map(|&base| {
                     family.clear();
                     lineage_family(g, base, options, merges, &mut visited, &mut family);
-                    let scored = family.iter().filter(|&&v| average(g, v).is_some()).count();
+                    let scored = family
+                        .iter()
+                        .filter(|&&v| average(g, v, board).is_some())
+                        .count();
                     (scored >= min_family.max(1)).then(|| score(g, base, &family, options))
                 })
                 .collect::<Vec<_>>()
@@ -405,15 +414,16 @@ fn lineage_family(
     }
 }
 
-fn average(g: &LineageGraph, v: u32) -> Option<f32> {
-    g.models[v as usize].average.filter(|a| a.is_finite())
+fn average(g: &LineageGraph, v: u32, board: Board) -> Option<f32> {
+    g.models[v as usize].average(board)
 }
 
 /// Scores a family (already filtered) against its base.
 fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptions) -> Improvement {
+    let board = options.board.unwrap_or_else(|| g.default_board());
     let mut scored: Vec<(u32, Option<Day>, f32)> = family
         .iter()
-        .filter_map(|&v| average(g, v).map(|a| (v, g.models[v as usize].created, a)))
+        .filter_map(|&v| average(g, v, board).map(|a| (v, g.models[v as usize].created, a)))
         .collect();
     // Dated first, by day; the best of a day first; then by id.
     scored.sort_by(|a, b| {
@@ -423,7 +433,8 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
             .then(a.0.cmp(&b.0))
     });
     let base_model = &g.models[base as usize];
-    let base_average = average(g, base).filter(|_| counted(g, base, options.include_flagged));
+    let base_average =
+        average(g, base, board).filter(|_| counted(g, base, options.include_flagged));
     let (reference_model, reference_average) = match base_average {
         Some(a) => (Some(base), Some(a)),
         None => match scored.first() {
@@ -486,6 +497,7 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
     };
     Improvement {
         base,
+        board,
         reference_model,
         reference_average,
         reference_is_base: reference_model == Some(base),

@@ -41,9 +41,10 @@ pub fn best_score_by_size(g: &LineageGraph, scope: &Scope, sizes: &SizeClasses) 
         .collect();
     let mut sums = vec![0.0f64; sizes.len()];
     let mut points = Vec::new();
+    let board = scope.board(g);
     for v in scope.models(g) {
         let m = &g.models[v as usize];
-        let (Some(p), Some(a)) = (m.params_b, m.average) else {
+        let (Some(p), Some(a)) = (m.params_b, m.average(board)) else {
             continue;
         };
         let (p, a) = (p as f64, a as f64);

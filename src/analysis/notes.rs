@@ -78,6 +78,7 @@ pub fn improvement_options(
             NormalizeParam::Count => Normalize::Count,
             NormalizeParam::None => Normalize::None,
         },
+        board: None,
     }
 }
 

@@ -420,6 +420,7 @@ macro_rules! params {
                     include_flagged: self.include_flagged,
                     from: self.from.map(|d| d.0),
                     to: self.to.map(|d| d.0),
+                    board: None,
                 }
             }
         }

@@ -47,11 +47,12 @@ pub fn params_per_point(
         to: None,
         ..*scope
     };
+    let board = scope.board(g);
     let candidates: Vec<(u32, crate::model::Day, f64, f64)> = everything
         .dated(g)
         .filter_map(|(v, d)| {
             let m = &g.models[v as usize];
-            match (m.params_b, m.average) {
+            match (m.params_b, m.average(board)) {
                 (Some(p), Some(a)) if a > 0.0 => Some((v, d, p as f64, a as f64)),
                 _ => None,
             }

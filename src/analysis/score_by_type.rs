@@ -40,10 +40,13 @@ pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType
         to: None,
         ..*scope
     };
+    let board = scope.board(g);
     let scored = || {
-        everything
-            .dated(g)
-            .filter_map(|(v, d)| g.models[v as usize].average.map(|a| (v, d, a as f64)))
+        everything.dated(g).filter_map(|(v, d)| {
+            g.models[v as usize]
+                .average(board)
+                .map(|a| (v, d, a as f64))
+        })
     };
     let timeline = Timeline::spanning(unit, scored().map(|(_, d, _)| d), scope.from, scope.to);
     let n = timeline.len();

@@ -51,6 +51,7 @@ pub fn top_authors(
 ) -> TopAuthors {
     let mask = bots.mask(g);
     let tl = timeline(g, scope, unit);
+    let board = scope.board(g);
     let mut per: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     let mut authors = Vec::new();
     for v in scope.models(g) {
@@ -82,7 +83,7 @@ pub fn top_authors(
             let mut sum = 0.0;
             for v in models {
                 let m = &g.models[v as usize];
-                if let Some(avg) = m.average {
+                if let Some(avg) = m.average(board) {
                     let avg = avg as f64;
                     act.scored += 1;
                     sum += avg;

@@ -39,7 +39,7 @@ use thiserror::Error;
 
 use crate::graph::LineageGraph;
 use crate::intern::NONE;
-use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
+use crate::model::{Board, Day, EdgeKind, Flags, Model, ModelType};
 
 /// Graphviz lays out graphs beyond a few thousand nodes slowly and unreadably.
 pub const DOT_NODE_WARNING: usize = 5000;
@@ -216,7 +216,8 @@ enum Field {
     Library,
     Pipeline,
     ParamsB,
-    Average,
+    /// The leaderboard average on one board.
+    Average(Board),
     /// Column of the score table.
     Score(usize),
     Downloads,
@@ -249,7 +250,7 @@ pub struct Schema {
     pub node: Vec<Attr>,
 }
 
-const FLAGS: [(&str, u16); 8] = [
+const FLAGS: [(&str, u16); 9] = [
     ("stub", Flags::STUB),
     ("flagged", Flags::FLAGGED),
     ("merged", Flags::MERGED),
@@ -258,6 +259,7 @@ const FLAGS: [(&str, u16); 8] = [
     ("unavailable", Flags::UNAVAILABLE),
     ("suspicious", Flags::SUSPICIOUS),
     ("date_corrected", Flags::DATE_CORRECTED),
+    ("created_from_commit", Flags::CREATED_FROM_COMMIT),
 ];
 
 impl Schema {
@@ -284,8 +286,12 @@ impl Schema {
             fixed("library", String, Field::Library),
             fixed("pipeline", String, Field::Pipeline),
             fixed("params_b", Double, Field::ParamsB),
-            fixed("average", Double, Field::Average),
+            fixed("average", Double, Field::Average(Board::V1)),
         ];
+        // The v2 board's average is on another scale: its own column, where it occurs.
+        if graph.models.iter().any(|m| m.average(Board::V2).is_some()) {
+            node.push(fixed("average_v2", Double, Field::Average(Board::V2)));
+        }
         let tail = [
             fixed("downloads", Long, Field::Downloads),
             fixed("likes", Long, Field::Likes),
@@ -605,7 +611,7 @@ impl<'g> Export<'g> {
                 Field::Library => sym(m.library),
                 Field::Pipeline => sym(m.pipeline),
                 Field::ParamsB => double(m.params_b),
-                Field::Average => double(m.average),
+                Field::Average(board) => double(m.average(board)),
                 Field::Score(b) => {
                     if m.scores_row == NONE {
                         None
@@ -697,6 +703,7 @@ pub(crate) mod tests {
         let mut b = GraphBuilder::new(BuildOptions {
             aliases: Default::default(),
             date_corrections: Vec::new(),
+            commit_dates: true,
         });
         b.begin_file("test");
         for (i, (id, created, parents)) in models.iter().enumerate() {

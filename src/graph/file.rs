@@ -21,8 +21,10 @@ use crate::intern::Names;
 
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"LINEAGE\x1a";
-/// Bumped whenever the encoded layout changes.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped whenever the encoded layout changes. 2: averages per leaderboard board and each
+/// benchmark's board; creation time of day; commit count and first/last commit days. 3: the
+/// large tables as fixed-width sections read in place.
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 /// The sections of a version-2 file, in directory order: the bincode-encoded rest of the

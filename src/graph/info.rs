@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{LineageGraph, Source};
-use crate::model::{Day, EdgeKind, Flags};
+use crate::model::{Board, Day, EdgeKind, Flags};
 
 /// What `lineage info` reports about a graph: counts of models, edges, authors and sources.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -18,6 +18,8 @@ pub struct GraphInfo {
     pub stubs: usize,
     /// Models with a leaderboard score.
     pub scored: usize,
+    /// Models with an average, per leaderboard board.
+    pub scored_by_board: BTreeMap<String, usize>,
     /// Models the leaderboard flags.
     pub flagged: usize,
     /// Repos whose Hub owner differs from their namespace.
@@ -81,7 +83,15 @@ impl GraphInfo {
             models: g.model_count(),
             described: g.model_count() - count(Flags::STUB),
             stubs: count(Flags::STUB),
-            scored: g.models.iter().filter(|m| m.average.is_some()).count(),
+            scored: g.models.iter().filter(|m| m.is_scored()).count(),
+            scored_by_board: Board::ALL
+                .iter()
+                .map(|&b| {
+                    let n = g.models.iter().filter(|m| m.average(b).is_some()).count();
+                    (b.as_str().to_string(), n)
+                })
+                .filter(|(_, n)| *n > 0)
+                .collect(),
             flagged: count(Flags::FLAGGED),
             moved: count(Flags::MOVED),
             suspicious: count(Flags::SUSPICIOUS),

@@ -19,7 +19,7 @@ pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
 pub use csr::Csr;
 
 use crate::intern::{Names, NONE};
-use crate::model::{EdgeKind, Model};
+use crate::model::{Board, EdgeKind, Model};
 
 /// One input file a graph was built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +56,8 @@ pub struct LineageGraph {
     pub symbols: Names,
     /// Benchmark names: the columns of the score table.
     pub benchmarks: Vec<String>,
+    /// The leaderboard each benchmark column belongs to.
+    pub benchmark_boards: Vec<Board>,
     /// Score rows of `benchmarks.len()` values; NaN where a benchmark is missing.
     #[serde(skip)]
     pub scores: Array<f32>,
@@ -190,8 +192,17 @@ impl LineageGraph {
         self.edge_closes_cycle.iter().filter(|&&b| b).count()
     }
 
-    /// The benchmark scores of `v`, as `(benchmark, value)`.
+    /// The benchmark scores of `v` on every board, as `(benchmark, value)`.
     pub fn scores_of(&self, v: u32) -> Vec<(&str, f32)> {
+        self.board_scores(v, None)
+    }
+
+    /// The benchmark scores of `v` on `board`, as `(benchmark, value)`.
+    pub fn scores_on(&self, v: u32, board: Board) -> Vec<(&str, f32)> {
+        self.board_scores(v, Some(board))
+    }
+
+    fn board_scores(&self, v: u32, board: Option<Board>) -> Vec<(&str, f32)> {
         let row = self.models[v as usize].scores_row;
         if row == NONE || self.benchmarks.is_empty() {
             return Vec::new();
@@ -200,9 +211,36 @@ impl LineageGraph {
         let start = row as usize * w;
         self.benchmarks
             .iter()
+            .zip(&self.benchmark_boards)
             .zip(&self.scores[start..start + w])
-            .filter(|(_, v)| !v.is_nan())
-            .map(|(b, &v)| (b.as_str(), v))
+            .filter(|((_, &b), v)| !v.is_nan() && board.is_none_or(|x| x == b))
+            .map(|((b, _), &v)| (b.as_str(), v))
+            .collect()
+    }
+
+    /// How many described, unflagged models have an average on `board`.
+    pub fn scored_on(&self, board: Board) -> usize {
+        self.models
+            .iter()
+            .filter(|m| !m.is_stub() && !m.is_flagged() && m.average(board).is_some())
+            .count()
+    }
+
+    /// The board score-based analyses use unless told otherwise: the one with more scored
+    /// (unflagged) models; v1 on a tie.
+    pub fn default_board(&self) -> Board {
+        if self.scored_on(Board::V2) > self.scored_on(Board::V1) {
+            Board::V2
+        } else {
+            Board::V1
+        }
+    }
+
+    /// The boards with at least one scored model.
+    pub fn boards(&self) -> Vec<Board> {
+        Board::ALL
+            .into_iter()
+            .filter(|&b| self.models.iter().any(|m| m.average(b).is_some()))
             .collect()
     }
 
@@ -242,6 +280,9 @@ impl LineageGraph {
         let rows = self.scores.len().checked_div(w).unwrap_or(0);
         if w > 0 && self.scores.len() % w != 0 {
             return Err("score table is ragged".into());
+        }
+        if self.benchmark_boards.len() != w {
+            return Err("benchmarks and their boards disagree in length".into());
         }
         for m in &self.models {
             let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols.len();

@@ -22,7 +22,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::error::IngestError;
-use crate::model::{Day, EdgeKind, ModelType};
+use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
 
 /// The input formats `lineage build` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -146,6 +146,8 @@ pub struct ParentRef {
 /// Benchmark scores of one leaderboard evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
+    /// The leaderboard the evaluation is from: its average is on that board's scale.
+    pub board: Board,
     /// The leaderboard average, in points.
     pub average: f32,
     /// Each benchmark's score, in points.
@@ -163,6 +165,8 @@ pub struct ModelRecord {
     pub owner: Option<String>,
     /// Creation date.
     pub created: Option<Day>,
+    /// The creation time, where the source gives the time of day.
+    pub created_at: Option<Stamp>,
     /// Date of the last change.
     pub last_modified: Option<Day>,
     /// The leaderboard's model type.
@@ -203,6 +207,12 @@ pub struct ModelRecord {
     pub parents: Vec<ParentRef>,
     /// Commit authors.
     pub contributors: Vec<String>,
+    /// Commits in the repo's history (commit histories).
+    pub commits: Option<u32>,
+    /// The repo's first commit (commit histories).
+    pub first_commit: Option<Stamp>,
+    /// The repo's last commit (commit histories).
+    pub last_commit: Option<Stamp>,
     /// Its metadata was copied from another row: only the id is used.
     pub suspicious: bool,
     /// Where it stands among its file's rows for the same repo (leaderboards).
@@ -714,6 +724,15 @@ pub(crate) mod csvutil {
             }
         }
 
+        /// A date with its time of day where the field has one: the day, and the moment
+        /// when a time is given (a bare date gives only the day). Bad values are reported.
+        pub fn moment(&mut self, idx: Option<usize>) -> (Option<Day>, Option<Stamp>) {
+            let day = self.date(idx);
+            let v = self.get(idx).trim();
+            let timed = day.is_some() && v.len() > 10;
+            (day, if timed { Stamp::parse(v) } else { None })
+        }
+
         pub fn date(&mut self, idx: Option<usize>) -> Option<Day> {
             let v = self.get(idx);
             if Self::is_missing(v) {
@@ -756,6 +775,7 @@ pub(crate) mod csvutil {
         /// average); `None` without an average.
         pub fn scores(
             &mut self,
+            board: Board,
             average: Option<usize>,
             names: &[&'static str],
             columns: &[Option<usize>],
@@ -767,6 +787,7 @@ pub(crate) mod csvutil {
                 .filter_map(|(name, &idx)| self.float(idx).map(|v| (*name, v)))
                 .collect();
             average.map(|average| Scores {
+                board,
                 average,
                 benchmarks,
             })

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{FileSummary, RowIssue};
+use crate::model::Board;
 
 /// Problems of one reason: how many, and each occurrence with file, line and field.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -73,6 +74,11 @@ pub struct BuildReport {
     pub moved: u64,
     /// Distinct authors.
     pub authors: u64,
+    /// Described, unflagged models with an average, per leaderboard board (`v1`, `v2`); two
+    /// keys mean both boards' scores are present, on their two scales.
+    pub scored: BTreeMap<String, u64>,
+    /// Models whose creation date is their repo's first commit (no source gave one).
+    pub created_from_commits: u64,
     /// Placeholder references (`unknown`, `[]`, `None`, `Removed`, empty), by value.
     pub placeholder_references: BTreeMap<String, u64>,
     /// Free-text names resolved through the alias table, and how.
@@ -151,6 +157,39 @@ impl BuildReport {
             self.models, self.described, self.stubs, self.authors, self.flagged, self.moved
         );
         let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
+        let boards: Vec<(Board, u64)> = Board::ALL
+            .into_iter()
+            .filter_map(|b| self.scored.get(b.as_str()).map(|&n| (b, n)))
+            .collect();
+        let scored: Vec<String> = boards
+            .iter()
+            .map(|(b, n)| format!("{} {n} models", b.label()))
+            .collect();
+        if !scored.is_empty() {
+            let _ = writeln!(s, "scored on leaderboard {}", scored.join(", "));
+        }
+        if boards.len() > 1 {
+            // The default board: more scored models, v1 on a tie (LineageGraph::default_board).
+            let default = if boards[1].1 > boards[0].1 {
+                boards[1].0
+            } else {
+                boards[0].0
+            };
+            let _ = writeln!(
+                s,
+                "both leaderboards are present: their averages are on different scales and are \
+                 never mixed; score queries use one (--board v1|v2; default {default}, the one \
+                 with more scored models)"
+            );
+        }
+        if self.created_from_commits > 0 {
+            let _ = writeln!(
+                s,
+                "creation dates from first commits: {} models without one in any other source \
+                 (--no-commit-dates to leave them undated)",
+                self.created_from_commits
+            );
+        }
         if !self.placeholder_references.is_empty() {
             let p: Vec<String> = self
                 .placeholder_references

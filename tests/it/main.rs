@@ -5,6 +5,7 @@ mod common;
 
 mod algo_props;
 mod bad_input;
+mod boards;
 mod build;
 mod export;
 mod graph_file;
