@@ -113,7 +113,7 @@ pub fn log_headroom(max: f64) -> f64 {
 }
 
 /// The colour of a category in a period-count chart.
-fn color_of(category: &str, by_type: bool) -> plotters::style::RGBColor {
+fn color_of(category: &str, by_type: bool) -> crate::render::RGBColor {
     if by_type {
         palette::model_type_named(category)
     } else {
@@ -121,7 +121,12 @@ fn color_of(category: &str, by_type: bool) -> plotters::style::RGBColor {
     }
 }
 
-/// Stacked bars of counts (top) and shares (bottom) per period.
+/// Periods with fewer new models than this have their share bars washed out and hatched:
+/// a 100% bar made of one to five models says little.
+pub const SHARE_MIN_MODELS: usize = 30;
+
+/// Stacked bars of counts (top) and shares (bottom) per period; share bars of periods
+/// under [`SHARE_MIN_MODELS`] are hatched, and the legend says so.
 pub fn stacked_periods(
     pc: &PeriodCounts,
     by_type: bool,
@@ -143,7 +148,13 @@ pub fn stacked_periods(
         time_axis(tl, &format!("creation date ({unit})")),
         Axis::new("share of new models").percent().range(0.0, 1.0),
     )
-    .titled("Share of the period's new models");
+    .titled(format!(
+        "Share of the {unit}'s new models (hatched: {unit}s with fewer than {SHARE_MIN_MODELS})"
+    ));
+    shares.faded = (0..tl.len())
+        .filter(|&p| pc.total(p) > 0 && pc.total(p) < SHARE_MIN_MODELS)
+        .map(|p| (p as f64, p as f64 + 1.0))
+        .collect();
     for &c in &present {
         let color = color_of(&pc.categories[c], by_type);
         let mut bars = Vec::new();
@@ -190,6 +201,13 @@ pub fn stacked_periods(
             )
         })
         .collect();
+    if !fig.panels[1].faded.is_empty() {
+        fig.legend.push(LegendEntry {
+            label: format!("share of < {SHARE_MIN_MODELS} models"),
+            color: palette::GREY,
+            swatch: crate::render::Swatch::Hatched,
+        });
+    }
     fig
 }
 
@@ -201,7 +219,7 @@ pub fn category_bars(
     names: &[String],
     values: &[f64],
     log: bool,
-    color: plotters::style::RGBColor,
+    color: crate::render::RGBColor,
 ) -> Figure {
     let max = values.iter().copied().fold(0.0, f64::max);
     let y = if log {
@@ -291,7 +309,7 @@ pub fn rows_note(t: &Table, what: &str) -> String {
 }
 
 /// The series colour for the `i`-th of several unrelated lines.
-pub fn series(i: usize) -> plotters::style::RGBColor {
+pub fn series(i: usize) -> crate::render::RGBColor {
     SERIES[i % 10]
 }
 

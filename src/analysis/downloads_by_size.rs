@@ -152,6 +152,43 @@ impl crate::analysis::registry::Compute for DownloadsBySizeAnalysis {
         .remove(0);
         b.title = Some("Downloads of the median model".into());
         b.x.label = "model size (parameters)".into();
+        // Log axes fitted to the data (not from 1): the medians differ by less than a
+        // decade, which bars from 1 would hide.
+        for (panel, values) in [(&mut a, &totals), (&mut b, &medians)] {
+            let pos: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
+            let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = pos.iter().copied().fold(0.0, f64::max);
+            if lo.is_finite() {
+                let floor = lo / 2.0;
+                panel.y = panel.y.clone().range(floor, hi * 2.0);
+                panel.y.label = format!(
+                    "{} (log scale, fitted)",
+                    panel.y.label.trim_end_matches(" (log scale)")
+                );
+                for l in &mut panel.layers {
+                    if let crate::render::Layer::Bars { bars, .. } = l {
+                        for bar in bars.iter_mut() {
+                            bar.2 = floor;
+                        }
+                    }
+                }
+            }
+        }
+        // Medians as dots: a bar on an axis that does not start at zero would make its
+        // length mean something it does not.
+        for l in &mut b.layers {
+            if let crate::render::Layer::Bars { color, bars } = l {
+                *l = crate::render::Layer::Points {
+                    color: *color,
+                    points: bars
+                        .iter()
+                        .map(|bar| ((bar.0 + bar.1) / 2.0, bar.3))
+                        .collect(),
+                    size: 8,
+                    opacity: 1.0,
+                };
+            }
+        }
         let mut fig = Figure::new("Downloads by model size");
         fig.subtitle = Some(format!(
             "Models with a known size and download count: {}",

@@ -102,9 +102,16 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
 
         let o = improvement_options(p.include_merges, p.include_flagged, p.normalize);
         let rows = analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o);
-        let names: Vec<String> = rows
+        // The chart ranks the bases by total improvement (the table keeps its order).
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&x, &y| {
+            let v = |k: usize| rows[k].total_improvement_pct.unwrap_or(f64::NEG_INFINITY);
+            v(y).total_cmp(&v(x))
+        });
+        let names: Vec<String> = order
             .iter()
-            .map(|i| {
+            .map(|&k| {
+                let i = &rows[k];
                 let star = if i.reference_model == Some(i.base) {
                     ""
                 } else {
@@ -114,40 +121,67 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
             })
             .collect();
         let n = rows.len();
-        let raw: Vec<f64> = rows
+        let raw: Vec<f64> = order
             .iter()
-            .map(|i| i.total_improvement_pct.unwrap_or(0.0))
+            .map(|&k| rows[k].total_improvement_pct.unwrap_or(0.0))
             .collect();
-        let norm: Vec<f64> = rows
+        let norm: Vec<f64> = order
             .iter()
-            .map(|i| analysis::improvement_per_base::normalized_total(i, &o).unwrap_or(0.0))
+            .map(|&k| analysis::improvement_per_base::normalized_total(&rows[k], &o).unwrap_or(0.0))
             .collect();
-        let hpanel = |values: &[f64], label: &str, names: &[String], color| {
+        // One decimal, never "-0.0".
+        let one = |v: f64| {
+            let s = format!("{v:.1}");
+            if s == "-0.0" {
+                "0.0".to_string()
+            } else {
+                s
+            }
+        };
+        let mut cut_note = Vec::new();
+        let mut hpanel = |values: &[f64], label: &str, names: &[String], color| {
             let lo = values.iter().copied().fold(0.0, f64::min);
-            let hi = values.iter().copied().fold(0.0, f64::max);
+            let mut sorted: Vec<f64> = values.to_vec();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            // An outlier more than twice the next value would squash every other bar: the
+            // axis stops above the next value and the outlier's bar is drawn broken, its
+            // value written.
+            let cut = match (sorted.first(), sorted.get(1)) {
+                (Some(&top), Some(&next)) if next > 0.0 && top > 2.0 * next => Some(next * 1.3),
+                _ => None,
+            };
+            let hi = cut.unwrap_or_else(|| values.iter().copied().fold(0.0, f64::max));
             let span = (hi - lo).max(1e-6);
             let mut p = Panel::new(
-                Axis::new(label).range(lo - span * 0.02, hi + span * 0.18),
+                Axis::new(label).range(lo - span * 0.02, hi + span * 0.02),
                 category_axis_top_down("", names),
             );
-            p.layers.push(Layer::HBars {
-                color,
-                bars: values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| {
-                        let (y0, y1) = row_span(n, i, 0.7);
-                        (y0, y1, 0.0, v)
-                    })
-                    .collect(),
-            });
+            let mut bars = Vec::new();
+            let mut labels = Vec::new();
+            for (i, &v) in values.iter().enumerate() {
+                let (y0, y1) = row_span(n, i, 0.7);
+                let yc = (n - 1 - i) as f64 + 0.5;
+                match cut {
+                    Some(c) if v > c => {
+                        bars.push((y0, y1, 0.0, c * 0.9));
+                        bars.push((y0, y1, c * 0.93, c));
+                        labels.push((c, yc, format!("{} (bar cut)", one(v))));
+                    }
+                    _ => {
+                        bars.push((y0, y1, 0.0, v));
+                        labels.push((v.max(0.0), yc, one(v)));
+                    }
+                }
+            }
+            if cut.is_some() {
+                cut_note.push(format!(
+                    "{label}: axis cut, the longest bar is broken and its value written"
+                ));
+            }
+            p.layers.push(Layer::HBars { color, bars });
             p.layers.push(Layer::Labels {
                 color: TEXT,
-                labels: values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| (v.max(0.0), (n - 1 - i) as f64 + 0.5, format!("{v:.1}")))
-                    .collect(),
+                labels,
                 anchor: Anchor::Right,
             });
             p
@@ -158,6 +192,7 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
         let blank: Vec<String> = names.iter().map(|_| String::new()).collect();
         let mut b = hpanel(&norm, normalize_label(p.normalize), &blank, series(1));
         b.title = Some("Normalised".into());
+        let cut_note = cut_note.join("; ");
         let mut fig = Figure::new("Total improvement per base model");
         fig.subtitle = Some(format!(
         "Bases with at least {} scored derivatives (count in brackets); {}; * base without a score: its earliest scored derivative is the reference",
@@ -172,9 +207,14 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
         fig.height = (260 + 34 * n as u32).max(700);
         fig.panels = vec![a, b];
         fig.note = Some(format!(
-            "{}; {}; where a base has no score its earliest scored derivative is the reference",
+            "{}; {}; sorted by total improvement{}",
             graph_note(g),
-            flagged_note(p.include_flagged)
+            flagged_note(p.include_flagged),
+            if cut_note.is_empty() {
+                String::new()
+            } else {
+                format!("; {cut_note}")
+            }
         ));
         Ok(Output {
         name: String::new(),

@@ -314,10 +314,9 @@ impl crate::analysis::registry::Compute for LicensesAnalysis {
         let names: Vec<String> = shown.iter().map(|r| r.license.clone()).collect();
         let n = shown.len();
         let max = shown.iter().map(|r| r.models).max().unwrap_or(1) as f64;
+        let _ = log_headroom;
         let mut panel = Panel::new(
-            Axis::new("models (log scale)")
-                .log()
-                .range(1.0, log_headroom(max * 3.0)),
+            Axis::new("models").from_zero().range(0.0, max * 1.05),
             category_axis_top_down("", &names),
         );
         for value in ["yes", "conditional", "no", "unknown"] {
@@ -356,9 +355,21 @@ impl crate::analysis::registry::Compute for LicensesAnalysis {
             anchor: Anchor::Right,
         });
         let mut fig = Figure::new("Model licenses");
-        fig.subtitle = Some(
-            "Bar colour: whether the license allows commercial use (graphs/licenses.csv)".into(),
-        );
+        let hidden = &rows[shown.len()..];
+        fig.subtitle = Some(format!(
+            "{}; bar colour: whether the license allows commercial use (graphs/licenses.csv)",
+            if hidden.is_empty() {
+                format!("All {} licenses", rows.len())
+            } else {
+                format!(
+                    "The {} most used of {} licenses; the other {} hold {} models (all in the table)",
+                    shown.len(),
+                    rows.len(),
+                    hidden.len(),
+                    hidden.iter().map(|r| r.models).sum::<usize>()
+                )
+            }
+        ));
         fig.height = (260 + 30 * n as u32).max(700);
         fig.panels.push(panel);
         fig.legend = vec![

@@ -176,17 +176,60 @@ impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
         let sc = p.scope();
         let r =
             analysis::repos_per_author::repos_per_author(g, &sc, p.basis, &bots(&p.bots), &p.top);
-        let names: Vec<String> = r.buckets.iter().map(|b| b.label.clone()).collect();
-        let values: Vec<f64> = r.buckets.iter().map(|b| b.authors as f64).collect();
-        let mut fig = category_bars(
-            "Repositories per author",
-            "repositories per author",
-            "authors (log scale)",
-            &names,
-            &values,
-            true,
-            series(0),
+        // A log x axis where each bin spans its real counts [lo, hi + 1), and bar heights
+        // per count (authors in the bin / counts it spans), so wider bins do not look taller.
+        let mut panel = crate::render::Panel::new(
+            crate::render::Axis::new(
+                "repositories per author (log scale; bins widen, see the table)",
+            )
+            .log()
+            .range(1.0, (r.max.max(2) + 1) as f64 * 1.2),
+            crate::render::Axis::new("authors per repository count (log scale)").log(),
         );
+        let bins: Vec<(f64, f64, f64, usize)> = r
+            .buckets
+            .iter()
+            .filter(|b| b.authors > 0)
+            .map(|b| {
+                let hi = b.hi.unwrap_or(r.max.max(b.lo));
+                let width = (hi + 1 - b.lo) as f64;
+                (
+                    b.lo as f64,
+                    (hi + 1) as f64,
+                    b.authors as f64 / width,
+                    b.authors,
+                )
+            })
+            .collect();
+        let floor = bins.iter().map(|b| b.2).fold(f64::INFINITY, f64::min);
+        let floor = if floor.is_finite() {
+            10f64.powf(floor.log10().floor())
+        } else {
+            0.1
+        };
+        panel.y = panel
+            .y
+            .range(floor, bins.iter().map(|b| b.2).fold(1.0, f64::max) * 3.0);
+        panel.layers.push(crate::render::Layer::Bars {
+            color: series(0),
+            bars: bins
+                .iter()
+                .map(|&(lo, hi, h, _)| (lo * 1.02, hi / 1.02, floor, h))
+                .collect(),
+        });
+        panel.layers.push(crate::render::Layer::Labels {
+            color: crate::render::palette::TEXT,
+            labels: bins
+                .iter()
+                .map(|&(lo, hi, h, n)| {
+                    ((lo * hi).sqrt(), h, crate::render::compact_label(n as f64))
+                })
+                .collect(),
+            anchor: crate::render::Anchor::Above,
+        });
+        let mut fig = crate::render::Figure::new("Repositories per author");
+        fig.panels.push(panel);
+        let _ = category_bars;
         let shares: Vec<String> = r
             .top_shares
             .iter()
@@ -200,7 +243,7 @@ impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
             shares.join(", ")
         ));
         fig.note = Some(format!(
-            "{}; {}; bots left out",
+            "{}; {}; bots left out; numbers above bars: authors in the bin; bar height: those authors per repository count the bin spans",
             graph_note(g),
             flagged_note(p.include_flagged)
         ));

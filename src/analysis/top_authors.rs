@@ -273,7 +273,7 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
             opacity: 1.0,
         });
         score.layers.push(Layer::Points {
-            color: series(3),
+            color: series(6),
             points: r
                 .authors
                 .iter()
@@ -290,7 +290,7 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         fig.panels = vec![models, score];
         fig.legend = vec![
             LegendEntry::point("mean score of their models", series(1)),
-            LegendEntry::point("best score", series(3)),
+            LegendEntry::point("best score", series(6)),
         ];
         fig.note = Some(format!(
             "{}; {}; authors without scored models have no dots",

@@ -1,127 +1,122 @@
-//! Drawing a [`Figure`] on any plotters backend: title, panels with hand-made axes, a
-//! legend column, a note line.
-
-use std::sync::OnceLock;
-
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontTransform;
+//! Drawing a [`Figure`] on an SVG [`Canvas`]: title, panels with hand-made axes, a legend
+//! column, a note line. Every text box is placed so that it meets no other and stays on
+//! the canvas: labels that would collide move (release tags to another row, bar values
+//! up or aside) or, where no place is free, are left out and counted.
 
 use super::palette::{AXIS, GREY, GRID, MARKER, TEXT};
+use super::svg::{measure, Canvas, HPos, TextBox, VPos};
 use super::{Anchor, Axis, Figure, Format, Layer, Layout, Panel, Scale, Swatch, Ticks};
 
-static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
+/// Font sizes are given as in the figure model's units; drawn at this share (the chart
+/// proportions the figures were designed with).
+const SIZE: f64 = 1.0 / 1.24;
 
-/// Makes the shipped font the one plotters draws text with. Idempotent; false if the font
-/// could not be read (text would then be missing).
-pub fn register_font() -> bool {
-    static DONE: OnceLock<bool> = OnceLock::new();
-    *DONE.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok())
+fn fs(size: f64) -> f64 {
+    size * SIZE
 }
 
-fn style(size: f64, color: RGBColor) -> TextStyle<'static> {
-    let mut st = TextStyle::from((FAMILY, size).into_font());
-    st.color = color.to_backend_color();
-    st
-}
-
-type Area<DB> = DrawingArea<DB, Shift>;
-
-fn text_size<DB: DrawingBackend>(root: &Area<DB>, text: &str, st: &TextStyle) -> (i32, i32) {
-    root.estimate_text_size(text, st)
-        .map(|(w, h)| (w as i32, h as i32))
-        .unwrap_or(((text.chars().count() as f64 * 8.0) as i32, 16))
-}
-
-pub(super) fn figure<DB: DrawingBackend>(backend: DB, fig: &Figure) -> Result<(), String> {
-    if !register_font() {
-        return Err("the built-in font could not be loaded".into());
+/// `text` broken into lines no wider than `max_w` at `size`.
+fn wrap(text: &str, size: f64, max_w: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let trial = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if measure(&trial, size).0 > max_w && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = trial;
+        }
     }
-    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(e)?;
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let margin = 18;
-    let title = style(26.0, TEXT);
-    root.draw(&Text::new(
-        fig.title.clone(),
-        (margin, margin),
-        title.clone(),
-    ))
-    .map_err(e)?;
-    let mut top = margin + text_size(&root, &fig.title, &title).1 + 10;
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Draws `fig`; the canvas holds the SVG and every text box.
+pub(super) fn figure(fig: &Figure) -> Result<Canvas, String> {
+    let mut c = Canvas::new(fig.width, fig.height);
+    let (w, h) = (fig.width as f64, fig.height as f64);
+    let margin = 18.0;
+    let title = c.text(
+        &fig.title,
+        margin,
+        margin,
+        fs(26.0),
+        TEXT,
+        HPos::Left,
+        VPos::Top,
+    );
+    let mut top = title.y1 + 10.0;
     if let Some(sub) = &fig.subtitle {
-        let st = style(16.0, AXIS);
-        root.draw(&Text::new(sub.clone(), (margin, top), st.clone()))
-            .map_err(e)?;
-        top += text_size(&root, sub, &st).1 + 10;
+        for line in wrap(sub, fs(16.0), w - 2.0 * margin) {
+            let b = c.text(&line, margin, top, fs(16.0), AXIS, HPos::Left, VPos::Top);
+            top = b.y1 + 3.0;
+        }
+        top += 7.0;
     }
-    let note_h = if fig.note.is_some() { 26 } else { 0 };
-    let legend_style = style(15.0, TEXT);
+    let note_lines = fig
+        .note
+        .as_ref()
+        .map_or(Vec::new(), |n| wrap(n, fs(14.0), w - 2.0 * margin));
+    let line_h = measure("Ag", fs(14.0)).1 + 2.0;
+    let note_h = if note_lines.is_empty() {
+        0.0
+    } else {
+        note_lines.len() as f64 * line_h + 8.0
+    };
     let legend_w = fig
         .legend
         .iter()
-        .map(|l| text_size(&root, &l.label, &legend_style).0 + 40)
-        .max()
-        .unwrap_or(0);
-    let legend_w = if legend_w > 0 { legend_w + 16 } else { 0 };
+        .map(|l| measure(&l.label, fs(15.0)).0 + 40.0)
+        .fold(0.0, f64::max);
+    let legend_w = if legend_w > 0.0 { legend_w + 16.0 } else { 0.0 };
     let px = margin;
-    let pw = w - 2 * margin - legend_w;
+    let pw = w - 2.0 * margin - legend_w;
     let ph = h - top - margin - note_h;
     // Legend, right of the panels.
-    let mut ly = top + 4;
-    let lx = w - margin - legend_w + 16;
+    let mut ly = top + 4.0;
+    let lx = w - margin - legend_w + 16.0;
     for entry in &fig.legend {
-        let cy = ly + 10;
+        let cy = ly + 10.0;
         match entry.swatch {
-            Swatch::Box => {
-                root.draw(&Rectangle::new(
-                    [(lx, cy - 7), (lx + 22, cy + 7)],
-                    entry.color.filled(),
-                ))
-                .map_err(e)?;
-            }
-            Swatch::Line { dashed } => {
-                if dashed {
-                    for s in (0..22).step_by(8) {
-                        root.draw(&PathElement::new(
-                            vec![(lx + s, cy), (lx + (s + 5).min(22), cy)],
-                            entry.color.stroke_width(3),
-                        ))
-                        .map_err(e)?;
-                    }
-                } else {
-                    root.draw(&PathElement::new(
-                        vec![(lx, cy), (lx + 22, cy)],
-                        entry.color.stroke_width(3),
-                    ))
-                    .map_err(e)?;
-                }
-            }
-            Swatch::Point => {
-                root.draw(&Circle::new((lx + 11, cy), 5, entry.color.filled()))
-                    .map_err(e)?;
+            Swatch::Box => c.rect(lx, cy - 7.0, lx + 22.0, cy + 7.0, entry.color, 1.0),
+            Swatch::Line { dashed } => c.line(
+                &[(lx, cy), (lx + 22.0, cy)],
+                entry.color,
+                3.0,
+                dashed.then_some((5.0, 3.0)),
+            ),
+            Swatch::Point => c.circle(lx + 11.0, cy, 5.0, entry.color, 1.0),
+            Swatch::Hatched => {
+                c.rect(lx, cy - 7.0, lx + 22.0, cy + 7.0, GRID, 1.0);
+                c.hatch(lx, cy - 7.0, lx + 22.0, cy + 7.0, GREY);
             }
             Swatch::Heading => {}
         }
-        let (tx, st) = if entry.swatch == Swatch::Heading {
-            if ly > top + 4 {
-                ly += 8;
+        let (tx, color) = if entry.swatch == Swatch::Heading {
+            if ly > top + 4.0 {
+                ly += 8.0;
             }
-            (lx, style(15.0, AXIS))
+            (lx, AXIS)
         } else {
-            (lx + 30, legend_style.clone())
+            (lx + 30.0, TEXT)
         };
-        root.draw(&Text::new(
-            entry.label.clone(),
-            (tx, ly + 10),
-            st.pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(e)?;
-        ly += 24;
+        c.text(
+            &entry.label,
+            tx,
+            ly + 10.0,
+            fs(15.0),
+            color,
+            HPos::Left,
+            VPos::Center,
+        );
+        ly += 24.0;
     }
     // Panels.
     let total: f64 = fig
@@ -133,43 +128,24 @@ pub(super) fn figure<DB: DrawingBackend>(backend: DB, fig: &Figure) -> Result<()
     let mut offset = 0.0;
     // Stacked panels share their plots' left edge, so that time axes line up.
     let min_left = match fig.layout {
-        Layout::Rows => fig
-            .panels
-            .iter()
-            .map(|p| left_margin(&root, p))
-            .max()
-            .unwrap_or(0),
-        Layout::Columns => 0,
+        Layout::Rows => fig.panels.iter().map(left_margin).fold(0.0, f64::max),
+        Layout::Columns => 0.0,
     };
     for p in &fig.panels {
         let share = p.weight.max(0.1) / total;
         let rect = match fig.layout {
-            Layout::Rows => (
-                px,
-                top + (offset * ph as f64) as i32,
-                pw,
-                (share * ph as f64) as i32,
-            ),
-            Layout::Columns => (
-                px + (offset * pw as f64) as i32,
-                top,
-                (share * pw as f64) as i32,
-                ph,
-            ),
+            Layout::Rows => (px, top + offset * ph, pw, share * ph),
+            Layout::Columns => (px + offset * pw, top, share * pw, ph),
         };
         offset += share;
-        panel(&root, p, rect, min_left)?;
+        panel(&mut c, p, rect, min_left)?;
     }
-    if let Some(note) = &fig.note {
-        root.draw(&Text::new(
-            note.clone(),
-            (margin, h - margin - 14),
-            style(14.0, GREY),
-        ))
-        .map_err(e)?;
+    let mut ny = h - margin - note_lines.len() as f64 * line_h;
+    for line in &note_lines {
+        c.text(line, margin, ny, fs(14.0), GREY, HPos::Left, VPos::Top);
+        ny += line_h;
     }
-    root.present().map_err(e)?;
-    Ok(())
+    Ok(c)
 }
 
 /// A value on an axis in drawing space (log10 on log axes; `None` where it cannot be drawn).
@@ -312,7 +288,9 @@ pub(crate) fn compact(v: f64) -> String {
         trim(format!("{:.1}", v / 1e6)) + "M"
     } else if a >= 1e4 {
         trim(format!("{:.1}", v / 1e3)) + "k"
-    } else if a >= 100.0 || a == 0.0 {
+    } else if a == 0.0 {
+        "0".to_string()
+    } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 1.0 {
         trim(format!("{v:.1}"))
@@ -363,136 +341,186 @@ fn ticks(a: &Axis, lo: f64, hi: f64, target: usize) -> Vec<(f64, String)> {
 }
 
 /// The left margin a panel needs for its y tick labels and axis label.
-fn left_margin<DB: DrawingBackend>(root: &Area<DB>, p: &Panel) -> i32 {
-    let tick_style = style(15.0, TEXT);
+fn left_margin(p: &Panel) -> f64 {
     let (_, ys) = extents(&p.layers);
     let (ylo, yhi) = axis_range(&p.y, &ys);
     let ytick_w = ticks(&p.y, ylo, yhi, 6)
         .iter()
-        .map(|(_, l)| text_size(root, l, &tick_style).0)
-        .max()
-        .unwrap_or(0);
-    let ylabel_h = if p.y.label.is_empty() { 0 } else { 22 };
-    ylabel_h + 10 + ytick_w + 8
+        .map(|(_, l)| measure(l, fs(15.0)).0)
+        .fold(0.0, f64::max);
+    let ylabel_h = if p.y.label.is_empty() { 0.0 } else { 22.0 };
+    ylabel_h + 10.0 + ytick_w + 8.0
+}
+
+/// Places marker tags in rows above a plot, left to right: a tag takes the lowest row
+/// where it meets no other tag and covers no line running up to a tag in a higher row,
+/// and where no tag in a lower row covers its own line. Returns each tag's row.
+fn marker_rows(tags: &[(f64, f64)]) -> Vec<usize> {
+    // (centre x, width) in drawing order; rows[i] = row of tag i.
+    let mut rows: Vec<usize> = Vec::with_capacity(tags.len());
+    for (i, &(x, w)) in tags.iter().enumerate() {
+        let (l, r) = (x - w / 2.0 - 4.0, x + w / 2.0 + 4.0);
+        let row = (0..8)
+            .find(|&row| {
+                (0..i).all(|j| {
+                    let (xj, wj) = tags[j];
+                    let (lj, rj) = (xj - wj / 2.0 - 4.0, xj + wj / 2.0 + 4.0);
+                    let same = rows[j] == row && l < rj && lj < r;
+                    // Its line runs through tags in rows below it.
+                    let crosses_below = rows[j] < row && x > lj && x < rj;
+                    // This tag would sit on the line of a tag higher up.
+                    let covers_line = rows[j] > row && xj > l && xj < r;
+                    !(same || crosses_below || covers_line)
+                })
+            })
+            .unwrap_or(0);
+        rows.push(row);
+    }
+    rows
 }
 
 /// Draws one panel in `rect`; `min_left` aligns the plots of stacked panels.
-fn panel<DB: DrawingBackend>(
-    root: &Area<DB>,
+fn panel(
+    c: &mut Canvas,
     p: &Panel,
-    rect: (i32, i32, i32, i32),
-    min_left: i32,
+    rect: (f64, f64, f64, f64),
+    min_left: f64,
 ) -> Result<(), String> {
-    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     let (x, y, w, h) = rect;
-    let tick_style = style(15.0, TEXT);
-    let label_style = style(17.0, TEXT);
+    let tick = fs(15.0);
+    let label_size = fs(17.0);
     let (xs, ys) = extents(&p.layers);
     let mut xs = xs;
     xs.extend(p.markers.iter().map(|m| m.x));
-    let (xlo, xhi) = axis_range(&p.x, &xs);
-    let (ylo, yhi) = axis_range(&p.y, &ys);
-    let yticks = ticks(&p.y, ylo, yhi, 6);
-    let ytick_w = yticks
+    let (xlo, mut xhi) = axis_range(&p.x, &xs);
+    let (ylo, mut yhi) = axis_range(&p.y, &ys);
+    let title_h = if p.title.is_some() { 28.0 } else { 4.0 };
+    let ylabel_h = if p.y.label.is_empty() { 0.0 } else { 22.0 };
+    let xlabel_h = if p.x.label.is_empty() { 0.0 } else { 24.0 };
+    let ytick_w = ticks(&p.y, ylo, yhi, 6)
         .iter()
-        .map(|(_, l)| text_size(root, l, &tick_style).0)
-        .max()
-        .unwrap_or(0);
-    let title_h = if p.title.is_some() { 28 } else { 4 };
-    let marker_h = if p.markers.iter().all(|m| m.tag.is_empty()) {
-        0
-    } else {
-        44
-    };
-    let ylabel_h = if p.y.label.is_empty() { 0 } else { 22 };
-    let xlabel_h = if p.x.label.is_empty() { 0 } else { 24 };
-    let left = (ylabel_h + 10 + ytick_w + 8).max(min_left);
+        .map(|(_, l)| measure(l, tick).0)
+        .fold(0.0, f64::max);
+    let left = (ylabel_h + 10.0 + ytick_w + 8.0).max(min_left);
+    let right = 14.0;
+    let pw = w - left - right;
     // Category labels that would not fit side by side take two rows.
-    let xticks_pre = ticks(&p.x, xlo, xhi, 10);
-    let label_w: i32 = xticks_pre
+    let label_w: f64 = ticks(&p.x, xlo, xhi, 10)
         .iter()
-        .map(|(_, l)| text_size(root, l, &tick_style).0 + 10)
+        .map(|(_, l)| measure(l, tick).0 + 10.0)
         .sum();
-    let two_rows =
-        matches!(p.x.ticks, Ticks::At(_)) && label_w as f64 > 0.92 * (w - left - 14) as f64;
-    let bottom = 8 + 18 + 6 + xlabel_h + 8 + if two_rows { 20 } else { 0 };
-    let top = title_h + marker_h + 4;
-    let right = 14;
-    let (pw, ph) = (w - left - right, h - top - bottom);
-    if pw < 20 || ph < 20 {
-        return Err(format!("panel too small ({pw}x{ph} pixels)"));
+    let two_rows = matches!(p.x.ticks, Ticks::At(_)) && label_w > 0.92 * pw;
+    // Marker tags: rows decided before the plot's height is known (x does not depend on it).
+    let tag_size = fs(14.0);
+    let to_px_x = |t: f64, xhi: f64| x + left + (t - xlo) / (xhi - xlo) * pw;
+    // Markers at (nearly) the same place share one tag.
+    let mut tagged: Vec<(f64, String)> = Vec::new();
+    for m in p.markers.iter().filter(|m| !m.tag.is_empty()) {
+        let Some(t) = to_axis(&p.x, m.x) else {
+            continue;
+        };
+        match tagged.last_mut() {
+            Some((t0, tag)) if (to_px_x(t, xhi) - to_px_x(*t0, xhi)).abs() < 3.0 => {
+                tag.push_str(" / ");
+                tag.push_str(&m.tag);
+            }
+            _ => tagged.push((t, m.tag.clone())),
+        }
     }
-    if let Some(t) = &p.title {
-        root.draw(&Text::new(t.clone(), (x + left, y + 2), style(18.0, TEXT)))
-            .map_err(e)?;
-    }
-    let area = root.clone().shrink(
-        ((x + left) as u32, (y + top) as u32),
-        (pw as u32, ph as u32),
+    let tag_h = measure("Ag", tag_size).1;
+    let tag_rows = marker_rows(
+        &tagged
+            .iter()
+            .map(|(t, s)| (to_px_x(*t, xhi), measure(s, tag_size).0))
+            .collect::<Vec<_>>(),
     );
-    let mut chart = ChartBuilder::on(&area)
-        .build_cartesian_2d(xlo..xhi, ylo..yhi)
-        .map_err(|x| x.to_string())?;
+    let n_rows = tag_rows.iter().map(|r| r + 1).max().unwrap_or(0);
+    let marker_h = if n_rows == 0 {
+        0.0
+    } else {
+        8.0 + n_rows as f64 * (tag_h + 4.0)
+    };
+    let bottom = 8.0 + 18.0 + 6.0 + xlabel_h + 8.0 + if two_rows { 20.0 } else { 0.0 };
+    let top = title_h + marker_h + 4.0;
+    let ph = h - top - bottom;
+    if pw < 20.0 || ph < 20.0 {
+        return Err(format!("panel too small ({pw:.0}x{ph:.0} pixels)"));
+    }
+    // Room for value labels: the axis grows until every label fits inside the plot.
+    for layer in &p.layers {
+        if let Layer::Labels { labels, anchor, .. } = layer {
+            for (a, b, s) in labels {
+                let (lw, lh) = measure(s, fs(14.0));
+                match anchor {
+                    Anchor::Right => {
+                        if let Some(t) = to_axis(&p.x, *a) {
+                            let room = pw - 8.0 - lw;
+                            if room > 10.0 && t > xlo {
+                                xhi = xhi.max(xlo + (t - xlo) * pw / room);
+                            }
+                        }
+                    }
+                    Anchor::Above => {
+                        if let Some(t) = to_axis(&p.y, *b) {
+                            let room = ph - 6.0 - lh;
+                            if room > 10.0 && t > ylo {
+                                yhi = yhi.max(ylo + (t - ylo) * ph / room);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let (x0, y0) = (x + left, y + top);
+    let (x1, y1) = (x0 + pw, y0 + ph);
+    let mx = |t: f64| x0 + (t - xlo) / (xhi - xlo) * pw;
+    let my = |t: f64| y1 - (t - ylo) / (yhi - ylo) * ph;
+    let yticks = ticks(&p.y, ylo, yhi, 6);
     let xticks = ticks(&p.x, xlo, xhi, 10);
+    if let Some(t) = &p.title {
+        c.text(t, x0, y + 2.0, fs(18.0), TEXT, HPos::Left, VPos::Top);
+    }
     // Grid.
     if p.y.grid {
         for (t, _) in &yticks {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(xlo, *t), (xhi, *t)],
-                    GRID.stroke_width(1),
-                )))
-                .map_err(|x| x.to_string())?;
+            c.line(&[(x0, my(*t)), (x1, my(*t))], GRID, 1.0, None);
         }
     }
     if p.x.grid {
         for (t, _) in &xticks {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(*t, ylo), (*t, yhi)],
-                    GRID.stroke_width(1),
-                )))
-                .map_err(|x| x.to_string())?;
+            c.line(&[(mx(*t), y0), (mx(*t), y1)], GRID, 1.0, None);
         }
     }
-    let clamp_y = |v: f64| -> f64 {
+    let cy = |v: f64| -> f64 {
         match to_axis(&p.y, v) {
-            Some(t) => t.clamp(ylo, yhi),
-            None => ylo,
+            Some(t) => my(t.clamp(ylo, yhi)),
+            None => y1,
         }
     };
-    let clamp_x = |v: f64| -> f64 {
+    let cx = |v: f64| -> f64 {
         match to_axis(&p.x, v) {
-            Some(t) => t.clamp(xlo, xhi),
-            None => xlo,
+            Some(t) => mx(t.clamp(xlo, xhi)),
+            None => x0,
         }
     };
-    let de = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let pt = |a: f64, b: f64| -> Option<(f64, f64)> {
+        Some((mx(to_axis(&p.x, a)?), my(to_axis(&p.y, b)?)))
+    };
+    c.begin_clip(x0, y0 - 6.0, x1 + 6.0, y1 + 6.0);
     for layer in &p.layers {
         match layer {
             Layer::Bars { color, bars } => {
-                chart
-                    .draw_series(
-                        bars.iter()
-                            .filter(|b| b.3 > b.2 || p.y.scale == Scale::Linear)
-                            .map(|&(x0, x1, y0, y1)| {
-                                Rectangle::new(
-                                    [(clamp_x(x0), clamp_y(y0)), (clamp_x(x1), clamp_y(y1))],
-                                    color.filled(),
-                                )
-                            }),
-                    )
-                    .map_err(de)?;
+                for &(bx0, bx1, by0, by1) in bars {
+                    if by1 > by0 || p.y.scale == Scale::Linear {
+                        c.rect(cx(bx0), cy(by0), cx(bx1), cy(by1), *color, 1.0);
+                    }
+                }
             }
             Layer::HBars { color, bars } => {
-                chart
-                    .draw_series(bars.iter().map(|&(y0, y1, x0, x1)| {
-                        Rectangle::new(
-                            [(clamp_x(x0), clamp_y(y0)), (clamp_x(x1), clamp_y(y1))],
-                            color.filled(),
-                        )
-                    }))
-                    .map_err(de)?;
+                for &(by0, by1, bx0, bx1) in bars {
+                    c.rect(cx(bx0), cy(by0), cx(bx1), cy(by1), *color, 1.0);
+                }
             }
             Layer::Line {
                 color,
@@ -501,24 +529,12 @@ fn panel<DB: DrawingBackend>(
                 dashed,
                 markers,
             } => {
-                let pts: Vec<(f64, f64)> = points
-                    .iter()
-                    .filter_map(|&(a, b)| Some((to_axis(&p.x, a)?, to_axis(&p.y, b)?)))
-                    .collect();
-                let st = color.stroke_width(*width);
-                if *dashed {
-                    chart
-                        .draw_series(DashedLineSeries::new(pts.clone(), 8, 5, st))
-                        .map_err(de)?;
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(pts.clone(), st))
-                        .map_err(de)?;
-                }
+                let pts: Vec<(f64, f64)> = points.iter().filter_map(|&(a, b)| pt(a, b)).collect();
+                c.line(&pts, *color, *width as f64, dashed.then_some((8.0, 5.0)));
                 if *markers {
-                    chart
-                        .draw_series(pts.iter().map(|&pt| Circle::new(pt, 4, color.filled())))
-                        .map_err(de)?;
+                    for &(a, b) in &pts {
+                        c.circle(a, b, 4.0, *color, 1.0);
+                    }
                 }
             }
             Layer::Points {
@@ -527,188 +543,159 @@ fn panel<DB: DrawingBackend>(
                 size,
                 opacity,
             } => {
-                chart
-                    .draw_series(
-                        points
-                            .iter()
-                            .filter_map(|&(a, b)| Some((to_axis(&p.x, a)?, to_axis(&p.y, b)?)))
-                            .map(|pt| Circle::new(pt, *size, color.mix(*opacity).filled())),
-                    )
-                    .map_err(de)?;
+                for &(a, b) in points {
+                    if let Some((a, b)) = pt(a, b) {
+                        c.circle(a, b, *size as f64, *color, *opacity);
+                    }
+                }
             }
             Layer::Boxes { color, boxes, half } => {
-                for &(cx, lo, q1, med, q3, hi) in boxes {
-                    let (l, r) = (cx - half, cx + half);
-                    let (lo, q1, med, q3, hi) = (
-                        clamp_y(lo),
-                        clamp_y(q1),
-                        clamp_y(med),
-                        clamp_y(q3),
-                        clamp_y(hi),
-                    );
-                    let cap = half * 0.5;
-                    chart
-                        .draw_series([
-                            PathElement::new(vec![(cx, lo), (cx, q1)], color.stroke_width(2)),
-                            PathElement::new(vec![(cx, q3), (cx, hi)], color.stroke_width(2)),
-                            PathElement::new(
-                                vec![(cx - cap, lo), (cx + cap, lo)],
-                                color.stroke_width(2),
-                            ),
-                            PathElement::new(
-                                vec![(cx - cap, hi), (cx + cap, hi)],
-                                color.stroke_width(2),
-                            ),
-                        ])
-                        .map_err(de)?;
-                    chart
-                        .draw_series([
-                            Rectangle::new([(l, q1), (r, q3)], color.mix(0.35).filled()),
-                            Rectangle::new([(l, q1), (r, q3)], color.stroke_width(2)),
-                        ])
-                        .map_err(de)?;
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(
-                            vec![(l, med), (r, med)],
-                            BLACK.stroke_width(3),
-                        )))
-                        .map_err(de)?;
+                for &(bx, lo, q1, med, q3, hi) in boxes {
+                    let (l, r, m) = (cx(bx - half), cx(bx + half), cx(bx));
+                    let cap = (r - l) * 0.25;
+                    let (lo, q1, med, q3, hi) = (cy(lo), cy(q1), cy(med), cy(q3), cy(hi));
+                    c.line(&[(m, lo), (m, q1)], *color, 2.0, None);
+                    c.line(&[(m, q3), (m, hi)], *color, 2.0, None);
+                    c.line(&[(m - cap, lo), (m + cap, lo)], *color, 2.0, None);
+                    c.line(&[(m - cap, hi), (m + cap, hi)], *color, 2.0, None);
+                    c.rect(l, q1, r, q3, *color, 0.35);
+                    c.frame(l, q1, r, q3, *color, 2.0);
+                    c.line(&[(l, med), (r, med)], TEXT, 3.0, None);
                 }
             }
-            Layer::Labels {
-                color,
-                labels,
-                anchor,
-            } => {
-                let (pos, dx, dy) = match anchor {
-                    Anchor::Above => (Pos::new(HPos::Center, VPos::Bottom), 0, -4),
-                    Anchor::Right => (Pos::new(HPos::Left, VPos::Center), 6, 0),
-                };
-                let st = style(14.0, *color).pos(pos);
-                for (a, b, s) in labels {
-                    let (Some(tx), Some(ty)) = (to_axis(&p.x, *a), to_axis(&p.y, *b)) else {
-                        continue;
-                    };
-                    let (bx, by) = chart.backend_coord(&(tx.clamp(xlo, xhi), ty.clamp(ylo, yhi)));
-                    root.draw(&Text::new(s.clone(), (bx + dx, by + dy), st.clone()))
-                        .map_err(e)?;
-                }
-            }
+            Layer::Labels { .. } => {}
         }
     }
-    // Markers: dashed lines, tags staggered above the plot so that none overlap.
-    let mut rows: Vec<i32> = vec![i32::MIN; 2];
+    // Periods too small to read a share from: washed out and hatched.
+    for &(fx0, fx1) in &p.faded {
+        c.hatch(cx(fx0), y0, cx(fx1), y1, GREY);
+    }
+    // Markers: dashed lines through the plot.
     for m in &p.markers {
-        let Some(t) = to_axis(&p.x, m.x) else {
-            continue;
-        };
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(t, ylo), (t, yhi)],
-                6,
-                4,
-                MARKER.stroke_width(2),
-            ))
-            .map_err(de)?;
-        if m.tag.is_empty() {
-            continue;
+        if let Some(t) = to_axis(&p.x, m.x) {
+            c.line(&[(mx(t), y0), (mx(t), y1)], MARKER, 2.0, Some((6.0, 4.0)));
         }
-        let (bx, by) = chart.backend_coord(&(t, yhi));
-        let tag_style = style(14.0, TEXT);
-        let tw = text_size(root, &m.tag, &tag_style).0;
-        let row = rows
-            .iter()
-            .position(|&r| bx - tw / 2 > r + 6)
-            .unwrap_or(rows.len() - 1);
-        rows[row] = bx + tw / 2;
-        let ty = by - 8 - (rows.len() - 1 - row) as i32 * 20;
-        root.draw(&PathElement::new(
-            vec![(bx, by), (bx, ty)],
-            MARKER.stroke_width(1),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(
-            m.tag.clone(),
-            (bx, ty - 1),
-            tag_style.pos(Pos::new(HPos::Center, VPos::Bottom)),
-        ))
-        .map_err(e)?;
+    }
+    c.end_clip();
+    // Marker tags in their rows, each joined to its line.
+    for ((t, tag), row) in tagged.iter().zip(&tag_rows) {
+        let bx = mx(*t);
+        let ty = y0 - 8.0 - *row as f64 * (tag_h + 4.0);
+        c.line(&[(bx, y0), (bx, ty)], MARKER, 1.0, None);
+        let mut b = c.text_box(tag, bx, ty - 1.0, tag_size, HPos::Center, VPos::Bottom);
+        // Keep tags on the canvas at the panel's edges.
+        let shift = (x - b.x0).max(0.0) + (c.width.min(x + w) - b.x1).min(0.0);
+        b.x0 += shift;
+        b.x1 += shift;
+        if c.is_free(&b, 1.0) {
+            c.text_at(&b, tag_size, TEXT);
+        }
     }
     // Frame.
-    let (fx0, fy0) = chart.backend_coord(&(xlo, yhi));
-    let (fx1, fy1) = chart.backend_coord(&(xhi, ylo));
-    root.draw(&PathElement::new(
-        vec![(fx0, fy0), (fx0, fy1), (fx1, fy1)],
-        AXIS.stroke_width(1),
-    ))
-    .map_err(e)?;
-    // Y ticks and labels.
+    c.line(&[(x0, y0), (x0, y1), (x1, y1)], AXIS, 1.0, None);
+    // Y ticks and labels; a label that would meet the one before is left out.
     for (t, l) in &yticks {
-        let (_, py) = chart.backend_coord(&(xlo, *t));
-        root.draw(&PathElement::new(
-            vec![(fx0 - 5, py), (fx0, py)],
-            AXIS.stroke_width(1),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(
-            l.clone(),
-            (fx0 - 8, py),
-            tick_style.pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(e)?;
+        let py = my(*t);
+        c.line(&[(x0 - 5.0, py), (x0, py)], AXIS, 1.0, None);
+        let b = c.text_box(l, x0 - 8.0, py, tick, HPos::Right, VPos::Center);
+        if c.is_free(&b, 1.0) {
+            c.text_at(&b, tick, TEXT);
+        }
     }
     // X ticks and labels: a label that would overlap goes to a second row, or is left out
     // when that row is taken too.
-    let mut rows_right = [i32::MIN; 2];
     for (t, l) in &xticks {
-        let (px, _) = chart.backend_coord(&(*t, ylo));
-        let tw = text_size(root, l, &tick_style).0;
-        root.draw(&PathElement::new(
-            vec![(px, fy1), (px, fy1 + 5)],
-            AXIS.stroke_width(1),
-        ))
-        .map_err(e)?;
-        let left_edge = (px - tw / 2).max(x);
+        let px = mx(*t);
+        c.line(&[(px, y1), (px, y1 + 5.0)], AXIS, 1.0, None);
+        let tw = measure(l, tick).0;
+        let left_edge = (px - tw / 2.0).max(x).min(c.width - tw - 1.0);
         let rows_allowed = if two_rows { 2 } else { 1 };
-        let Some(row) = (0..rows_allowed).find(|&r| left_edge > rows_right[r] + 8) else {
-            continue;
-        };
-        rows_right[row] = left_edge + tw;
-        if row == 1 {
-            root.draw(&PathElement::new(
-                vec![(px, fy1 + 6), (px, fy1 + 26)],
-                GRID.stroke_width(1),
-            ))
-            .map_err(e)?;
+        for row in 0..rows_allowed {
+            let b = c.text_box(
+                l,
+                left_edge,
+                y1 + 8.0 + row as f64 * 20.0,
+                tick,
+                HPos::Left,
+                VPos::Top,
+            );
+            if c.is_free(&b, 4.0) {
+                if row == 1 {
+                    c.line(&[(px, y1 + 6.0), (px, y1 + 26.0)], GRID, 1.0, None);
+                }
+                c.text_at(&b, tick, TEXT);
+                break;
+            }
         }
-        root.draw(&Text::new(
-            l.clone(),
-            (left_edge, fy1 + 8 + row as i32 * 20),
-            tick_style.pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(e)?;
     }
     // Axis labels.
     if !p.x.label.is_empty() {
-        root.draw(&Text::new(
-            p.x.label.clone(),
-            (
-                (fx0 + fx1) / 2,
-                fy1 + 8 + 18 + 8 + if two_rows { 20 } else { 0 },
-            ),
-            label_style.pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(e)?;
+        c.text(
+            &p.x.label,
+            (x0 + x1) / 2.0,
+            y1 + 8.0 + 18.0 + 8.0 + if two_rows { 20.0 } else { 0.0 },
+            label_size,
+            TEXT,
+            HPos::Center,
+            VPos::Top,
+        );
     }
     if !p.y.label.is_empty() {
-        root.draw(&Text::new(
-            p.y.label.clone(),
-            (x + 2, (fy0 + fy1) / 2),
-            label_style
-                .transform(FontTransform::Rotate270)
-                .pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(e)?;
+        c.vertical_text(&p.y.label, x + 2.0, (y0 + y1) / 2.0, label_size, TEXT);
+    }
+    // Value labels last, placed where they meet nothing drawn: at their point, else moved
+    // up (above bars) or right (beside bars) by up to two of their heights, else left out.
+    for layer in &p.layers {
+        let Layer::Labels {
+            color,
+            labels,
+            anchor,
+        } = layer
+        else {
+            continue;
+        };
+        let size = fs(14.0);
+        for (a, b, s) in labels {
+            let (Some(tx), Some(ty)) = (to_axis(&p.x, *a), to_axis(&p.y, *b)) else {
+                continue;
+            };
+            let (bx, by) = (mx(tx.clamp(xlo, xhi)), my(ty.clamp(ylo, yhi)));
+            let first = match anchor {
+                Anchor::Above => c.text_box(s, bx, by - 4.0, size, HPos::Center, VPos::Bottom),
+                Anchor::Right => c.text_box(s, bx + 6.0, by, size, HPos::Left, VPos::Center),
+            };
+            let lh = first.y1 - first.y0;
+            let tries: [(f64, f64); 5] = match anchor {
+                Anchor::Above => [
+                    (0.0, 0.0),
+                    (0.0, -lh),
+                    (0.0, -2.0 * lh),
+                    (0.0, lh * 0.5),
+                    (0.0, -3.0 * lh),
+                ],
+                Anchor::Right => [
+                    (0.0, 0.0),
+                    (0.0, -lh * 0.5),
+                    (0.0, lh * 0.5),
+                    (lh, 0.0),
+                    (2.0 * lh, 0.0),
+                ],
+            };
+            let inside = |b: &TextBox| b.x0 >= x && b.x1 <= x + w && b.y0 >= y && b.y1 <= y + h;
+            for (dx, dy) in tries {
+                let moved = TextBox {
+                    text: first.text.clone(),
+                    x0: first.x0 + dx,
+                    x1: first.x1 + dx,
+                    y0: first.y0 + dy,
+                    y1: first.y1 + dy,
+                };
+                if inside(&moved) && c.is_free(&moved, 1.0) {
+                    c.text_at(&moved, size, *color);
+                    break;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -1,20 +1,26 @@
 //! Charts: a small description of a figure (panels, axes, layers, legend) that analyses'
-//! results are turned into, drawn with plotters as SVG and PNG. Text in PNGs is drawn with
-//! DejaVu Sans, shipped in `assets/fonts/` (Bitstream Vera licence), so the output does
-//! not depend on the fonts of the machine.
+//! results are turned into, drawn once as SVG; the PNG is that SVG rasterised by resvg.
+//! Text is set in DejaVu Sans, shipped in `assets/fonts/` (Bitstream Vera licence): the
+//! SVG names it first and the rasteriser loads only it, so a PNG is the same bytes on
+//! every machine and can never disagree with its SVG.
 //!
-//! Axes are drawn here, not by plotters' mesh: that gives ticks exactly where a period or
-//! category starts, log scales by transforming values, and label areas sized to the text.
+//! Axes are drawn here: ticks exactly where a period or category starts, log scales by
+//! transforming values, label areas sized to the text, and no two texts overlapping.
 
 mod draw;
 pub mod palette;
+pub mod svg;
 
 use std::path::{Path, PathBuf};
 
-use plotters::style::RGBColor;
+pub use svg::TextBox;
+
+/// A colour as red, green and blue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RGBColor(pub u8, pub u8, pub u8);
 use thiserror::Error;
 
-pub use draw::{nice_ticks, register_font};
+pub use draw::nice_ticks;
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Error)]
@@ -212,6 +218,9 @@ pub struct Panel {
     pub layers: Vec<Layer>,
     /// Vertical marker lines.
     pub markers: Vec<Marker>,
+    /// X spans `(from, to)` washed out and hatched: periods with too few models for their
+    /// shares to mean much.
+    pub faded: Vec<(f64, f64)>,
     /// Share of the figure's panel space (relative to the other panels).
     pub weight: f64,
 }
@@ -225,6 +234,7 @@ impl Panel {
             y,
             layers: Vec::new(),
             markers: Vec::new(),
+            faded: Vec::new(),
             weight: 1.0,
         }
     }
@@ -247,6 +257,8 @@ pub enum Swatch {
     },
     /// A dot.
     Point,
+    /// A hatched box (what [`Panel::faded`] spans look like).
+    Hatched,
     /// A section heading in the legend.
     Heading,
 }
@@ -345,37 +357,80 @@ impl Figure {
 
     /// The figure as an SVG document.
     pub fn to_svg(&self) -> Result<String, RenderError> {
-        let mut svg = String::new();
-        {
-            let backend =
-                plotters::backend::SVGBackend::with_string(&mut svg, (self.width, self.height));
-            draw::figure(backend, self).map_err(|detail| RenderError::Draw {
+        draw::figure(self)
+            .map(svg::Canvas::finish)
+            .map_err(|detail| RenderError::Draw {
                 path: PathBuf::from("(svg)"),
                 detail,
-            })?;
-        }
-        Ok(svg)
+            })
+    }
+
+    /// Every text box the figure draws, in pixels (for layout checks).
+    pub fn text_boxes(&self) -> Result<Vec<TextBox>, RenderError> {
+        draw::figure(self)
+            .map(|c| c.boxes)
+            .map_err(|detail| RenderError::Draw {
+                path: PathBuf::from("(layout)"),
+                detail,
+            })
+    }
+
+    /// The figure as PNG bytes: its SVG rasterised.
+    pub fn to_png(&self) -> Result<Vec<u8>, RenderError> {
+        let svg = self.to_svg()?;
+        svg::to_png(&svg).map_err(|detail| RenderError::Draw {
+            path: PathBuf::from("(png)"),
+            detail,
+        })
     }
 
     /// Writes the figure as SVG.
     pub fn save_svg(&self, path: &Path) -> Result<(), RenderError> {
-        let err = |detail: String| RenderError::Draw {
-            path: path.to_path_buf(),
-            detail,
-        };
-        let svg = self.to_svg().map_err(|e| err(e.to_string()))?;
-        std::fs::write(path, svg).map_err(|e| err(e.to_string()))
+        let svg = self.to_svg().map_err(|e| at(path, e))?;
+        write_atomic(path, svg.as_bytes())
     }
 
-    /// Writes the figure as PNG.
+    /// Writes the figure as PNG (its SVG rasterised).
     pub fn save_png(&self, path: &Path) -> Result<(), RenderError> {
-        let err = |detail: String| RenderError::Draw {
+        let png = self.to_png().map_err(|e| at(path, e))?;
+        write_atomic(path, &png)
+    }
+
+    /// Writes the SVG and the PNG drawn from it.
+    pub fn save_both(&self, svg_path: &Path, png_path: &Path) -> Result<(), RenderError> {
+        let svg = self.to_svg().map_err(|e| at(svg_path, e))?;
+        let png = svg::to_png(&svg).map_err(|detail| RenderError::Draw {
+            path: png_path.to_path_buf(),
+            detail,
+        })?;
+        write_atomic(svg_path, svg.as_bytes())?;
+        write_atomic(png_path, &png)
+    }
+}
+
+fn at(path: &Path, e: RenderError) -> RenderError {
+    match e {
+        RenderError::Draw { detail, .. } => RenderError::Draw {
             path: path.to_path_buf(),
             detail,
-        };
-        let backend = plotters::backend::BitMapBackend::new(path, (self.width, self.height));
-        draw::figure(backend, self).map_err(err)
+        },
     }
+}
+
+/// Writes through a temporary file beside `path`, renamed into place.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
+    let err = |e: std::io::Error| RenderError::Draw {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
 }
 
 /// A value as a short label (`1.2k`, `3M`, `42`).

@@ -1,8 +1,8 @@
 //! Colours that mean the same thing in every chart: one per model type, one per
-//! architecture, and a neutral series palette. Colour-blind-safe hues (Okabe–Ito and
-//! Tableau 10) on white.
+//! architecture, and a neutral series palette. Colour-blind-safe hues (Okabe–Ito and Paul
+//! Tol's muted scheme) on white.
 
-use plotters::style::RGBColor;
+use super::RGBColor;
 
 use crate::model::ModelType;
 
@@ -40,18 +40,19 @@ pub fn model_type_named(name: &str) -> RGBColor {
         .map_or(GREY, model_type)
 }
 
-/// Tableau 10 and its light variants, for series without a fixed meaning.
+/// Colour-blind-safe hues for series without a fixed meaning (Okabe–Ito, then Tol's
+/// muted), then light variants for secondary series.
 pub const SERIES: [RGBColor; 20] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(23, 190, 207),
-    RGBColor(188, 189, 34),
-    RGBColor(127, 127, 127),
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(51, 34, 136),
+    RGBColor(136, 34, 85),
+    RGBColor(68, 170, 153),
+    RGBColor(153, 153, 51),
     RGBColor(174, 199, 232),
     RGBColor(255, 187, 120),
     RGBColor(152, 223, 138),
@@ -64,30 +65,58 @@ pub const SERIES: [RGBColor; 20] = [
     RGBColor(57, 59, 121),
 ];
 
+/// Categorical colours a reader with any common colour-vision deficiency can tell apart
+/// on white: Okabe–Ito's seven hues, then Paul Tol's muted scheme, then dark grey.
+pub const CATEGORIES: [RGBColor; 17] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(51, 34, 136),   // indigo
+    RGBColor(136, 34, 85),   // wine
+    RGBColor(68, 170, 153),  // teal
+    RGBColor(153, 153, 51),  // olive
+    RGBColor(204, 102, 119), // rose
+    RGBColor(17, 119, 51),   // green
+    RGBColor(221, 204, 119), // sand
+    RGBColor(170, 68, 153),  // purple
+    RGBColor(136, 204, 238), // cyan
+    RGBColor(102, 102, 102), // dark grey
+];
+
+/// The colour of "other" (architectures grouped together): a mid grey, far from
+/// [`UNKNOWN`]'s light grey.
+pub const OTHER: RGBColor = RGBColor(119, 119, 119);
+/// The colour of "unknown" (no architecture given).
+pub const UNKNOWN: RGBColor = RGBColor(221, 221, 221);
+
 /// The colour of an architecture group: fixed for the common ones, a stable hash into the
-/// series palette for the rest, greys for "other" and "unknown".
+/// categorical palette for the rest, a mid grey for "other" and a light grey for
+/// "unknown".
 pub fn architecture(name: &str) -> RGBColor {
     let fixed = match name.to_ascii_lowercase().as_str() {
-        "llama" => Some(SERIES[0]),
-        "mistral" => Some(SERIES[1]),
-        "mixtral" => Some(SERIES[3]),
-        "qwen2" | "qwen" => Some(SERIES[2]),
-        "gemma" => Some(SERIES[4]),
-        "phi" => Some(SERIES[5]),
-        "opt" => Some(SERIES[6]),
-        "gpt-2" => Some(SERIES[7]),
-        "gpt-neox" => Some(SERIES[8]),
-        "gpt-j" => Some(SERIES[19]),
-        "falcon" => Some(SERIES[10]),
-        "bloom" => Some(SERIES[11]),
-        "mpt" => Some(SERIES[12]),
-        "rwkv" => Some(SERIES[13]),
-        "gpt-neo" => Some(SERIES[14]),
-        "xglm" => Some(SERIES[15]),
-        "stablelm" => Some(SERIES[16]),
-        "codegen" => Some(SERIES[17]),
-        "other" => Some(GREY),
-        "unknown" => Some(LIGHT_GREY),
+        "llama" => Some(CATEGORIES[0]),
+        "mistral" => Some(CATEGORIES[1]),
+        "qwen2" | "qwen" => Some(CATEGORIES[2]),
+        "mixtral" => Some(CATEGORIES[3]),
+        "gemma" => Some(CATEGORIES[4]),
+        "phi" => Some(CATEGORIES[5]),
+        "gpt-2" => Some(CATEGORIES[6]),
+        "gpt-neox" => Some(CATEGORIES[7]),
+        "opt" => Some(CATEGORIES[8]),
+        "falcon" => Some(CATEGORIES[9]),
+        "gpt-j" => Some(CATEGORIES[10]),
+        "mpt" => Some(CATEGORIES[11]),
+        "rwkv" => Some(CATEGORIES[12]),
+        "bloom" => Some(CATEGORIES[13]),
+        "stablelm" => Some(CATEGORIES[14]),
+        "gpt-neo" => Some(CATEGORIES[15]),
+        "xglm" | "codegen" => Some(CATEGORIES[16]),
+        "other" => Some(OTHER),
+        "unknown" => Some(UNKNOWN),
         _ => None,
     };
     fixed.unwrap_or_else(|| {
@@ -95,7 +124,7 @@ pub fn architecture(name: &str) -> RGBColor {
         let h = name.bytes().fold(0xcbf29ce484222325u64, |h, b| {
             (h ^ b as u64).wrapping_mul(0x100000001b3)
         });
-        SERIES[10 + (h % 9) as usize]
+        CATEGORIES[(h % CATEGORIES.len() as u64) as usize]
     })
 }
 
@@ -119,6 +148,7 @@ mod tests {
         assert_eq!(architecture("SomethingNew"), architecture("SomethingNew"));
         let common = [
             "Llama", "Mistral", "Mixtral", "Qwen2", "Gemma", "Phi", "OPT", "GPT-2", "GPT-NeoX",
+            "Falcon", "GPT-J", "MPT", "RWKV", "BLOOM", "StableLM", "GPT-Neo", "other", "unknown",
         ];
         for (i, a) in common.iter().enumerate() {
             for b in &common[i + 1..] {

@@ -306,8 +306,7 @@ pub fn write(o: &Output, dir: &Path) -> Result<Written, ReportError> {
     }
     let svg = dir.join(format!("{}.svg", o.name));
     let png = dir.join(format!("{}.png", o.name));
-    o.figure.save_svg(&svg)?;
-    o.figure.save_png(&png)?;
+    o.figure.save_both(&svg, &png)?;
     Ok(Written { csv, svg, png })
 }
 

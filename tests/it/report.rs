@@ -629,3 +629,88 @@ fn license_queries_print_the_table_and_the_drift() {
     }
     assert!(rows > 100, "{rows} drift edges");
 }
+
+/// Fails naming the figure and both texts when two text boxes meet or one leaves the
+/// canvas.
+fn assert_text_layout(o: &Output, data: &str) {
+    let boxes = o
+        .figure
+        .text_boxes()
+        .unwrap_or_else(|e| panic!("{data} {}: {e}", o.name));
+    assert!(
+        boxes.len() > 5,
+        "{data} {}: only {} texts",
+        o.name,
+        boxes.len()
+    );
+    let (w, h) = (o.figure.width as f64, o.figure.height as f64);
+    for (i, b) in boxes.iter().enumerate() {
+        assert!(
+            b.inside(w, h),
+            "{data} {}: '{}' at ({:.0},{:.0})-({:.0},{:.0}) leaves the {w}x{h} canvas",
+            o.name,
+            b.text,
+            b.x0,
+            b.y0,
+            b.x1,
+            b.y1
+        );
+        for c in &boxes[..i] {
+            assert!(
+                !b.intersects(c),
+                "{data} {}: '{}' ({:.0},{:.0})-({:.0},{:.0}) overlaps '{}' ({:.0},{:.0})-({:.0},{:.0})",
+                o.name,
+                b.text,
+                b.x0,
+                b.y0,
+                b.x1,
+                b.y1,
+                c.text,
+                c.x0,
+                c.y0,
+                c.x1,
+                c.y1
+            );
+        }
+    }
+}
+
+#[test]
+fn no_two_texts_overlap_and_all_stay_on_the_canvas_on_the_real_data() {
+    for o in &real_report().1 {
+        assert_text_layout(o, "real data");
+    }
+}
+
+#[test]
+fn no_two_texts_overlap_and_all_stay_on_the_canvas_on_the_sample() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs/sample");
+    let inputs: Vec<Input> = ["details.csv", "leaderboard.csv", "commits.csv"]
+        .iter()
+        .map(|f| ingest::open_input(&dir.join(f), None).unwrap())
+        .collect();
+    let g = lineage::build(&inputs, Default::default(), None).unwrap().0;
+    let paper = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/paper.toml");
+    let (_, specs) = report::load(&paper, Source::Files).unwrap();
+    assert_eq!(specs.len(), figures().len());
+    for s in &specs {
+        assert_text_layout(&report::compute(&g, s, Source::Files).unwrap(), "sample");
+    }
+}
+
+#[test]
+fn every_png_is_its_svg_rasterised() {
+    let (dir, _) = real_report();
+    for name in figures() {
+        let svg = std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap();
+        let png = std::fs::read(dir.path().join(format!("{name}.png"))).unwrap();
+        assert!(
+            svg.contains("font-family=\"DejaVu Sans, sans-serif\""),
+            "{name}: the SVG does not name the shipped font first"
+        );
+        assert!(
+            lineage::render::svg::to_png(&svg).unwrap() == png,
+            "{name}: the PNG is not the SVG's rasterisation"
+        );
+    }
+}
