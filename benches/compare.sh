@@ -3,9 +3,13 @@
 # same workload written with pandas + networkx and pandas + igraph (benches/compare.py).
 #
 #   bash benches/compare.sh [MODELS]        # default 1000000
+#   TOOLS="igraph duckdb" bash benches/compare.sh   # leave out networkx (15 minutes at 10^6)
 #
-# Prints a markdown table of wall seconds and peak memory per phase; paste it into
-# benches/RESULTS.md with the machine and commit it prints first.
+# Prints lineage's wall seconds and peak memory per process, then one table of every tool's
+# phases and the ratios of the whole workload (build + descendants + merge depth + author
+# components) against lineage; paste both into benches/RESULTS.md with the machine and
+# commit printed first. The Python side runs in its own venv (pip install pandas networkx
+# igraph duckdb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 models=${1:-1000000}
@@ -20,7 +24,7 @@ bin=target/release/lineage
 
 if [ ! -d "$venv" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check pandas networkx igraph
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pandas networkx igraph duckdb
 fi
 [ -f "$data/details.csv" ] || "$bin" synth --models "$models" --seed 1 --out "$data" 2>/dev/null
 
@@ -34,21 +38,33 @@ measure() {
 }
 
 graph="$work/graph-$models.graph"
+results="$work/results-$models"
+mkdir -p "$results"
 echo
 echo "| phase | lineage s | lineage MB |"
 echo "|---|---:|---:|"
+row() { # name seconds mb
+  echo "| $1 | $2 | $3 |"
+  echo "$1 $2 $3" >>"$results/lineage.txt"
+}
+: >"$results/lineage.txt"
 read -r s m <<<"$(measure "$bin" build -q "$data/details.csv" "$data/leaderboard.csv" "$data/commits.csv" --out "$graph")"
-echo "| build (read CSV, intern, graph, save) | $s | $m |"
+row build "$s" "$m"
 read -r s m <<<"$(measure "$bin" info --graph "$graph")"
-echo "| load graph file (info) | $s | $m |"
+row load "$s" "$m"
 for q in derivatives merge-depth authors "improvements --all"; do
   # shellcheck disable=SC2086
   read -r s m <<<"$(measure "$bin" query $q --graph "$graph" --format json)"
-  echo "| load + query $q | $s | $m |"
+  row "${q%% *}" "$s" "$m"
 done
 
-for tool in networkx igraph; do
-  echo
-  echo "$tool:"
-  /usr/bin/time -f "%e s wall, %M KB peak" "$venv/bin/python" benches/compare.py --data "$data" --tool "$tool"
+# The same workload in Python: pandas + networkx, pandas + igraph, and DuckDB (SQL).
+for tool in ${TOOLS:-igraph duckdb networkx}; do
+  echo "$tool ..." >&2
+  if [ "$tool" = duckdb ]; then
+    "$venv/bin/python" benches/compare_duckdb.py --data "$data" --threads "$(nproc)" >"$results/$tool.json"
+  else
+    "$venv/bin/python" benches/compare.py --data "$data" --tool "$tool" >"$results/$tool.json"
+  fi
 done
+"$venv/bin/python" benches/compare_summary.py "$results"

@@ -7,7 +7,8 @@
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
+
+use crate::graph::array::Array;
 
 /// Sentinel for "no id" in compact `u32` columns.
 pub const NONE: u32 = u32::MAX;
@@ -203,11 +204,7 @@ impl NameTable {
                 .zip(&self.lens)
                 .map(|(&s, &l)| s + u64::from(l))
                 .collect();
-            return Names {
-                buf: self.buf,
-                ends,
-                index: OnceLock::new(),
-            };
+            return Names::from_checked(self.buf, ends);
         }
         let total: usize = self.lens.iter().map(|&l| l as usize).sum();
         let mut buf = String::with_capacity(total);
@@ -216,23 +213,20 @@ impl NameTable {
             buf.push_str(self.name(id));
             ends.push(buf.len() as u64);
         }
-        Names {
-            buf,
-            ends,
-            index: OnceLock::new(),
-        }
+        Names::from_checked(buf, ends)
     }
 }
 
 /// A frozen name table: all spellings in one buffer, ids dense from 0.
 ///
 /// Memory is the names' bytes plus 8 bytes per name; the case-insensitive lookup index is
-/// built on first use only, since most commands never look a name up.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// built on first use only, since most commands never look a name up. The two arrays can
+/// live in place in a loaded graph file.
+#[derive(Debug, Default)]
 pub struct Names {
-    buf: String,
-    ends: Vec<u64>,
-    #[serde(skip)]
+    /// UTF-8 text; every entry of `ends` is on a character boundary.
+    buf: Array<u8>,
+    ends: Array<u64>,
     index: OnceLock<FxHashMap<Box<str>, u32>>,
 }
 
@@ -253,6 +247,40 @@ impl PartialEq for Names {
 }
 
 impl Names {
+    fn from_checked(buf: String, ends: Vec<u64>) -> Names {
+        Names {
+            buf: buf.into_bytes().into(),
+            ends: ends.into(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// From the two arrays of [`Names::parts`], checking that they make a name table: UTF-8
+    /// text cut at character boundaries by non-decreasing ends that cover it.
+    pub(crate) fn from_parts(buf: Array<u8>, ends: Array<u64>) -> Result<Names, String> {
+        let text = std::str::from_utf8(&buf).map_err(|_| "a name is not UTF-8".to_string())?;
+        let mut prev = 0u64;
+        for &end in ends.iter() {
+            if end < prev || end as usize > text.len() || !text.is_char_boundary(end as usize) {
+                return Err("a name table's ends are out of order".into());
+            }
+            prev = end;
+        }
+        if prev as usize != text.len() {
+            return Err("a name table's ends do not cover its text".into());
+        }
+        Ok(Names {
+            buf,
+            ends,
+            index: OnceLock::new(),
+        })
+    }
+
+    /// Its text and its ends (for the graph file).
+    pub(crate) fn parts(&self) -> (&Array<u8>, &Array<u64>) {
+        (&self.buf, &self.ends)
+    }
+
     /// How many names.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -271,7 +299,11 @@ impl Names {
         } else {
             self.ends[id - 1] as usize
         };
-        &self.buf[start..self.ends[id] as usize]
+        let bytes = &self.buf[start..self.ends[id] as usize];
+        // SAFETY: `buf` is UTF-8 and every end is on a character boundary (checked by
+        // `from_parts`, or true of the table it was frozen from), so the bytes between two
+        // ends are UTF-8.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// The spelling of `id`, or `None` for the [`NONE`] sentinel.
@@ -298,14 +330,12 @@ impl Names {
         index.get(fold(name, &mut scratch)).copied()
     }
 
-    /// Checks the internal invariants after loading from untrusted bytes.
+    /// Checks the internal invariants (they hold by construction; kept for callers that
+    /// check a loaded graph as a whole).
     pub fn is_consistent(&self) -> bool {
         let mut prev = 0u64;
-        for &end in &self.ends {
-            if end < prev
-                || end as usize > self.buf.len()
-                || !self.buf.is_char_boundary(end as usize)
-            {
+        for &end in self.ends.iter() {
+            if end < prev || end as usize > self.buf.len() {
                 return false;
             }
             prev = end;

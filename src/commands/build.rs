@@ -84,13 +84,32 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
             inputs.join(", ")
         );
     }
-    // The report first: when it cannot be written, no graph file appears either.
-    if let Some(path) = &args.report {
-        let json = serde_json::to_vec_pretty(&report).context("encoding the build report")?;
-        std::fs::write(path, json)
+    // Both files are written beside their targets first and renamed into place only when
+    // both are whole: a failed graph leaves no report, a failed report no graph.
+    let pending = file::prepare(&graph, &args.out)?;
+    let report_file = match &args.report {
+        Some(path) => Some(write_report_beside(&report, path)?),
+        None => None,
+    };
+    for target in std::iter::once(&args.out).chain(&args.report) {
+        if target.is_dir() {
+            anyhow::bail!("{} is a directory, not a file to write", target.display());
+        }
+    }
+    if let (Some(tmp), Some(path)) = (report_file, &args.report) {
+        tmp.persist(path)
             .with_context(|| format!("writing the build report to {}", path.display()))?;
     }
-    let size = file::save(&graph, &args.out)?;
+    let size = match pending.commit() {
+        Ok(size) => size,
+        Err(e) => {
+            // The report describes a graph that is not there.
+            if let Some(path) = &args.report {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
     if !args.quiet {
         eprint!("{}", report.summary(args.examples));
         note!(
@@ -101,6 +120,29 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The build report as JSON in a temporary file beside `path`, to be renamed into place.
+fn write_report_beside(
+    report: &ingest::report::BuildReport,
+    path: &std::path::Path,
+) -> anyhow::Result<tempfile::NamedTempFile> {
+    let context = || format!("writing the build report to {}", path.display());
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".lineage-report-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).with_context(context)?;
+    let json = serde_json::to_vec_pretty(report).context("encoding the build report")?;
+    std::io::Write::write_all(&mut tmp, &json).with_context(context)?;
+    Ok(tmp)
 }
 
 fn options(args: &BuildArgs) -> anyhow::Result<BuildOptions> {

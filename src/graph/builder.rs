@@ -126,9 +126,40 @@ struct RawEdge {
     relation: Option<EdgeKind>,
 }
 
+/// A record's tags, datasets and contributors (trimmed) as ids into the tables of the reader
+/// that read it (see [`GraphBuilder::local_value`]).
+#[derive(Debug, Default)]
+pub struct RecordValues {
+    /// Which reader's tables the ids are in.
+    pub reader: u32,
+    /// Tags, as ids of the reader's symbol table.
+    pub tags: Vec<u32>,
+    /// Datasets, as ids of the reader's symbol table.
+    pub datasets: Vec<u32>,
+    /// Contributors (trimmed), as ids of the reader's contributor table.
+    pub contributors: Vec<u32>,
+}
+
+/// The strings of one reader's table, in id order, and the graph id each maps to once it is
+/// needed ([`NONE`] before).
+#[derive(Debug, Default)]
+struct LocalTable {
+    strings: Vec<Box<str>>,
+    global: Vec<u32>,
+}
+
+/// One reader's tables: symbols (tags and datasets) and contributor names.
+#[derive(Debug, Default)]
+struct LocalValues {
+    symbols: LocalTable,
+    contributors: LocalTable,
+}
+
 /// Builds a [`LineageGraph`] from the records of the inputs, file by file: interns ids, merges records of one model by source priority, resolves parents and marks cycles.
 pub struct GraphBuilder {
     opts: BuildOptions,
+    /// Tables of the readers that intern on their own threads, by reader.
+    locals: Vec<LocalValues>,
     names: NameTable,
     models: Vec<Model>,
     authors: NameTable,
@@ -161,6 +192,7 @@ impl GraphBuilder {
     pub fn new(opts: BuildOptions) -> Self {
         GraphBuilder {
             opts,
+            locals: Vec::new(),
             names: NameTable::new(),
             models: Vec::new(),
             authors: NameTable::new(),
@@ -235,7 +267,13 @@ impl GraphBuilder {
         }
     }
 
-    fn add_record(&mut self, mut rec: ModelRecord) {
+    fn add_record(&mut self, rec: ModelRecord) {
+        self.add_record_with(rec, None);
+    }
+
+    /// Merges one record; its tags, datasets and contributors are in `side` when a reader
+    /// interned them, in the record otherwise.
+    fn add_record_with(&mut self, mut rec: ModelRecord, side: Option<RecordValues>) {
         // A legacy id (`gpt2`) is the repo the alias table names, for the row that describes
         // it as for the references that name it: both must land on one node.
         if let Some(target) = self.opts.aliases.resolve(rec.id.trim()) {
@@ -364,19 +402,80 @@ impl GraphBuilder {
             }
         }
         self.models[v as usize] = m;
-        for tag in &rec.tags {
-            let t = self.symbols.intern(tag).0;
-            self.tag_pairs.push((v, t));
-        }
-        for d in &rec.datasets {
-            let t = self.symbols.intern(d).0;
-            self.dataset_pairs.push((v, t));
-        }
-        for c in &rec.contributors {
-            let a = self.authors.intern(c.trim()).0;
-            self.contributor_pairs.push((v, a));
+        match side {
+            None => {
+                for tag in &rec.tags {
+                    let t = self.symbols.intern(tag).0;
+                    self.tag_pairs.push((v, t));
+                }
+                for d in &rec.datasets {
+                    let t = self.symbols.intern(d).0;
+                    self.dataset_pairs.push((v, t));
+                }
+                for c in &rec.contributors {
+                    let a = self.authors.intern(c.trim()).0;
+                    self.contributor_pairs.push((v, a));
+                }
+            }
+            Some(side) => {
+                let reader = side.reader as usize;
+                for &l in &side.tags {
+                    let t = self.local_symbol(reader, l);
+                    self.tag_pairs.push((v, t));
+                }
+                for &l in &side.datasets {
+                    let t = self.local_symbol(reader, l);
+                    self.dataset_pairs.push((v, t));
+                }
+                for &l in &side.contributors {
+                    let a = self.local_contributor(reader, l);
+                    self.contributor_pairs.push((v, a));
+                }
+            }
         }
         self.add_parents(v, &rec.id, rec.parents, file, rec.line);
+    }
+
+    /// Merges a record whose tags, datasets and contributors a reader thread already
+    /// interned into tables of its own (see [`LocalValues`]): the ids map to the graph's
+    /// tables at the very points where interning the strings would have, so the graph is the
+    /// one [`Sink::record`] builds from the same records.
+    pub fn record_with_local_values(&mut self, rec: ModelRecord, side: RecordValues) {
+        self.add_record_with(rec, Some(side));
+    }
+
+    /// The next string a reader's table gave an id to: symbols (tags, datasets) when
+    /// `contributor` is false, contributor names otherwise.
+    pub fn local_value(&mut self, reader: u32, contributor: bool, value: Box<str>) {
+        let r = reader as usize;
+        if self.locals.len() <= r {
+            self.locals.resize_with(r + 1, Default::default);
+        }
+        let table = if contributor {
+            &mut self.locals[r].contributors
+        } else {
+            &mut self.locals[r].symbols
+        };
+        table.strings.push(value);
+        table.global.push(NONE);
+    }
+
+    fn local_symbol(&mut self, reader: usize, local: u32) -> u32 {
+        let table = &mut self.locals[reader].symbols;
+        let g = &mut table.global[local as usize];
+        if *g == NONE {
+            *g = self.symbols.intern(&table.strings[local as usize]).0;
+        }
+        *g
+    }
+
+    fn local_contributor(&mut self, reader: usize, local: u32) -> u32 {
+        let table = &mut self.locals[reader].contributors;
+        let g = &mut table.global[local as usize];
+        if *g == NONE {
+            *g = self.authors.intern(&table.strings[local as usize]).0;
+        }
+        *g
     }
 
     /// Adds the references of one row: one per parent, however many fields name it; an
@@ -649,12 +748,12 @@ impl GraphBuilder {
                 .map(|b| self.benchmarks.name(b).to_string())
                 .collect(),
             benchmark_boards: self.benchmark_boards,
-            scores,
+            scores: scores.into(),
             children,
             parents,
-            parent_edges,
-            edge_kinds,
-            edge_closes_cycle,
+            parent_edges: parent_edges.into(),
+            edge_kinds: edge_kinds.into(),
+            edge_closes_cycle: edge_closes_cycle.into(),
             tags,
             datasets,
             contributors,

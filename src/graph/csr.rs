@@ -1,13 +1,13 @@
 //! Compressed sparse rows: the adjacency of a frozen graph as one offsets array and one
 //! targets array. Four bytes per edge plus four per node, and neighbours are a slice.
 
-use serde::{Deserialize, Serialize};
+use super::array::Array;
 
-/// Rows of targets as one offsets array and one targets array.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Rows of `u32` targets: row `v` is `targets[offsets[v]..offsets[v + 1]]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Csr {
-    offsets: Vec<u32>,
-    targets: Vec<u32>,
+    offsets: Array<u32>,
+    targets: Array<u32>,
 }
 
 impl Csr {
@@ -30,7 +30,10 @@ impl Csr {
             offsets.push(targets.len() as u32);
             row += 1;
         }
-        Csr { offsets, targets }
+        Csr {
+            offsets: offsets.into(),
+            targets: targets.into(),
+        }
     }
 
     /// Builds from unsorted pairs by counting sort (stable in the pairs' order).
@@ -49,6 +52,19 @@ impl Csr {
             targets[*slot as usize] = t;
             *slot += 1;
         }
+        Csr {
+            offsets: offsets.into(),
+            targets: targets.into(),
+        }
+    }
+
+    /// Its two arrays, offsets then targets (for the graph file).
+    pub(crate) fn parts(&self) -> [&Array<u32>; 2] {
+        [&self.offsets, &self.targets]
+    }
+
+    /// From the two arrays of [`Csr::parts`]; [`Csr::validate`] checks them.
+    pub(crate) fn from_parts(offsets: Array<u32>, targets: Array<u32>) -> Csr {
         Csr { offsets, targets }
     }
 

@@ -5,6 +5,7 @@
 //! per lineage edge 14 bytes (forward and reverse adjacency, kind, cycle mark); per
 //! tag, dataset or contributor entry 4 bytes.
 
+pub mod array;
 pub mod builder;
 pub mod csr;
 pub mod file;
@@ -13,7 +14,8 @@ pub mod visit;
 
 use serde::{Deserialize, Serialize};
 
-pub use builder::{BuildOptions, DateCorrection, GraphBuilder};
+pub use array::Array;
+pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
 pub use csr::Csr;
 
 use crate::intern::{Names, NONE};
@@ -32,38 +34,56 @@ pub struct Source {
     pub records: u64,
 }
 
-/// The frozen lineage graph: every model, its lineage edges in both directions, and the side tables. Build it with [`crate::build`], save and load it with [`mod@file`].
+/// The frozen lineage graph: every model, its lineage edges in both directions, and the side
+/// tables. Build it with [`crate::build`], save and load it with [`mod@file`].
+///
+/// The large fixed-width tables (names, adjacency, scores, side tables) are [`Array`]s, read
+/// in place from a loaded graph file; every other field is written to the file with serde, so
+/// a new field of that kind needs nothing more than its declaration (and a format version
+/// bump). A new fixed-width table is `#[serde(skip)]` and listed in [`mod@file`]'s sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageGraph {
     /// Model ids; the index is the model's dense id.
+    #[serde(skip)]
     pub names: Names,
     /// Node data; the index is the model's dense id.
     pub models: Vec<Model>,
     /// Author names (namespaces and commit authors).
+    #[serde(skip)]
     pub authors: Names,
     /// Attribute values (architecture, license, precision, library, pipeline, tags, datasets).
+    #[serde(skip)]
     pub symbols: Names,
     /// Benchmark names: the columns of the score table.
     pub benchmarks: Vec<String>,
     /// The leaderboard each benchmark column belongs to.
     pub benchmark_boards: Vec<Board>,
     /// Score rows of `benchmarks.len()` values; NaN where a benchmark is missing.
-    pub scores: Vec<f32>,
+    #[serde(skip)]
+    pub scores: Array<f32>,
     /// Parent -> children. The position of a child in the targets array is the edge id.
+    #[serde(skip)]
     pub children: Csr,
     /// Child -> parents.
+    #[serde(skip)]
     pub parents: Csr,
     /// Edge id of each entry of `parents`.
-    pub parent_edges: Vec<u32>,
+    #[serde(skip)]
+    pub parent_edges: Array<u32>,
     /// Kind of each edge, by edge id.
-    pub edge_kinds: Vec<EdgeKind>,
+    #[serde(skip)]
+    pub edge_kinds: Array<EdgeKind>,
     /// Edges that close a cycle: skipped by queries that need an acyclic graph.
-    pub edge_closes_cycle: Vec<bool>,
+    #[serde(skip)]
+    pub edge_closes_cycle: Array<bool>,
     /// Tags of each model (symbol ids).
+    #[serde(skip)]
     pub tags: Csr,
     /// Datasets of each model (symbol ids).
+    #[serde(skip)]
     pub datasets: Csr,
     /// Commit authors of each model (author ids).
+    #[serde(skip)]
     pub contributors: Csr,
     /// Strongly connected components of more than one model.
     pub cycles: Vec<Vec<u32>>,
@@ -227,7 +247,7 @@ impl LineageGraph {
     /// Edge counts by kind, in [`EdgeKind::ALL`] order.
     pub fn edges_by_kind(&self) -> [usize; 5] {
         let mut counts = [0usize; 5];
-        for &k in &self.edge_kinds {
+        for &k in self.edge_kinds.iter() {
             counts[k as usize] += 1;
         }
         counts

@@ -356,3 +356,200 @@ fn a_failed_save_leaves_no_temporary_file() {
     );
     assert_eq!(wd.entries(), vec!["plain", "taken.graph"]);
 }
+
+// ---------------------------------------------------------------- reading stops at the header
+
+/// Runs `f` on a thread and fails (rather than hanging the suite) when it does not return
+/// within a minute: the loader must never wait on endless input.
+fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the loader returned")
+}
+
+/// The loader once read a whole 2 GB non-graph file before looking at its magic bytes, and
+/// never returned on /dev/zero: it reads the header first and stops there.
+#[test]
+fn a_huge_non_graph_file_or_dev_zero_fails_at_the_header() {
+    let wd = Workdir::new();
+    // 2 GB, sparse: reading it all would take seconds and gigabytes.
+    let huge = wd.join("huge.graph");
+    let f = fs::File::create(&huge).unwrap();
+    f.set_len(2 << 30).unwrap();
+    drop(f);
+    let err = within_a_minute(move || load_err(&huge));
+    assert!(err.contains("not a lineage graph file"), "{err}");
+    let err = within_a_minute(|| load_err(Path::new("/dev/zero")));
+    assert!(err.contains("/dev/zero: not a lineage graph file"), "{err}");
+    // A good header in front of 2 GB of something else: the length is checked against the
+    // file's size before a byte of the payload is read.
+    let mut bytes = fs::read({
+        let p = wd.join("g.graph");
+        file::save(&small_graph(), &p).unwrap();
+        p
+    })
+    .unwrap();
+    bytes.truncate(HEADER_LEN);
+    let padded = wd.join("padded.graph");
+    fs::write(&padded, &bytes).unwrap();
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&padded)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let err = within_a_minute(move || load_err(&padded));
+    assert!(
+        err.contains("corrupted") && err.contains("bytes after the end"),
+        "{err}"
+    );
+}
+
+/// A graph read from a pipe is read as far as its header says, and one byte more.
+#[cfg(unix)]
+#[test]
+fn a_graph_from_a_pipe_loads_and_an_endless_pipe_stops() {
+    let wd = Workdir::new();
+    let path = wd.join("g.graph");
+    let g = small_graph();
+    file::save(&g, &path).unwrap();
+    let out = wd
+        .command(&["info", "--graph", "/dev/stdin"])
+        .pipe_stdin(&path)
+        .unwrap()
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same header followed by endless zeros (`cat g.graph /dev/zero`): stops after the
+    // announced length with a clear error.
+    let command = format!(
+        "cat {} /dev/zero | {} info --graph /dev/stdin",
+        path.display(),
+        assert_cmd::cargo::cargo_bin("lineage").display()
+    );
+    let out = within_a_minute(move || {
+        std::process::Command::new("sh")
+            .args(["-c", &command])
+            .output()
+            .unwrap()
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bytes after the end of the graph"),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------- modes and temporary files
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Graph files were created 0600 whatever the umask, and a rebuild turned 0644 into 0600.
+#[cfg(unix)]
+#[test]
+fn graph_files_honour_the_umask_and_a_rebuild_keeps_the_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::new();
+    let input = fixture("hub_api.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("lineage");
+    let build = |umask: &str| {
+        let status = std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!(
+                    "umask {umask} && exec {} build -q {} -o g.graph --report r.json",
+                    bin.display(),
+                    input.display()
+                ),
+            ])
+            .current_dir(wd.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    build("022");
+    assert_eq!(mode(&wd.join("g.graph")), 0o644);
+    assert_eq!(mode(&wd.join("r.json")), 0o644);
+    fs::remove_file(wd.join("g.graph")).unwrap();
+    build("077");
+    assert_eq!(mode(&wd.join("g.graph")), 0o600);
+    // A rebuild keeps the mode the file has, whatever the umask.
+    fs::set_permissions(wd.join("g.graph"), fs::Permissions::from_mode(0o640)).unwrap();
+    build("022");
+    assert_eq!(mode(&wd.join("g.graph")), 0o640);
+    assert!(file::load(&wd.join("g.graph")).is_ok());
+}
+
+/// A failed save (`--out` an existing directory) still wrote `--report`; and a report that
+/// cannot be written must leave no graph either.
+#[test]
+fn a_failed_save_writes_no_report_and_a_failed_report_no_graph() {
+    let wd = Workdir::new();
+    let input = fixture("hub_api.jsonl");
+    let input = input.to_str().unwrap();
+    fs::create_dir(wd.join("taken")).unwrap();
+    wd.command(&["build", "-q", input, "-o", "taken", "--report", "r.json"])
+        .assert()
+        .failure();
+    assert_eq!(wd.entries(), vec!["taken"]);
+    let out = wd
+        .command(&["build", "-q", input, "-o", "g.graph", "--report", "taken"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("taken"));
+    assert_eq!(wd.entries(), vec!["taken"]);
+    assert!(entries(&wd.join("taken")).is_empty());
+    // A report in a directory that does not exist and cannot be made.
+    wd.write("plain", "x");
+    wd.command(&[
+        "build",
+        "-q",
+        input,
+        "-o",
+        "g.graph",
+        "--report",
+        "plain/r.json",
+    ])
+    .assert()
+    .failure();
+    assert_eq!(wd.entries(), vec!["plain", "taken"]);
+}
+
+/// kill -9 left `.lineage-*.graph.tmp` files that no later build removed. A build removes
+/// the ones nobody holds, and leaves the one a concurrent build is writing (it holds a lock
+/// on it).
+#[test]
+fn builds_remove_abandoned_temporary_files_but_not_a_concurrent_builds() {
+    let wd = Workdir::new();
+    let abandoned = wd.write(".lineage-AbAnDo.graph.tmp", vec![0u8; 4096]);
+    let busy = wd.write(".lineage-BuSyBu.graph.tmp", vec![0u8; 4096]);
+    let other = wd.write(".lineage-notes.txt", "not ours");
+    let held = fs::File::open(&busy).unwrap();
+    // What a build writing it holds (graph::file locks its temporary file the same way).
+    #[cfg(unix)]
+    rustix::fs::flock(&held, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+    let input = fixture("hub_api.jsonl");
+    wd.command(&["build", "-q", input.to_str().unwrap(), "-o", "g.graph"])
+        .assert()
+        .success();
+    assert!(!abandoned.exists());
+    assert!(busy.exists() && other.exists());
+    drop(held);
+    wd.command(&["build", "-q", input.to_str().unwrap(), "-o", "g.graph"])
+        .assert()
+        .success();
+    assert_eq!(wd.entries(), vec![".lineage-notes.txt", "g.graph"]);
+}

@@ -16,6 +16,7 @@ mod graph_file;
 mod hostile_input;
 mod ingest_real;
 mod petgraph_view;
+mod pinned_report;
 mod props;
 mod query;
 mod readme;
