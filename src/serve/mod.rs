@@ -62,7 +62,7 @@ impl Dashboard {
     /// --report`). O(V + E) for the derived values and the name index.
     pub fn new(graph: LineageGraph, report: Option<Vec<u8>>) -> Dashboard {
         let info = pretty(&GraphInfo::of(&graph));
-        let derived = derived(&graph);
+        let derived = derived(&graph, false);
         let names = NameIndex::new(&graph);
         let mut bases: Vec<u32> = PAPER_BASES.iter().filter_map(|b| graph.lookup(b)).collect();
         let mut ranked: Vec<u32> = (0..graph.model_count() as u32)
