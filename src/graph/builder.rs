@@ -437,7 +437,7 @@ impl GraphBuilder {
     }
 
     /// Merges a record whose tags, datasets and contributors a reader thread already
-    /// interned into tables of its own (see [`LocalValues`]): the ids map to the graph's
+    /// interned into tables of its own (see `LocalValues`): the ids map to the graph's
     /// tables at the very points where interning the strings would have, so the graph is the
     /// one [`Sink::record`] builds from the same records.
     pub fn record_with_local_values(&mut self, rec: ModelRecord, side: RecordValues) {
