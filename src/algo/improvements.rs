@@ -225,7 +225,12 @@ pub fn all_improvements(
     let n = g.model_count();
     let merges = merge_marks(g, options);
     let merges = merges.as_deref();
+    // The default board is a pass over every model: choose it once, not once per base.
     let board = options.board.unwrap_or_else(|| g.default_board());
+    let options = &ImprovementOptions {
+        board: Some(board),
+        ..*options
+    };
     let bases: Vec<u32> = (0..n as u32)
         .filter(|&v| !g.children_of(v).is_empty() && counted(g, v, options.include_flagged))
         .collect();
