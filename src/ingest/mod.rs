@@ -92,7 +92,8 @@ impl Format {
             .next()
             .unwrap_or("")
             .trim_start_matches('\u{feff}');
-        let trimmed = first.trim_start();
+        // A stray byte before the first brace (read as U+FFFD) costs that line, not the file.
+        let trimmed = first.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{fffd}');
         if trimmed.starts_with('{') {
             return Some(Format::HubApi);
         }

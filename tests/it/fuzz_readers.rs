@@ -293,4 +293,7 @@ fn fuzz_findings_stay_fixed() {
     check("details.csv", &details, &Damage::StrayByte(10, 0xff)).unwrap();
     // D1: a list nested 11,000 deep
     check("details.csv", &details, &Damage::Nested(11_000)).unwrap();
+    // a stray byte before the first brace of a JSON Lines file made it read as a CSV listing
+    let models = seed("models.jsonl");
+    check("models.jsonl", &models, &Damage::StrayByte(0, 0x80)).unwrap();
 }
