@@ -179,11 +179,21 @@ pub(crate) fn read<R: Read>(
         }
         let tags = match obj.get("tags") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
+            Some(Value::Array(items)) => {
+                let mut tags = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.as_str() {
+                        Some(t) => tags.push(t.to_string()),
+                        None => problems.push(issue(
+                            "tags",
+                            &item.to_string(),
+                            reason::BAD_LIST,
+                            "an item of 'tags' is not a string".into(),
+                        )),
+                    }
+                }
+                tags
+            }
             Some(other) => {
                 problems.push(issue(
                     "tags",
@@ -200,8 +210,15 @@ pub(crate) fn read<R: Read>(
             .and_then(|c| c.get("base_model_relation"))
             .and_then(Value::as_str)
             .and_then(EdgeKind::from_relation);
-        if let Some(license) = card.and_then(|c| c.get("license")).and_then(Value::as_str) {
-            rec.license = Some(license.to_string());
+        match card.and_then(|c| c.get("license")) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(license)) => rec.license = Some(license.clone()),
+            Some(other) => problems.push(issue(
+                "cardData.license",
+                &other.to_string(),
+                reason::BAD_JSON,
+                "'license' is not a string".into(),
+            )),
         }
         match card.and_then(|c| c.get("base_model")) {
             None | Some(Value::Null) => {}
@@ -266,9 +283,19 @@ pub(crate) fn read<R: Read>(
             }
         }
         if let Some(Value::Array(items)) = card.and_then(|c| c.get("datasets")) {
-            for d in items.iter().filter_map(Value::as_str) {
-                if !rec.datasets.iter().any(|x| x == d) {
-                    rec.datasets.push(d.to_string());
+            for item in items {
+                match item.as_str() {
+                    Some(d) => {
+                        if !rec.datasets.iter().any(|x| x == d) {
+                            rec.datasets.push(d.to_string());
+                        }
+                    }
+                    None => problems.push(issue(
+                        "cardData.datasets",
+                        &item.to_string(),
+                        reason::BAD_LIST,
+                        "list item is not a string".into(),
+                    )),
                 }
             }
         }

@@ -296,4 +296,6 @@ fn fuzz_findings_stay_fixed() {
     // a stray byte before the first brace of a JSON Lines file made it read as a CSV listing
     let models = seed("models.jsonl");
     check("models.jsonl", &models, &Damage::StrayByte(0, 0x80)).unwrap();
+    // a tags list of lists lost its items without a word
+    check("models.jsonl", &models, &Damage::Nested(100)).unwrap();
 }
