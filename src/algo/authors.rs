@@ -4,11 +4,21 @@
 //!
 //! Bot accounts are not authors: names ending in `bot`, and the names of a list that
 //! ships with the project (`graphs/bots.txt`) and that users extend.
+//!
+//! Components come from petgraph's [`UnionFind`] (union by rank, path splitting), which
+//! replaced a hand-written one (path halving, the lower root wins) once both were measured
+//! on 10^6 synthetic models (`benches/petgraph.rs`, criterion, median of 10 samples, release,
+//! on 2 cores shared with other builds at a load average of 4 to 5): joining every repo's
+//! authors took 7.7 ms with petgraph's against 9.2 ms (a second run: 13.8 against 15.7 ms),
+//! and the weakly connected components of the 890,682 lineage edges 67.6 against 76.7 ms
+//! (78.2 against 87.1 ms). No output depends on which member represents a set: components
+//! are ordered by size, then by the name and id of their first member.
 
+use petgraph::unionfind::UnionFind;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::{counted, find, union};
+use super::counted;
 use crate::graph::LineageGraph;
 use crate::intern::NONE;
 
@@ -158,7 +168,7 @@ pub fn collaboration_with(
         .into_par_iter()
         .map(|a| bots.is_bot(g.authors.name(a)))
         .collect();
-    let mut parent: Vec<u32> = (0..n_authors as u32).collect();
+    let mut sets = UnionFind::<u32>::new(n_authors);
     let mut repos_of = vec![0u32; n_authors];
     let mut bot_seen = vec![false; n_authors];
     let mut per_repo: Vec<u32> = Vec::new();
@@ -192,7 +202,7 @@ pub fn collaboration_with(
         repos += 1;
         for (i, &a) in humans.iter().enumerate() {
             repos_of[a as usize] += 1;
-            union(&mut parent, humans[0], a);
+            sets.union(humans[0], a);
             for &b in &humans[i + 1..] {
                 pairs.push((a, b));
             }
@@ -205,7 +215,7 @@ pub fn collaboration_with(
     let mut by_root: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
     for a in 0..n_authors as u32 {
         if repos_of[a as usize] > 0 {
-            let r = find(&mut parent, a);
+            let r = sets.find_mut(a);
             by_root.entry(r).or_default().push(a);
         }
     }
@@ -379,14 +389,5 @@ mod tests {
         assert!(f.is_bot("AutoMerger"));
         assert_eq!(f.listed(), 1);
         assert!(BotFilter::builtin().is_bot("system"));
-    }
-
-    #[test]
-    fn union_find_joins_transitively() {
-        let mut p: Vec<u32> = (0..5).collect();
-        union(&mut p, 3, 4);
-        union(&mut p, 4, 1);
-        assert_eq!(find(&mut p, 3), find(&mut p, 1));
-        assert_ne!(find(&mut p, 0), find(&mut p, 3));
     }
 }

@@ -2,10 +2,11 @@
 //! children and its distinct transitive descendants, split by how each descendant was
 //! made. The top models by descendants answer "which base models does the community build on?".
 
+use petgraph::unionfind::UnionFind;
 use rayon::prelude::*;
 
 use super::topo::{strongly_connected, topological_order};
-use super::{chunk_len, counted, find, made_by, union, KindSet, Visited};
+use super::{chunk_len, counted, made_by, KindSet, Visited};
 use crate::graph::{Csr, LineageGraph};
 use crate::intern::NONE;
 use crate::model::EdgeKind;
@@ -324,11 +325,11 @@ impl JoinSums {
         // Joins grouped by the weakly connected part of the graph above them (a model only
         // reaches joins of its own part), each group in topological order; cut into
         // blocks, equal subtree sums side by side within a block.
-        let mut group: Vec<u32> = (0..n as u32).collect();
+        let mut group = UnionFind::<u32>::new(n);
         for &v in upper {
             for (c, k) in g.child_edges(v) {
                 if kinds.contains(k) && (above_join[c as usize] || is_join(c)) {
-                    union(&mut group, v, c);
+                    group.union(v, c);
                 }
             }
         }
@@ -339,13 +340,13 @@ impl JoinSums {
         let mut joins: Vec<u32> = (0..n as u32).filter(|&v| is_join(v)).collect();
         let mut first_of_group = vec![u32::MAX; n];
         for &j in &joins {
-            let r = find(&mut group, j) as usize;
+            let r = group.find_mut(j) as usize;
             first_of_group[r] = first_of_group[r].min(position[j as usize]);
         }
         let keys: Vec<(u32, u32)> = joins
             .iter()
             .map(|&j| {
-                let r = find(&mut group, j) as usize;
+                let r = group.find_mut(j) as usize;
                 (first_of_group[r], position[j as usize])
             })
             .collect();

@@ -74,25 +74,6 @@ impl Default for KindSet {
     }
 }
 
-/// Union-find with path halving: the root of `a`'s set.
-pub(crate) fn find(parent: &mut [u32], mut a: u32) -> u32 {
-    while parent[a as usize] != a {
-        let up = parent[parent[a as usize] as usize];
-        parent[a as usize] = up;
-        a = up;
-    }
-    a
-}
-
-/// Joins the sets of `a` and `b`; the lower root becomes the root, so results do not
-/// depend on the order of joins.
-pub(crate) fn union(parent: &mut [u32], a: u32, b: u32) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb) as usize] = ra.min(rb);
-    }
-}
-
 /// Whether model `v` counts in counts and scores: flagged models do not, unless asked for.
 #[inline]
 pub fn counted(g: &LineageGraph, v: u32, include_flagged: bool) -> bool {
