@@ -273,9 +273,14 @@ pub struct ExportArgs {
     /// The graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
-    /// Write to this file (for csv: this directory) instead of stdout
+    /// Write to this file (for csv: this directory) instead of stdout; `-` is stdout. A file
+    /// name ending in .gz or .zst is compressed accordingly
     #[arg(long = "out", short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Compress the output (implied by an -o name ending in .gz or .zst); with csv, the two
+    /// files become nodes.csv.gz and edges.csv.gz (or .zst)
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub compress: Option<CompressArg>,
     /// Keep only the family of this base model: it and its descendants (id in any case)
     #[arg(long, value_name = "ID")]
     pub base: Option<String>,
@@ -301,6 +306,15 @@ pub struct ExportArgs {
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Compression of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompressArg {
+    /// gzip (.gz), which every tool reads
+    Gzip,
+    /// Zstandard (.zst): faster and smaller
+    Zstd,
 }
 
 fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {

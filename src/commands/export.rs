@@ -12,8 +12,9 @@ use tempfile::NamedTempFile;
 
 use lineage::export::{self, csv::CsvWriter, Export, Filter, Format, DOT_NODE_WARNING};
 use lineage::graph::file;
+use lineage::ingest::compress::{Compression, Encoder};
 
-use crate::cli::{ExportArgs, ExportFormat};
+use crate::cli::{CompressArg, ExportArgs, ExportFormat};
 
 const BUFFER: usize = 1 << 20;
 
@@ -25,7 +26,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Json => Format::Json,
         ExportFormat::Csv => Format::Csv,
     };
-    if format == Format::Csv && args.out.is_none() {
+    if format == Format::Csv && args.out.as_deref().is_none_or(|p| p == Path::new("-")) {
         anyhow::bail!(
             "csv writes two files, {} and {}; give the directory to write them into with -o DIR",
             export::csv::NODES_FILE,
@@ -51,18 +52,30 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             export.node_count()
         );
     }
-    let written = match (&args.out, format) {
-        (None, _) => {
-            let mut out = BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+    let to_stdout = args.out.as_deref().is_none_or(|p| p == Path::new("-"));
+    let compression = match args.compress {
+        Some(CompressArg::Gzip) => Some(Compression::Gzip),
+        Some(CompressArg::Zstd) => Some(Compression::Zstd),
+        None => args
+            .out
+            .as_deref()
+            .filter(|_| !to_stdout && format != Format::Csv)
+            .and_then(Compression::from_extension),
+    };
+    let written = match (to_stdout, &args.out, format) {
+        (true, _, _) => {
+            let out = BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+            let mut out = compressed(out, compression)?;
             export.write_to(format, &mut out)?;
-            out.flush()?;
+            out.finish()?.flush()?;
             return Ok(ExitCode::SUCCESS);
         }
-        (Some(dir), Format::Csv) => write_csv(&export, dir)?,
-        (Some(path), _) => {
-            let size = write_atomically(path, |out| export.write_to(format, out))?;
+        (false, Some(dir), Format::Csv) => write_csv(&export, dir, compression)?,
+        (false, Some(path), _) => {
+            let size = write_atomically(path, compression, |out| export.write_to(format, out))?;
             vec![(path.clone(), size)]
         }
+        (false, None, _) => unreachable!("no -o means stdout"),
     };
     if !args.quiet {
         let files: Vec<String> = written
@@ -99,18 +112,60 @@ fn temporary_beside(path: &Path) -> anyhow::Result<NamedTempFile> {
         .with_context(|| format!("creating a temporary file in {}", dir.display()))
 }
 
-/// Writes through `write` into a temporary file, then renames it onto `path`.
-/// Returns the size written.
+/// A writer over `out`, compressing when asked to.
+enum Output<W: Write> {
+    Plain(W),
+    Compressed(Encoder<W>),
+}
+
+impl<W: Write> Output<W> {
+    /// Ends the compressed stream, if any, and returns the writer underneath.
+    fn finish(self) -> std::io::Result<W> {
+        match self {
+            Output::Plain(w) => Ok(w),
+            Output::Compressed(e) => e.finish(),
+        }
+    }
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Plain(w) => w.write(buf),
+            Output::Compressed(e) => e.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Plain(w) => w.flush(),
+            Output::Compressed(e) => e.flush(),
+        }
+    }
+}
+
+fn compressed<W: Write>(out: W, compression: Option<Compression>) -> std::io::Result<Output<W>> {
+    Ok(match compression {
+        None => Output::Plain(out),
+        Some(c) => Output::Compressed(c.encoder(out)?),
+    })
+}
+
+/// Writes through `write` into a temporary file (compressed when asked to), then renames it
+/// onto `path`. Returns the size written.
 fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
+    compression: Option<Compression>,
+    write: impl FnOnce(&mut Output<BufWriter<&File>>) -> std::io::Result<()>,
 ) -> anyhow::Result<u64> {
     let tmp = temporary_beside(path)?;
     {
-        let mut out = BufWriter::with_capacity(BUFFER, tmp.as_file());
-        write(&mut out).with_context(|| format!("writing {}", path.display()))?;
-        out.flush()
-            .with_context(|| format!("writing {}", path.display()))?;
+        let context = || format!("writing {}", path.display());
+        let out = BufWriter::with_capacity(BUFFER, tmp.as_file());
+        let mut out = compressed(out, compression).with_context(context)?;
+        write(&mut out).with_context(context)?;
+        out.finish()
+            .and_then(|mut w| w.flush())
+            .with_context(context)?;
     }
     let size = tmp.as_file().metadata()?.len();
     tmp.persist(path)
@@ -119,22 +174,45 @@ fn write_atomically(
     Ok(size)
 }
 
-/// Writes nodes.csv and edges.csv into `dir` (created if missing); both appear only once
-/// both are complete.
-fn write_csv(export: &Export, dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
+/// Writes nodes.csv and edges.csv into `dir` (created if missing), each with `.gz` or `.zst`
+/// appended when compressed; both appear only once both are complete.
+fn write_csv(
+    export: &Export,
+    dir: &Path,
+    compression: Option<Compression>,
+) -> anyhow::Result<Vec<(PathBuf, u64)>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let nodes_path = dir.join(export::csv::NODES_FILE);
-    let edges_path = dir.join(export::csv::EDGES_FILE);
+    let name = |file: &str| match compression {
+        None => dir.join(file),
+        Some(Compression::Gzip) => dir.join(format!("{file}.gz")),
+        Some(Compression::Zstd) => dir.join(format!("{file}.zst")),
+    };
+    let nodes_path = name(export::csv::NODES_FILE);
+    let edges_path = name(export::csv::EDGES_FILE);
     let nodes = temporary_beside(&nodes_path)?;
     let edges = temporary_beside(&edges_path)?;
     {
+        let context = || format!("writing CSV files into {}", dir.display());
         let mut writer = CsvWriter::new(
-            BufWriter::with_capacity(BUFFER, nodes.as_file()),
-            BufWriter::with_capacity(BUFFER, edges.as_file()),
+            compressed(
+                BufWriter::with_capacity(BUFFER, nodes.as_file()),
+                compression,
+            )
+            .with_context(context)?,
+            compressed(
+                BufWriter::with_capacity(BUFFER, edges.as_file()),
+                compression,
+            )
+            .with_context(context)?,
         );
-        export
-            .write(&mut writer)
-            .with_context(|| format!("writing CSV files into {}", dir.display()))?;
+        export.write(&mut writer).with_context(context)?;
+        let (n, e) = writer.into_inner().with_context(context)?;
+        n.finish()
+            .and_then(|mut w| w.flush())
+            .with_context(context)?;
+        e.finish()
+            .and_then(|mut w| w.flush())
+            .with_context(context)?;
     }
     let mut written = Vec::new();
     for (tmp, path) in [(nodes, nodes_path), (edges, edges_path)] {

@@ -4,6 +4,7 @@
 //! large the file; rows it cannot fully read are reported as [`RowIssue`]s, never dropped.
 
 pub mod commits;
+pub mod compress;
 pub mod details;
 pub mod hub_api;
 pub mod leaderboard_v1;
@@ -22,6 +23,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::error::IngestError;
+use crate::ingest::compress::Compression;
 use crate::model::{Day, EdgeKind, ModelType};
 
 /// The input formats `lineage build` reads.
@@ -295,6 +297,8 @@ pub struct Input {
     pub source: InputSource,
     pub format: Format,
     pub len: u64,
+    /// How the bytes are compressed (told by their magic bytes), if they are.
+    pub compression: Option<Compression>,
 }
 
 impl Input {
@@ -307,6 +311,7 @@ impl Input {
             source: InputSource::Embedded(bytes),
             format,
             len: bytes.len() as u64,
+            compression: None,
         })
     }
 
@@ -318,9 +323,16 @@ impl Input {
                     path: path.clone(),
                     source,
                 };
-                let newline = ends_with_newline(path).map_err(io)?;
                 let file = File::open(path).map_err(io)?;
-                Ok((Box::new(BufReader::with_capacity(1 << 16, file)), newline))
+                match self.compression {
+                    // A compressed stream cut short fails in its decoder, so the last
+                    // byte need not be looked at.
+                    Some(c) => Ok((c.decoder(file).map_err(io)?, true)),
+                    None => {
+                        let newline = ends_with_newline(path).map_err(io)?;
+                        Ok((Box::new(BufReader::with_capacity(1 << 16, file)), newline))
+                    }
+                }
             }
         }
     }
@@ -389,17 +401,27 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
     let len = file.metadata().map_err(io)?.len();
     let mut head = vec![0u8; SNIFF.min(len as usize)];
     file.read_exact(&mut head).map_err(io)?;
+    let compression = Compression::detect(&head);
+    if let Some(c) = compression {
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        head = compress::head(c, &mut file, SNIFF).map_err(|e| IngestError::Binary {
+            path: path.to_path_buf(),
+            detail: format!("{c} data that does not decompress: {e}"),
+            expected: Format::expected_list(),
+        })?;
+    }
     let (format, ()) = sniff(path, &head, forced)?;
     Ok(Input {
         name: path.to_path_buf(),
         source: InputSource::File(path.to_path_buf()),
         format,
         len,
+        compression,
     })
 }
 
-/// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`),
-/// sorted by name; files are kept as given.
+/// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`,
+/// each possibly compressed as `.gz` or `.zst`), sorted by name; files are kept as given.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
@@ -411,11 +433,16 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
-                    f.is_file()
-                        && matches!(
-                            f.extension().and_then(|e| e.to_str()),
+                    f.is_file() && {
+                        let plain = match Compression::from_extension(f) {
+                            Some(_) => f.file_stem().map(Path::new),
+                            None => Some(f.as_path()),
+                        };
+                        matches!(
+                            plain.and_then(|p| p.extension()).and_then(|e| e.to_str()),
                             Some("csv" | "jsonl" | "json" | "ndjson")
                         )
+                    }
                 })
                 .collect();
             found.sort();

@@ -3,7 +3,6 @@
 //! binary, truncated, unknown) stop it with one `error:` line that names the file and what
 //! was expected, a non-zero exit, no panic, and no graph file written.
 
-
 use std::path::Path;
 
 use crate::common::*;

@@ -2,7 +2,6 @@
 //! `--format`, `--aliases`, `--report`, `--out`, the summary on stderr, the progress bar,
 //! and `info`'s JSON.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;

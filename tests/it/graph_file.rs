@@ -3,7 +3,6 @@
 //! and writing is atomic (no temporary file left behind, a good file untouched by a build
 //! that fails).
 
-
 use std::fs;
 use std::path::Path;
 

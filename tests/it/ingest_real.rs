@@ -5,7 +5,6 @@
 //! `list(csv.DictReader(open(D+f, encoding='utf-8')))` (with `delimiter=';'` for the v1
 //! leaderboard) and `alias` for the table in `graphs/aliases.csv`, lower-cased keys.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::*;

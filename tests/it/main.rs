@@ -6,6 +6,7 @@ mod common;
 mod algo_props;
 mod bad_input;
 mod build;
+mod compressed;
 mod export;
 mod graph_file;
 mod ingest_real;

@@ -3,7 +3,6 @@
 //! cycles gives exactly the edges a plain reference resolver expects; and every graph
 //! built survives save -> load unchanged. Cases are kept modest so the suite stays fast.
 
-
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::common::*;
