@@ -27,6 +27,7 @@ pub mod graph;
 pub mod ingest;
 pub mod intern;
 pub mod model;
+pub mod queries;
 pub mod query;
 pub mod render;
 pub mod synth;

@@ -11,13 +11,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Context;
 use comfy_table::{CellAlignment, Table};
 use serde::Serialize;
 
-use lineage::algo::resolve::resolve_model;
 use lineage::graph::{file, LineageGraph};
-use lineage::ingest::refs::AliasTable;
 use lineage::model::Day;
 
 use crate::cli::{Query, QueryArgs, QueryCommon};
@@ -82,11 +79,6 @@ fn load(common: &QueryCommon) -> anyhow::Result<LineageGraph> {
         );
     }
     Ok(file::load(path)?)
-}
-
-/// The model a `--base` or `--model` value names.
-fn resolve(g: &LineageGraph, name: &str, flag: &str) -> anyhow::Result<u32> {
-    resolve_model(g, name, &AliasTable::builtin()).with_context(|| format!("{flag} {name}"))
 }
 
 /// No borders, a rule under the header (comfy-table's preset layout: 19 characters).

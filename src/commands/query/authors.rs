@@ -4,65 +4,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use serde::Serialize;
-
-use lineage::algo::authors::{collaboration_with, BotFilter, Collaboration};
+use lineage::algo::authors::{BotFilter, Collaboration};
 use lineage::graph::LineageGraph;
+use lineage::queries::authors::{authors, AuthorsOptions, TopAuthor};
 
 use super::{csv_writer, finish_csv, load, percent, render, summary, table, thousands, write_json};
 use crate::cli::{AuthorsArgs, QueryFormat};
-
-#[derive(Serialize)]
-struct Json<'a> {
-    authors: u32,
-    components: usize,
-    largest_component: u32,
-    component_sizes: Vec<SizeCount>,
-    top10_share: f64,
-    top200_share: f64,
-    repos_per_author: Vec<ReposAuthors>,
-    authors_per_repo: Vec<AuthorsRepos>,
-    top: Vec<TopAuthor<'a>>,
-    links: u64,
-    repos: u32,
-    bots: u32,
-    largest: Vec<ComponentJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct SizeCount {
-    size: u32,
-    count: u32,
-}
-
-#[derive(Serialize)]
-struct ReposAuthors {
-    repos: u32,
-    authors: u32,
-}
-
-#[derive(Serialize)]
-struct AuthorsRepos {
-    authors: u32,
-    repos: u32,
-}
-
-#[derive(Serialize)]
-struct TopAuthor<'a> {
-    author: &'a str,
-    repos: u32,
-    /// Rank of its component, 1 for the largest.
-    component: u32,
-    component_size: u32,
-}
-
-#[derive(Serialize)]
-struct ComponentJson<'a> {
-    component: u32,
-    size: u32,
-    repos: u32,
-    members: Vec<&'a str>,
-}
 
 pub fn run(args: AuthorsArgs) -> anyhow::Result<ExitCode> {
     let mut bots = BotFilter::builtin();
@@ -72,73 +19,25 @@ pub fn run(args: AuthorsArgs) -> anyhow::Result<ExitCode> {
         bots.extend_from_str(&text);
     }
     let g = load(&args.common)?;
-    let c = collaboration_with(&g, &bots, args.common.include_flagged);
-    let top: Vec<TopAuthor> = c
-        .ranking
-        .iter()
-        .take(args.top)
-        .map(|&a| {
-            let comp = c.component_of[a as usize];
-            TopAuthor {
-                author: g.authors.name(a),
-                repos: c.repos_of[a as usize],
-                component: comp + 1,
-                component_size: c.components[comp as usize].members.len() as u32,
-            }
-        })
-        .collect();
+    let options = AuthorsOptions {
+        top: args.top,
+        components: args.components,
+        include_flagged: args.common.include_flagged,
+        bots,
+    };
+    let answer = authors(&g, &options)?;
     let mut out = super::stdout();
     match args.common.format {
-        QueryFormat::Json => {
-            let json = Json {
-                authors: c.authors,
-                components: c.components.len(),
-                largest_component: c.largest_component(),
-                component_sizes: c
-                    .component_sizes()
-                    .into_iter()
-                    .map(|(size, count)| SizeCount { size, count })
-                    .collect(),
-                top10_share: c.top10_share,
-                top200_share: c.top200_share,
-                repos_per_author: c
-                    .repos_per_author
-                    .iter()
-                    .map(|&(repos, authors)| ReposAuthors { repos, authors })
-                    .collect(),
-                authors_per_repo: c
-                    .authors_per_repo
-                    .iter()
-                    .map(|&(authors, repos)| AuthorsRepos { authors, repos })
-                    .collect(),
-                top,
-                links: c.links,
-                repos: c.repos,
-                bots: c.bots,
-                largest: c
-                    .components
-                    .iter()
-                    .take(args.components)
-                    .enumerate()
-                    .map(|(i, comp)| ComponentJson {
-                        component: i as u32 + 1,
-                        size: comp.members.len() as u32,
-                        repos: comp.repos,
-                        members: comp.members.iter().map(|&a| g.authors.name(a)).collect(),
-                    })
-                    .collect(),
-            };
-            write_json(&mut out, &json)?;
-        }
+        QueryFormat::Json => write_json(&mut out, &answer)?,
         QueryFormat::Csv => {
             let mut w = csv_writer(out);
             w.write_record(["author", "repos", "component", "component_size"])?;
-            for t in &top {
+            for t in &answer.top {
                 w.serialize(t)?;
             }
             finish_csv(w)?;
         }
-        QueryFormat::Table => print_table(&mut out, &g, &c, &top, &args)?,
+        QueryFormat::Table => print_table(&mut out, &g, &answer.collaboration, &answer.top, &args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

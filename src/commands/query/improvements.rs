@@ -5,79 +5,24 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use lineage::algo::improvements::{
-    all_improvements, improvements, improvements_by_name, Improvement, ImprovementOptions, Member,
-    NamePattern, Normalize,
-};
+use lineage::algo::improvements::{Improvement, Member, NamePattern, Normalize};
 use lineage::graph::LineageGraph;
+use lineage::queries::improvements::{
+    improvements, step, FamilyReport, ImprovementsAnswer, ImprovementsOptions, Method,
+};
+use lineage::queries::round4;
 
 use super::{
-    csv_writer, day, finish_csv, load, opt, render, resolve, signed, summary, table, thousands,
-    write_json,
+    csv_writer, day, finish_csv, load, opt, render, signed, summary, table, thousands, write_json,
 };
 use crate::cli::{ImprovementsArgs, MatchMethod, NormalizeArg, QueryFormat};
 
-#[derive(Serialize)]
-struct Json<'a> {
-    base: &'a str,
-    base_created: Option<String>,
-    reference_model: Option<&'a str>,
-    reference_average: Option<f32>,
-    reference_is_base: bool,
-    release_date: Option<String>,
-    days_from_earliest_member: bool,
-    family_size: u32,
-    scored_members: u32,
-    undated_members: u32,
-    best_model: Option<&'a str>,
-    total_improvement_pct: Option<f64>,
-    normalize: &'static str,
-    normalize_divisor: Option<f64>,
-    method: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pattern: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    params: Option<f32>,
-    frontier: Vec<Step<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    members: Option<Vec<Step<'a>>>,
-}
-
-/// A frontier step or a member, as JSON and CSV show it.
-#[derive(Serialize)]
-struct Step<'a> {
-    model: &'a str,
-    created: Option<String>,
-    days_since_release: Option<i32>,
-    average: f32,
-    improvement_points: Option<f64>,
-    improvement_pct: Option<f64>,
-    normalized: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    on_frontier: Option<bool>,
-}
-
-fn step<'a>(g: &'a LineageGraph, m: &Member, with_flag: bool) -> Step<'a> {
-    Step {
-        model: g.name(m.model),
-        created: m.created.map(|d| d.to_string()),
-        days_since_release: m.days_since_release,
-        average: m.average,
-        improvement_points: m.improvement_points.map(round4),
-        improvement_pct: m.improvement_pct.map(round4),
-        normalized: m.normalized.map(round4),
-        on_frontier: with_flag.then_some(m.on_frontier),
-    }
-}
-
-/// Four decimals are plenty for scores given with two; JSON stays readable.
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
 pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
     let g = load(&args.common)?;
-    let options = ImprovementOptions {
+    let options = ImprovementsOptions {
+        base: args.base.clone(),
+        all: args.all,
+        min_family: args.min_family,
         include_merges: args.include_merges,
         include_flagged: args.common.include_flagged,
         normalize: match args.normalize {
@@ -85,76 +30,31 @@ pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
             NormalizeArg::Count => Normalize::Count,
             NormalizeArg::None => Normalize::None,
         },
+        method: match args.method {
+            MatchMethod::Lineage => Method::Lineage,
+            MatchMethod::Name => Method::Name,
+        },
+        pattern: args.pattern.clone(),
+        params: args.params,
+        params_range: args.params_range,
+        members: args.members,
     };
-    if args.method == MatchMethod::Lineage && (args.pattern.is_some() || args.params.is_some()) {
-        anyhow::bail!(
-            "--pattern and --params belong to --match name; the lineage method needs neither"
-        );
-    }
-    if args.all {
-        if args.method == MatchMethod::Name {
-            anyhow::bail!("--all works with --match lineage only: the name method needs a pattern per base (use --base)");
-        }
-        let all = all_improvements(&g, args.min_family, &options);
-        return print_all(&g, &all, &args);
-    }
-    let Some(name) = args.base.as_deref() else {
-        anyhow::bail!("give --base NAME or --all");
-    };
-    let base = resolve(&g, name, "--base")?;
-    let (imp, pattern) = match args.method {
-        MatchMethod::Lineage => (improvements(&g, base, &options), None),
-        MatchMethod::Name => {
-            let mut p = NamePattern::for_base(&g, base);
-            if let Some(text) = &args.pattern {
-                p.pattern = lineage::algo::improvements::normalize_name(text);
-            }
-            if args.params.is_some() {
-                p.params = args.params;
-            }
-            p.params_range = args.params_range;
-            (improvements_by_name(&g, base, &p, &options), Some(p))
-        }
-    };
-    print_one(&g, &imp, pattern.as_ref(), &args)
-}
-
-fn to_json<'a>(
-    g: &'a LineageGraph,
-    imp: &Improvement,
-    pattern: Option<&'a NamePattern>,
-    members: bool,
-) -> Json<'a> {
-    Json {
-        base: g.name(imp.base),
-        base_created: g.models[imp.base as usize].created.map(|d| d.to_string()),
-        reference_model: imp.reference_model.map(|v| g.name(v)),
-        reference_average: imp.reference_average,
-        reference_is_base: imp.reference_is_base,
-        release_date: imp.release.map(|d| d.to_string()),
-        days_from_earliest_member: imp.days_from_earliest_member,
-        family_size: imp.family_size,
-        scored_members: imp.scored_members,
-        undated_members: imp.undated_members,
-        best_model: imp.best_model.map(|v| g.name(v)),
-        total_improvement_pct: imp.total_improvement_pct.map(round4),
-        normalize: imp.normalize.as_str(),
-        normalize_divisor: imp.divisor.map(round4),
-        method: if pattern.is_some() { "name" } else { "lineage" },
-        pattern: pattern.map(|p| p.pattern.as_str()),
-        params: pattern.and_then(|p| p.params),
-        frontier: imp
-            .members
-            .iter()
-            .filter(|m| m.on_frontier)
-            .map(|m| step(g, m, false))
-            .collect(),
-        members: members.then(|| imp.members.iter().map(|m| step(g, m, true)).collect()),
+    match improvements(&g, &options)? {
+        ImprovementsAnswer::One {
+            report,
+            improvement,
+            pattern,
+        } => print_one(&g, &report, &improvement, pattern.as_ref(), &args),
+        ImprovementsAnswer::All {
+            reports,
+            improvements,
+        } => print_all(&g, &reports, &improvements, &args),
     }
 }
 
 fn print_one(
     g: &LineageGraph,
+    report: &FamilyReport,
     imp: &Improvement,
     pattern: Option<&NamePattern>,
     args: &ImprovementsArgs,
@@ -166,7 +66,7 @@ fn print_one(
         .filter(|m| args.members || m.on_frontier)
         .collect();
     match args.common.format {
-        QueryFormat::Json => write_json(&mut out, &to_json(g, imp, pattern, args.members))?,
+        QueryFormat::Json => write_json(&mut out, report)?,
         QueryFormat::Csv => {
             let mut w = csv_writer(out);
             for m in shown {
@@ -318,6 +218,7 @@ struct AllRow<'a> {
 
 fn print_all(
     g: &LineageGraph,
+    reports: &[FamilyReport],
     all: &[Improvement],
     args: &ImprovementsArgs,
 ) -> anyhow::Result<ExitCode> {
@@ -335,13 +236,7 @@ fn print_all(
         frontier_steps: imp.frontier.len(),
     };
     match args.common.format {
-        QueryFormat::Json => {
-            let json: Vec<Json> = all
-                .iter()
-                .map(|imp| to_json(g, imp, None, args.members))
-                .collect();
-            write_json(&mut out, &json)?;
-        }
+        QueryFormat::Json => write_json(&mut out, &reports)?,
         QueryFormat::Csv => {
             let mut w = csv_writer(out);
             for imp in all {

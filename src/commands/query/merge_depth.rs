@@ -3,72 +3,29 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use serde::Serialize;
-
-use lineage::algo::depth::{depths, Depths};
+use lineage::algo::depth::Depths;
 use lineage::graph::LineageGraph;
+use lineage::queries::merge_depth::{merge_depth, MergeDepthOptions};
 
-use super::{csv_writer, finish_csv, load, render, resolve, summary, table, thousands, write_json};
+use super::{csv_writer, finish_csv, load, render, summary, table, thousands, write_json};
 use crate::cli::{MergeDepthArgs, QueryFormat};
-
-#[derive(Serialize)]
-struct Json<'a> {
-    distribution: Vec<Bucket>,
-    generation_distribution: Vec<Bucket>,
-    skipped_cycle_edges: usize,
-    top: Vec<Top<'a>>,
-}
-
-#[derive(Serialize)]
-struct Bucket {
-    depth: u32,
-    models: u32,
-}
-
-#[derive(Serialize)]
-struct Top<'a> {
-    model: &'a str,
-    merge_depth: u32,
-    generation: u32,
-    chain: Vec<&'a str>,
-}
 
 pub fn run(args: MergeDepthArgs) -> anyhow::Result<ExitCode> {
     let g = load(&args.common)?;
-    let include_flagged = args.common.include_flagged;
-    let d = depths(&g);
-    let top = match &args.model {
-        Some(name) => vec![resolve(&g, name, "--model")?],
-        None => d.deepest(&g, args.top, include_flagged),
+    let options = MergeDepthOptions {
+        top: args.top,
+        model: args.model.clone(),
+        include_flagged: args.common.include_flagged,
     };
-    let names = |chain: Vec<u32>| -> Vec<&str> { chain.into_iter().map(|v| g.name(v)).collect() };
-    let entry = |v: u32| Top {
-        model: g.name(v),
-        merge_depth: d.merge_depth[v as usize],
-        generation: d.generation[v as usize],
-        chain: names(d.merge_chain(&g, v)),
-    };
+    let answer = merge_depth(&g, &options)?;
+    let d = &answer.depths;
     let mut out = super::stdout();
     match args.common.format {
-        QueryFormat::Json => {
-            let buckets = |dist: Vec<(u32, u32)>| -> Vec<Bucket> {
-                dist.into_iter()
-                    .map(|(depth, models)| Bucket { depth, models })
-                    .collect()
-            };
-            let json = Json {
-                distribution: buckets(d.merge_distribution(&g, include_flagged)),
-                generation_distribution: buckets(d.generation_distribution(&g, include_flagged)),
-                skipped_cycle_edges: d.skipped_cycle_edges,
-                top: top.iter().map(|&v| entry(v)).collect(),
-            };
-            write_json(&mut out, &json)?;
-        }
+        QueryFormat::Json => write_json(&mut out, &answer)?,
         QueryFormat::Csv => {
             let mut w = csv_writer(out);
             w.write_record(["model", "merge_depth", "generation", "chain"])?;
-            for &v in &top {
-                let e = entry(v);
+            for e in &answer.top {
                 w.write_record([
                     e.model.to_string(),
                     e.merge_depth.to_string(),
@@ -79,8 +36,8 @@ pub fn run(args: MergeDepthArgs) -> anyhow::Result<ExitCode> {
             finish_csv(w)?;
         }
         QueryFormat::Table => match &args.model {
-            Some(_) => print_model(&mut out, &g, &d, top[0])?,
-            None => print_all(&mut out, &g, &d, &top, &args)?,
+            Some(_) => print_model(&mut out, &g, d, answer.ids[0])?,
+            None => print_all(&mut out, &g, d, &answer.ids, &args)?,
         },
     }
     Ok(ExitCode::SUCCESS)
