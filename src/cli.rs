@@ -98,6 +98,12 @@ pub struct SynthArgs {
     /// Output directory
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Also write the ecosystem as a Hub statistics snapshot, models.parquet
+    #[arg(long)]
+    pub parquet: bool,
+    /// Write only models.parquet, not the CSV and JSON Lines files
+    #[arg(long, conflicts_with = "parquet")]
+    pub only_parquet: bool,
 }
 
 // ---- lineage query ----

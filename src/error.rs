@@ -40,6 +40,8 @@ pub enum IngestError {
         line: u64,
         detail: String,
     },
+    #[error("{}: {detail}", path.display())]
+    Parquet { path: PathBuf, detail: String },
     #[error("{}:{line}: {detail}", path.display())]
     Config {
         path: PathBuf,

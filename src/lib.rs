@@ -21,6 +21,7 @@
 
 pub mod algo;
 pub mod analysis;
+pub mod columnar;
 pub mod error;
 pub mod export;
 pub mod graph;

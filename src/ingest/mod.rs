@@ -10,6 +10,7 @@ pub mod hub_api;
 pub mod leaderboard_v1;
 pub mod leaderboard_v2;
 pub mod listing;
+pub mod parquet;
 pub mod pylist;
 pub mod refs;
 pub mod report;
@@ -32,6 +33,8 @@ use crate::model::{Day, EdgeKind, ModelType};
 pub enum Format {
     /// Hub API model objects, one JSON object per line.
     HubApi,
+    /// Hub statistics snapshot (`models.parquet`), told by its magic bytes.
+    Parquet,
     /// Hub metadata table (`name,author,created_at,...,base_model`).
     Details,
     /// Hub model listing (`modelId,...,tags,...`).
@@ -45,8 +48,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::HubApi,
+        Format::Parquet,
         Format::Details,
         Format::Listing,
         Format::LeaderboardV2,
@@ -57,6 +61,7 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::HubApi => "hub-api",
+            Format::Parquet => "parquet",
             Format::Details => "details",
             Format::Listing => "listing",
             Format::LeaderboardV2 => "leaderboard-v2",
@@ -68,6 +73,7 @@ impl Format {
     pub fn describe(self) -> &'static str {
         match self {
             Format::HubApi => "Hub API JSON Lines (one model object per line)",
+            Format::Parquet => "Hub statistics snapshot (models.parquet)",
             Format::Details => "Hub metadata CSV (name,author,created_at,...,base_model)",
             Format::Listing => "Hub listing CSV (modelId,...,tags,...)",
             Format::LeaderboardV2 => "Open LLM Leaderboard v2 CSV (...,fullname,...,Base Model)",
@@ -250,6 +256,7 @@ pub mod reason {
     pub const BAD_JSON: &str = "bad JSON";
     pub const BAD_ID: &str = "malformed model id";
     pub const BAD_UTF8: &str = "invalid UTF-8";
+    pub const BAD_RELATION: &str = "unknown relation";
     /// Suspicious rather than rejected: a row that repeats the previous row's metadata
     /// under another name (its own was never fetched); its metadata is not used.
     pub const COPIED: &str = "metadata copied from another row";
@@ -346,6 +353,13 @@ fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()
         .map(|f| f.describe().to_string())
         .unwrap_or_else(Format::expected_list);
     let head = &head[..head.len().min(SNIFF)];
+    if head.starts_with(parquet::MAGIC) && forced.is_none_or(|f| f == Format::Parquet) {
+        return Ok((Format::Parquet, ()));
+    }
+    if forced == Some(Format::Parquet) {
+        // The reader says what is wrong with it.
+        return Ok((Format::Parquet, ()));
+    }
     if head.is_empty() {
         return Err(IngestError::Empty {
             path: path.into(),
@@ -411,6 +425,14 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
         })?;
     }
     let (format, ()) = sniff(path, &head, forced)?;
+    if let (Format::Parquet, Some(c)) = (format, compression) {
+        return Err(IngestError::Parquet {
+            path: path.to_path_buf(),
+            detail: format!(
+                "a {c}-compressed Parquet file; Parquet is read by random access and compresses                  its own columns: decompress the file first"
+            ),
+        });
+    }
     Ok(Input {
         name: path.to_path_buf(),
         source: InputSource::File(path.to_path_buf()),
@@ -421,7 +443,8 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
 }
 
 /// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`,
-/// each possibly compressed as `.gz` or `.zst`), sorted by name; files are kept as given.
+/// each possibly compressed as `.gz` or `.zst`, and `.parquet`), sorted by name; files are
+/// kept as given.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
@@ -440,7 +463,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
                         };
                         matches!(
                             plain.and_then(|p| p.extension()).and_then(|e| e.to_str()),
-                            Some("csv" | "jsonl" | "json" | "ndjson")
+                            Some("csv" | "jsonl" | "json" | "ndjson" | "parquet")
                         )
                     }
                 })
@@ -469,6 +492,9 @@ pub fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
 
 /// Reads one input into `sink`.
 pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
+    if input.format == Format::Parquet {
+        return read_parquet(input, sink);
+    }
     let (reader, newline_at_end) = input.open()?;
     let mut summary = FileSummary {
         path: input.name.display().to_string(),
@@ -488,6 +514,35 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
         Format::Listing => listing::read(path, reader, &mut counting)?,
         Format::Commits => commits::read(path, reader, &mut counting)?,
         Format::HubApi => hub_api::read(path, reader, &mut counting)?,
+        Format::Parquet => unreachable!("read by random access above"),
+    }
+    Ok(summary)
+}
+
+/// Reads a Parquet input, which needs random access to its bytes rather than a stream.
+fn read_parquet(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
+    let mut summary = FileSummary {
+        path: input.name.display().to_string(),
+        format: Some(input.format),
+        ..Default::default()
+    };
+    let mut counting = Counting {
+        inner: sink,
+        summary: &mut summary,
+        newline_at_end: true,
+    };
+    let path = input.name.as_path();
+    match &input.source {
+        InputSource::Embedded(bytes) => {
+            parquet::read(path, bytes::Bytes::from_static(bytes), &mut counting)?
+        }
+        InputSource::File(file) => {
+            let f = File::open(file).map_err(|source| IngestError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            parquet::read(path, f, &mut counting)?
+        }
     }
     Ok(summary)
 }
