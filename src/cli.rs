@@ -269,6 +269,9 @@ pub enum ExportFormat {
     Json,
     /// nodes.csv and edges.csv in the directory given with -o
     Csv,
+    /// nodes.parquet and edges.parquet (typed columns) in the directory given with -o, for
+    /// pandas, polars, DuckDB and Spark GraphFrames
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]
@@ -279,7 +282,7 @@ pub struct ExportArgs {
     /// The graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
-    /// Write to this file (for csv: this directory) instead of stdout; `-` is stdout. A file
+    /// Write to this file (for csv and parquet: this directory) instead of stdout; `-` is stdout. A file
     /// name ending in .gz or .zst is compressed accordingly
     #[arg(long = "out", short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,

@@ -13,6 +13,7 @@ use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::Type;
 
 /// Rows per row group: small enough that a row group of the widest file stays a few tens of
 /// megabytes, large enough that columns compress well.
@@ -163,10 +164,16 @@ fn io(e: ParquetError) -> std::io::Error {
 }
 
 impl<W: Write + Send> ParquetWriter<W> {
-    /// A writer of `schema` (Parquet's message type syntax) into `out`, every column
-    /// compressed with zstd and strings dictionary-encoded where that pays.
+    /// A writer of `schema` (Parquet's message type syntax) into `out`.
     pub fn new(out: W, schema: &str) -> std::io::Result<Self> {
-        let schema = Arc::new(parse_message_type(schema).map_err(io)?);
+        Self::with_schema(out, parse_message_type(schema).map_err(io)?)
+    }
+
+    /// A writer of `schema` into `out`, every column compressed with zstd and every column
+    /// dictionary-encoded while its dictionary stays small (the writer falls back to plain
+    /// encoding for a column of mostly distinct values, such as ids).
+    pub fn with_schema(out: W, schema: Type) -> std::io::Result<Self> {
+        let schema = Arc::new(schema);
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(io)?))
             .set_created_by(format!("lineage {}", env!("CARGO_PKG_VERSION")))

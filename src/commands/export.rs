@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use tempfile::NamedTempFile;
 
+use lineage::export::parquet::ParquetGraphWriter;
 use lineage::export::{self, csv::CsvWriter, Export, Filter, Format, DOT_NODE_WARNING};
 use lineage::graph::file;
 use lineage::ingest::compress::{Compression, Encoder};
@@ -25,12 +26,26 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Dot => Format::Dot,
         ExportFormat::Json => Format::Json,
         ExportFormat::Csv => Format::Csv,
+        ExportFormat::Parquet => Format::Parquet,
     };
-    if format == Format::Csv && args.out.as_deref().is_none_or(|p| p == Path::new("-")) {
+    let two_files = match format {
+        Format::Csv => Some((export::csv::NODES_FILE, export::csv::EDGES_FILE)),
+        Format::Parquet => Some((export::parquet::NODES_FILE, export::parquet::EDGES_FILE)),
+        _ => None,
+    };
+    if let Some((nodes, edges)) = two_files {
+        if args.out.as_deref().is_none_or(|p| p == Path::new("-")) {
+            anyhow::bail!(
+                "{} writes two files, {nodes} and {edges}; give the directory to write them \
+                 into with -o DIR",
+                format
+            );
+        }
+    }
+    if format == Format::Parquet && args.compress.is_some() {
         anyhow::bail!(
-            "csv writes two files, {} and {}; give the directory to write them into with -o DIR",
-            export::csv::NODES_FILE,
-            export::csv::EDGES_FILE
+            "Parquet files compress their own columns (zstd); --compress applies to the other \
+             formats"
         );
     }
     let filter = Filter {
@@ -59,7 +74,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         None => args
             .out
             .as_deref()
-            .filter(|_| !to_stdout && format != Format::Csv)
+            .filter(|_| !to_stdout && two_files.is_none())
             .and_then(Compression::from_extension),
     };
     let written = match (to_stdout, &args.out, format) {
@@ -71,6 +86,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         (false, Some(dir), Format::Csv) => write_csv(&export, dir, compression)?,
+        (false, Some(dir), Format::Parquet) => write_parquet(&export, dir)?,
         (false, Some(path), _) => {
             let size = write_atomically(path, compression, |out| export.write_to(format, out))?;
             vec![(path.clone(), size)]
@@ -214,6 +230,39 @@ fn write_csv(
             .and_then(|mut w| w.flush())
             .with_context(context)?;
     }
+    persist_both(nodes, nodes_path, edges, edges_path)
+}
+
+/// Writes nodes.parquet and edges.parquet into `dir` (created if missing); both appear only
+/// once both are complete.
+fn write_parquet(export: &Export, dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let nodes_path = dir.join(export::parquet::NODES_FILE);
+    let edges_path = dir.join(export::parquet::EDGES_FILE);
+    let nodes = temporary_beside(&nodes_path)?;
+    let edges = temporary_beside(&edges_path)?;
+    {
+        let context = || format!("writing Parquet files into {}", dir.display());
+        let mut writer = ParquetGraphWriter::new(
+            BufWriter::with_capacity(BUFFER, nodes.as_file()),
+            BufWriter::with_capacity(BUFFER, edges.as_file()),
+        )
+        .with_context(context)?;
+        export.write(&mut writer).with_context(context)?;
+        let (mut n, mut e) = writer.into_inner().with_context(context)?;
+        n.flush().with_context(context)?;
+        e.flush().with_context(context)?;
+    }
+    persist_both(nodes, nodes_path, edges, edges_path)
+}
+
+/// Renames two complete temporary files into place; returns their paths and sizes.
+fn persist_both(
+    nodes: NamedTempFile,
+    nodes_path: PathBuf,
+    edges: NamedTempFile,
+    edges_path: PathBuf,
+) -> anyhow::Result<Vec<(PathBuf, u64)>> {
     let mut written = Vec::new();
     for (tmp, path) in [(nodes, nodes_path), (edges, edges_path)] {
         let size = tmp.as_file().metadata()?.len();

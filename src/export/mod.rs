@@ -28,6 +28,7 @@ pub mod dot;
 pub mod gexf;
 pub mod graphml;
 pub mod json;
+pub mod parquet;
 mod xml;
 
 use std::borrow::Cow;
@@ -52,6 +53,7 @@ pub enum Format {
     Dot,
     Json,
     Csv,
+    Parquet,
 }
 
 impl Format {
@@ -62,6 +64,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -82,7 +85,7 @@ pub enum ExportError {
     },
     #[error("the date range is empty: since {since} is after until {until}")]
     EmptyDateRange { since: Day, until: Day },
-    #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
+    #[error("{0} writes two files (nodes and edges), not one stream: use its own writer")]
     NotSingleStream(Format),
 }
 
@@ -384,7 +387,7 @@ pub fn writer_for<'w, W: Write + 'w>(
         Format::Gexf => Box::new(gexf::GexfWriter::new(out)),
         Format::Dot => Box::new(dot::DotWriter::new(out)),
         Format::Json => Box::new(json::JsonWriter::new(out)),
-        Format::Csv => return Err(ExportError::NotSingleStream(format)),
+        Format::Csv | Format::Parquet => return Err(ExportError::NotSingleStream(format)),
     })
 }
 
