@@ -41,6 +41,28 @@ pub enum Command {
     Run(RunArgs),
     /// Run every analysis of the papers (queries/paper.toml) into one report
     Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout: lineage man > lineage.1
+    Man,
+}
+
+/// Shells `lineage completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// bash: source it, or install it as /usr/share/bash-completion/completions/lineage
+    Bash,
+    /// zsh: install it as _lineage in a directory of $fpath
+    Zsh,
+    /// fish: install it as ~/.config/fish/completions/lineage.fish
+    Fish,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -312,6 +334,9 @@ pub struct ExportArgs {
     /// Drop stubs (bases that derivatives name but no input describes)
     #[arg(long)]
     pub exclude_stubs: bool,
+    /// graphml: node ids n0, n1, ... (valid against the GraphML schema), the model id as label
+    #[arg(long)]
+    pub strict: bool,
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,

@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use tempfile::NamedTempFile;
 
+use lineage::export::graphml::GraphMlWriter;
 use lineage::export::parquet::ParquetGraphWriter;
 use lineage::export::{self, csv::CsvWriter, Export, Filter, Format, DOT_NODE_WARNING};
 use lineage::graph::file;
@@ -41,6 +42,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
                 format
             );
         }
+    }
+    if args.strict && format != Format::GraphMl {
+        anyhow::bail!("--strict applies to graphml only, not {format}");
     }
     if format == Format::Parquet && args.compress.is_some() {
         anyhow::bail!(
@@ -81,14 +85,16 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         (true, _, _) => {
             let out = BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
             let mut out = compressed(out, compression)?;
-            export.write_to(format, &mut out)?;
+            write_single(&export, format, args.strict, &mut out)?;
             out.finish()?.flush()?;
             return Ok(ExitCode::SUCCESS);
         }
         (false, Some(dir), Format::Csv) => write_csv(&export, dir, compression)?,
         (false, Some(dir), Format::Parquet) => write_parquet(&export, dir)?,
         (false, Some(path), _) => {
-            let size = write_atomically(path, compression, |out| export.write_to(format, out))?;
+            let size = write_atomically(path, compression, |out| {
+                write_single(&export, format, args.strict, out)
+            })?;
             vec![(path.clone(), size)]
         }
         (false, None, _) => unreachable!("no -o means stdout"),
@@ -107,6 +113,20 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Streams a single-file format, GraphML in its strict form when asked to.
+fn write_single(
+    export: &Export,
+    format: Format,
+    strict: bool,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if strict {
+        export.write(&mut GraphMlWriter::strict(out))
+    } else {
+        export.write_to(format, out)
+    }
 }
 
 /// A temporary file beside `path`, to be renamed onto it once complete.

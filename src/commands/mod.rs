@@ -1,6 +1,7 @@
 //! One module per command: arguments in, a plain configuration to the library, output out.
 
 mod build;
+mod completions;
 mod export;
 mod info;
 pub(crate) mod licenses;
@@ -22,6 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
     }
 }
 

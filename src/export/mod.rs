@@ -227,6 +227,30 @@ pub struct Schema {
     pub node: Vec<Attr>,
 }
 
+/// Attribute names Gephi's importers take for its own node and edge properties (position,
+/// size, colour, label, weight, time interval) rather than as data columns. A benchmark of
+/// such a name is exported as `score_NAME`; the fixed `label` and `weight` attributes carry
+/// exactly what Gephi expects under those names.
+pub const GEPHI_RESERVED: [&str; 17] = [
+    "id",
+    "label",
+    "weight",
+    "size",
+    "x",
+    "y",
+    "z",
+    "r",
+    "g",
+    "b",
+    "color",
+    "start",
+    "end",
+    "start_open",
+    "end_open",
+    "edgelabel",
+    "edgeid",
+];
+
 const FLAGS: [(&str, u16); 8] = [
     ("stub", Flags::STUB),
     ("flagged", Flags::FLAGGED),
@@ -277,8 +301,9 @@ impl Schema {
                 .chain(&tail)
                 .any(|a| a.name.eq_ignore_ascii_case(name) || a.id == name)
                 || FLAGS.iter().any(|(f, _)| f.eq_ignore_ascii_case(name))
-                || ["id", "source", "target", "kind", "weight"]
+                || ["id", "source", "target", "kind", "weight", "src", "dst"]
                     .iter()
+                    .chain(&GEPHI_RESERVED)
                     .any(|r| r.eq_ignore_ascii_case(name))
         };
         for (i, bench) in graph.benchmarks.iter().enumerate() {
@@ -815,6 +840,34 @@ pub(crate) mod tests {
             err.to_string(),
             "the date range is empty: since 2024-05-01 is after until 2024-01-01"
         );
+    }
+
+    #[test]
+    fn no_attribute_takes_a_name_gephi_reserves() {
+        let mut g = diamond();
+        g.benchmarks = ["Size", "x", "R", "color", "ARC", "src"]
+            .map(String::from)
+            .to_vec();
+        let schema = Schema::of(&g);
+        let names: Vec<&str> = schema.node.iter().map(|a| a.name.as_str()).collect();
+        for reserved in GEPHI_RESERVED {
+            let clashes: Vec<&&str> = names
+                .iter()
+                .filter(|n| n.eq_ignore_ascii_case(reserved))
+                .collect();
+            let allowed = usize::from(reserved == "label");
+            assert_eq!(clashes.len(), allowed, "{reserved}: {names:?}");
+        }
+        for renamed in [
+            "score_Size",
+            "score_x",
+            "score_R",
+            "score_color",
+            "score_src",
+            "ARC",
+        ] {
+            assert!(names.contains(&renamed), "{renamed} missing from {names:?}");
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod compressed;
 mod export;
 mod graph_file;
 mod ingest_real;
+mod interop;
+mod parquet;
 mod props;
 mod query;
 mod report;
