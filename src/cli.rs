@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use lineage::ingest::Format;
-use lineage::model::EdgeKind;
+use lineage::model::{Board, EdgeKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -87,6 +87,10 @@ pub struct BuildArgs {
     /// Do not apply the shipped date corrections
     #[arg(long)]
     pub no_date_corrections: bool,
+    /// Leave models undated when no source gives a creation date, instead of using the date of
+    /// the repo's first commit (from a commit history)
+    #[arg(long)]
+    pub no_commit_dates: bool,
     /// Examples per problem in the summary on stderr
     #[arg(long, default_value_t = 3)]
     pub examples: usize,
@@ -245,6 +249,14 @@ pub struct ImprovementsArgs {
     /// List every scored member, not only the frontier (for charts over days since release)
     #[arg(long)]
     pub members: bool,
+    /// The leaderboard whose averages are compared: v1 (ARC ... GSM8K) or v2 (IFEval ...
+    /// MMLU-PRO); default: the one with more scored models. Their scales differ
+    #[arg(long, value_parser = parse_board)]
+    pub board: Option<Board>,
+}
+
+fn parse_board(s: &str) -> Result<Board, String> {
+    s.parse()
 }
 
 #[derive(Debug, clap::Args)]

@@ -109,10 +109,12 @@ impl NameTable {
         }
     }
 
+    /// How many names.
     pub fn len(&self) -> usize {
         self.starts.len()
     }
 
+    /// Whether there are no names.
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
@@ -163,6 +165,7 @@ impl NameTable {
         (id, true)
     }
 
+    /// The name of `id` as first spelt.
     pub fn name(&self, id: u32) -> &str {
         Self::spelling(&self.buf, &self.starts, &self.lens, id)
     }
@@ -238,10 +241,12 @@ impl PartialEq for Names {
 }
 
 impl Names {
+    /// How many names.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// Whether there are no names.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -262,6 +267,7 @@ impl Names {
         (id != NONE).then(|| self.name(id))
     }
 
+    /// Every name, in id order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len() as u32).map(|i| self.name(i))
     }

@@ -19,6 +19,8 @@
 //! assert_eq!(graph.name(graph.children_of(base)[0]), "me/tuned");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod algo;
 pub mod analysis;
 pub mod columnar;
@@ -29,8 +31,8 @@ pub mod ingest;
 pub mod intern;
 pub mod model;
 pub mod queries;
-pub mod query;
 pub mod render;
+pub mod report;
 pub mod synth;
 
 use error::Result;

@@ -13,14 +13,20 @@ use crate::intern::NONE;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum EdgeKind {
+    /// Trained further from the parent.
     Finetune,
+    /// An adapter (LoRA, ...) on the parent.
     Adapter,
+    /// The parent quantized.
     Quantized,
+    /// A merge of two or more parents.
     Merge,
+    /// The source does not say.
     Unspecified,
 }
 
 impl EdgeKind {
+    /// Every kind, in the order of the `edges_by_kind` counts.
     pub const ALL: [EdgeKind; 5] = [
         EdgeKind::Finetune,
         EdgeKind::Adapter,
@@ -29,6 +35,7 @@ impl EdgeKind {
         EdgeKind::Unspecified,
     ];
 
+    /// The kind's name (`finetune`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             EdgeKind::Finetune => "finetune",
@@ -75,17 +82,25 @@ impl FromStr for EdgeKind {
 )]
 #[repr(u8)]
 pub enum ModelType {
+    /// Pretrained from scratch.
     Pretrained,
+    /// Pretraining continued on new data.
     ContinuouslyPretrained,
+    /// Fine-tuned on domain-specific datasets.
     FineTuned,
+    /// Chat models (RLHF, DPO, IFT, ...).
     Chat,
+    /// Base merges and moerges.
     Merge,
+    /// Multimodal models (the v2 board).
     Multimodal,
+    /// The source does not say.
     #[default]
     Unknown,
 }
 
 impl ModelType {
+    /// Every type, in chart order.
     pub const ALL: [ModelType; 7] = [
         ModelType::Pretrained,
         ModelType::ContinuouslyPretrained,
@@ -96,6 +111,7 @@ impl ModelType {
         ModelType::Unknown,
     ];
 
+    /// The type's name (`pretrained`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ModelType::Pretrained => "pretrained",
@@ -151,10 +167,12 @@ pub struct Day(pub i32);
 pub const HUB_EPOCH: Day = Day(19053); // 2022-03-02
 
 impl Day {
+    /// The day of `d`.
     pub fn from_date(d: NaiveDate) -> Day {
         Day(d.num_days_from_ce() - 719_163)
     }
 
+    /// The calendar date.
     pub fn to_date(self) -> NaiveDate {
         NaiveDate::from_num_days_from_ce_opt(self.0 + 719_163).unwrap_or(NaiveDate::MIN)
     }
@@ -193,6 +211,111 @@ impl fmt::Display for Day {
     }
 }
 
+/// A moment, as seconds since 1970-01-01 00:00 UTC: creation and commit times where a source
+/// gives the time of day, so that models created on one day keep their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Stamp(pub i64);
+
+impl Stamp {
+    /// Parses the forms [`Day::parse`] reads; a bare date is its midnight (UTC).
+    pub fn parse(s: &str) -> Option<Stamp> {
+        let s = s.trim();
+        let utc = |dt: chrono::NaiveDateTime| Some(Stamp(dt.and_utc().timestamp()));
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+            return utc(dt.naive_utc());
+        }
+        for form in ["%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+            if let Ok(dt) = chrono::DateTime::parse_from_str(s, form) {
+                return utc(dt.naive_utc());
+            }
+        }
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+            return utc(dt);
+        }
+        Day::parse(s).map(Stamp::midnight)
+    }
+
+    /// The first second of `day`.
+    pub fn midnight(day: Day) -> Stamp {
+        Stamp(i64::from(day.0) * 86_400)
+    }
+
+    /// The calendar day (UTC) of this moment.
+    pub fn day(self) -> Day {
+        Day(self.0.div_euclid(86_400) as i32)
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match chrono::DateTime::from_timestamp(self.0, 0) {
+            Some(t) => write!(f, "{}", t.format("%Y-%m-%d %H:%M:%S")),
+            None => write!(f, "{}s", self.0),
+        }
+    }
+}
+
+/// The two Open LLM Leaderboards. Their averages are means of different benchmarks on
+/// different scales (v1 around 60 for a good 7B model, v2 around 20): a model keeps its scores
+/// per board, and every score-based analysis uses one board.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+#[repr(u8)]
+pub enum Board {
+    /// Open LLM Leaderboard v1 (2023-2024): ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8K.
+    #[default]
+    V1,
+    /// Open LLM Leaderboard v2 (from June 2024): IFEval, BBH, MATH Lvl 5, GPQA, MUSR, MMLU-PRO.
+    V2,
+}
+
+impl Board {
+    /// Both boards, in index order.
+    pub const ALL: [Board; 2] = [Board::V1, Board::V2];
+
+    /// `v1` or `v2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Board::V1 => "v1",
+            Board::V2 => "v2",
+        }
+    }
+
+    /// The board with its first and last benchmark, for output: `v1 (ARC ... GSM8K)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Board::V1 => "v1 (ARC ... GSM8K)",
+            Board::V2 => "v2 (IFEval ... MMLU-PRO)",
+        }
+    }
+
+    /// Index into per-board arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Board {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Board {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v1" | "1" => Ok(Board::V1),
+            "v2" | "2" => Ok(Board::V2),
+            _ => Err(format!(
+                "unknown leaderboard '{s}'; expected v1 (ARC ... GSM8K) or v2 (IFEval ... MMLU-PRO)"
+            )),
+        }
+    }
+}
+
 /// Bit flags on a model node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Flags(pub u16);
@@ -214,11 +337,15 @@ impl Flags {
     pub const UNAVAILABLE: u16 = 1 << 6;
     /// Creation date replaced from the date-corrections table.
     pub const DATE_CORRECTED: u16 = 1 << 7;
+    /// No source gave a creation date; it is the date of the repo's first commit.
+    pub const CREATED_FROM_COMMIT: u16 = 1 << 8;
 
+    /// Whether `bit` is set.
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
 
+    /// Sets or clears `bit`.
     pub fn set(&mut self, bit: u16, on: bool) {
         if on {
             self.0 |= bit;
@@ -235,25 +362,44 @@ pub struct Model {
     pub author: u32,
     /// The Hub's current owner when it differs from the namespace (moved repos), an author id.
     pub owner: u32,
+    /// Creation date.
     pub created: Option<Day>,
+    /// The creation time, where a source gives the time of day (its day is `created`).
+    pub created_at: Option<Stamp>,
+    /// Date of the last change.
     pub last_modified: Option<Day>,
+    /// The leaderboard's model type.
     pub model_type: ModelType,
     /// Symbol ids.
     pub architecture: u32,
+    /// License symbol id.
     pub license: u32,
+    /// Precision symbol id.
     pub precision: u32,
+    /// Library symbol id.
     pub library: u32,
+    /// Pipeline symbol id.
     pub pipeline: u32,
     /// Billions of parameters.
     pub params_b: Option<f32>,
-    /// Leaderboard average score, in percent.
-    pub average: Option<f32>,
+    /// Leaderboard average score in percent, per board (index [`Board::index`]): the two
+    /// boards' averages are on different scales and never stand in for each other.
+    pub averages: [Option<f32>; 2],
     /// Row in the graph's score table, or [`NONE`].
     pub scores_row: u32,
+    /// Hub downloads.
     pub downloads: Option<u64>,
+    /// Hub likes.
     pub likes: Option<u32>,
+    /// Commits in the repo's history, where a commit history was read.
+    pub commits: Option<u32>,
+    /// Day of the repo's first commit.
+    pub first_commit: Option<Day>,
+    /// Day of the repo's last commit.
+    pub last_commit: Option<Day>,
     /// Number of leaderboard evaluations merged into this node.
     pub evaluations: u16,
+    /// Flag bits ([`Flags`]).
     pub flags: Flags,
 }
 
@@ -263,6 +409,7 @@ impl Default for Model {
             author: NONE,
             owner: NONE,
             created: None,
+            created_at: None,
             last_modified: None,
             model_type: ModelType::Unknown,
             architecture: NONE,
@@ -271,10 +418,13 @@ impl Default for Model {
             library: NONE,
             pipeline: NONE,
             params_b: None,
-            average: None,
+            averages: [None; 2],
             scores_row: NONE,
             downloads: None,
             likes: None,
+            commits: None,
+            first_commit: None,
+            last_commit: None,
             evaluations: 0,
             flags: Flags::default(),
         }
@@ -282,11 +432,27 @@ impl Default for Model {
 }
 
 impl Model {
+    /// Whether the model is only named as a parent (no input describes it).
     pub fn is_stub(&self) -> bool {
         self.flags.has(Flags::STUB)
     }
+    /// Whether the leaderboard flags it.
     pub fn is_flagged(&self) -> bool {
         self.flags.has(Flags::FLAGGED)
+    }
+    /// The leaderboard average on `board`, where the model was scored there.
+    pub fn average(&self, board: Board) -> Option<f32> {
+        self.averages[board.index()].filter(|a| a.is_finite())
+    }
+    /// Whether the model has a score on any board.
+    pub fn is_scored(&self) -> bool {
+        self.averages.iter().any(Option::is_some)
+    }
+    /// A key that orders models by creation: the day, then the time where known (a model
+    /// known only by its day comes first within it).
+    pub fn creation_order(&self) -> Option<(Day, i64)> {
+        self.created
+            .map(|d| (d, self.created_at.map_or(i64::MIN, |s| s.0)))
     }
 }
 
@@ -308,6 +474,43 @@ mod tests {
             Day::from_date(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()),
             Day(0)
         );
+    }
+
+    #[test]
+    fn stamps_keep_the_time_of_day_in_utc() {
+        let s = Stamp::parse("2024-03-22 14:08:40+00:00").unwrap();
+        assert_eq!(s.to_string(), "2024-03-22 14:08:40");
+        assert_eq!(s.day(), Day::parse("2024-03-22").unwrap());
+        assert_eq!(
+            Stamp::parse("2024-03-23 01:00:00+02:00")
+                .unwrap()
+                .to_string(),
+            "2024-03-22 23:00:00"
+        );
+        assert_eq!(
+            Stamp::parse("2024-03-22").unwrap(),
+            Stamp::midnight(Day::parse("2024-03-22").unwrap())
+        );
+        assert_eq!(
+            Stamp::parse("2024-03-22T23:30:00.000Z").unwrap().day(),
+            s.day()
+        );
+        assert_eq!(Stamp::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn boards_parse_and_name_their_benchmarks() {
+        assert_eq!("V2".parse::<Board>(), Ok(Board::V2));
+        let e = "v3".parse::<Board>().unwrap_err();
+        assert!(e.contains("'v3'") && e.contains("IFEval"), "{e}");
+        assert_eq!(Board::V1.label(), "v1 (ARC ... GSM8K)");
+        let mut m = Model::default();
+        m.averages[Board::V2.index()] = Some(21.5);
+        assert_eq!(
+            (m.average(Board::V1), m.average(Board::V2)),
+            (None, Some(21.5))
+        );
+        assert!(m.is_scored());
     }
 
     #[test]

@@ -5,7 +5,8 @@ Reads ../shared/data/openllm-2024/{details,leaderboard,commits}.csv with the csv
 only (no lineage code) and prints the facts that tests/report.rs pins. It follows the
 rules the methodology states: one node per repo id (case-insensitive), the leaderboard row
 with the best average wins, the v1 Flagged column is inverted, flagged models are left out
-of counts, a Hub metadata row that copies another repo's metadata is not used, names
+of counts, a Hub metadata row that copies another repo's metadata is not used, a model
+without a Hub creation date is dated by its repo's first commit, names
 ending in "bot" and the names listed in graphs/bots.txt are bots.
 
 Run: python3 tests/report_facts.py
@@ -124,9 +125,16 @@ with open(os.path.join(DATA, "commits.csv"), encoding="utf-8", newline="") as f:
         m = node(row["name"].strip())
         for a in pylist(row["authors"]):
             m["contributors"].add(a.strip().lower())
+        # No Hub creation date: the first commit's date stands in (as `lineage build` does
+        # unless --no-commit-dates).
+        first = row["first_commit"].strip()
+        if m["created"] is None and first:
+            m["created"] = first[:10]
+            m["from_commit"] = True
 
 counted = [m for m in models.values() if not m["flagged"]]
-print("models", len(models), "counted", len(counted))
+print("models", len(models), "counted", len(counted),
+      "dated by first commit", sum(1 for m in models.values() if m.get("from_commit")))
 
 # New models per month by type, January 2024.
 jan = collections.Counter(m["type"] or "unknown" for m in counted

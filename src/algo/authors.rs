@@ -50,6 +50,7 @@ impl BotFilter {
         self.names.len()
     }
 
+    /// Whether `name` is a bot account: it ends in `bot` (any case) or is on the list.
     pub fn is_bot(&self, name: &str) -> bool {
         let lower = name.trim().to_lowercase();
         lower.ends_with("bot") || self.names.contains(&lower)
@@ -93,6 +94,7 @@ pub struct Collaboration {
     pub authors_per_repo: Vec<(u32, u32)>,
     /// Share of `repos` that the first 10 (200) authors of `ranking` committed to, 0 to 1.
     pub top10_share: f64,
+    /// Share of `repos` that the first 200 authors of `ranking` committed to, 0 to 1.
     pub top200_share: f64,
 }
 

@@ -24,6 +24,7 @@ pub struct Derivatives {
 }
 
 impl Derivatives {
+    /// Descendants made by edges of `kind`.
     pub fn of_kind(&self, kind: EdgeKind) -> u32 {
         self.by_kind[kind as usize]
     }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::topo::topological_order;
 use super::{chunk_len, counted, is_merge, Visited};
 use crate::graph::LineageGraph;
-use crate::model::{Day, HUB_EPOCH};
+use crate::model::{Board, Day, HUB_EPOCH};
 
 /// How improvements are normalised so that bases with few and many derivatives compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,8 +28,10 @@ pub enum Normalize {
 }
 
 impl Normalize {
+    /// Every normalisation, in the order the command line lists them.
     pub const ALL: [Normalize; 3] = [Normalize::Log, Normalize::Count, Normalize::None];
 
+    /// The name the command line and spec files use (`log`, `count`, `none`).
     pub fn as_str(self) -> &'static str {
         match self {
             Normalize::Log => "log",
@@ -74,17 +76,24 @@ pub struct ImprovementOptions {
     pub include_merges: bool,
     /// Count and score flagged models too.
     pub include_flagged: bool,
+    /// What improvements are divided by before they are compared across bases.
     pub normalize: Normalize,
+    /// The leaderboard whose averages are compared; `None`: the graph's default board
+    /// ([`LineageGraph::default_board`]). The two boards' scales differ, so one is used.
+    pub board: Option<Board>,
 }
 
 /// One scored family member.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
+    /// The member's model id.
     pub model: u32,
+    /// Its creation date, when known.
     pub created: Option<Day>,
     /// Its creation date minus the release date ([`Improvement::release`]); `None` when
     /// either is unknown. Negative when it predates the date counted from.
     pub days_since_release: Option<i32>,
+    /// Its leaderboard average, in points.
     pub average: f32,
     /// Average minus the reference average, in points.
     pub improvement_points: Option<f64>,
@@ -100,22 +109,33 @@ pub struct Member {
 /// member created before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontierStep {
+    /// The model that set the new best average.
     pub model: u32,
+    /// Its creation date.
     pub created: Day,
+    /// Its creation date minus the release date, in days; `None` when the release is unknown.
     pub days_since_release: Option<i32>,
+    /// Its leaderboard average, in points.
     pub average: f32,
+    /// Average minus the reference average, in points.
     pub improvement_points: f64,
+    /// Improvement over the reference average, in percent; `None` when the reference is 0.
     pub improvement_pct: Option<f64>,
+    /// The improvement divided by [`Improvement::divisor`]; `None` without a divisor.
     pub normalized: Option<f64>,
 }
 
 /// The improvement of one base's family over the base.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Improvement {
+    /// The base model whose family this is.
     pub base: u32,
+    /// The leaderboard whose averages were compared.
+    pub board: Board,
     /// The model whose average improvements are measured from: the base when it has a score
     /// (and is not flagged), else the earliest scored member; `None` when nothing is scored.
     pub reference_model: Option<u32>,
+    /// The reference model's average, in points.
     pub reference_average: Option<f32>,
     /// False when a member stands in for an unscored base.
     pub reference_is_base: bool,
@@ -136,6 +156,7 @@ pub struct Improvement {
     /// Best member's average over the reference's, in percent (negative when no member
     /// beats the reference).
     pub total_improvement_pct: Option<f64>,
+    /// The normalisation applied to the `normalized` values.
     pub normalize: Normalize,
     /// What improvements were divided by.
     pub divisor: Option<f64>,
@@ -204,6 +225,7 @@ pub fn all_improvements(
     let n = g.model_count();
     let merges = merge_marks(g, options);
     let merges = merges.as_deref();
+    let board = options.board.unwrap_or_else(|| g.default_board());
     let bases: Vec<u32> = (0..n as u32)
         .filter(|&v| !g.children_of(v).is_empty() && counted(g, v, options.include_flagged))
         .collect();
@@ -217,7 +239,10 @@ pub fn all_improvements(
                 .filter_map(|&base| {
                     family.clear();
                     lineage_family(g, base, options, merges, &mut visited, &mut family);
-                    let scored = family.iter().filter(|&&v| average(g, v).is_some()).count();
+                    let scored = family
+                        .iter()
+                        .filter(|&&v| average(g, v, board).is_some())
+                        .count();
                     (scored >= min_family.max(1)).then(|| score(g, base, &family, options))
                 })
                 .collect::<Vec<_>>()
@@ -241,6 +266,7 @@ pub struct NamePattern {
     /// Parameters in billions: a member has between `params` and `params + params_range`.
     /// `None`: any parameter count, known or not.
     pub params: Option<f32>,
+    /// Width of the parameter window above `params`, in billions.
     pub params_range: f32,
 }
 
@@ -261,6 +287,7 @@ impl NamePattern {
         }
     }
 
+    /// Whether model `v` matches: its normalised name contains the pattern and its size is in the window.
     pub fn matches(&self, g: &LineageGraph, v: u32) -> bool {
         if let Some(p) = self.params {
             match g.models[v as usize].params_b {
@@ -387,15 +414,16 @@ fn lineage_family(
     }
 }
 
-fn average(g: &LineageGraph, v: u32) -> Option<f32> {
-    g.models[v as usize].average.filter(|a| a.is_finite())
+fn average(g: &LineageGraph, v: u32, board: Board) -> Option<f32> {
+    g.models[v as usize].average(board)
 }
 
 /// Scores a family (already filtered) against its base.
 fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptions) -> Improvement {
+    let board = options.board.unwrap_or_else(|| g.default_board());
     let mut scored: Vec<(u32, Option<Day>, f32)> = family
         .iter()
-        .filter_map(|&v| average(g, v).map(|a| (v, g.models[v as usize].created, a)))
+        .filter_map(|&v| average(g, v, board).map(|a| (v, g.models[v as usize].created, a)))
         .collect();
     // Dated first, by day; the best of a day first; then by id.
     scored.sort_by(|a, b| {
@@ -405,7 +433,8 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
             .then(a.0.cmp(&b.0))
     });
     let base_model = &g.models[base as usize];
-    let base_average = average(g, base).filter(|_| counted(g, base, options.include_flagged));
+    let base_average =
+        average(g, base, board).filter(|_| counted(g, base, options.include_flagged));
     let (reference_model, reference_average) = match base_average {
         Some(a) => (Some(base), Some(a)),
         None => match scored.first() {
@@ -468,6 +497,7 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
     };
     Improvement {
         base,
+        board,
         reference_model,
         reference_average,
         reference_is_base: reference_model == Some(base),

@@ -16,7 +16,7 @@ pub mod derivatives;
 pub mod improvements;
 pub mod resolve;
 #[cfg(test)]
-mod testgraph;
+pub(crate) mod testgraph;
 pub mod topo;
 
 use crate::graph::LineageGraph;
@@ -29,8 +29,10 @@ pub struct KindSet(u8);
 impl KindSet {
     /// Every kind.
     pub const ALL: KindSet = KindSet(0b1_1111);
+    /// No kind.
     pub const EMPTY: KindSet = KindSet(0);
 
+    /// The set of `kinds`.
     pub fn of(kinds: &[EdgeKind]) -> KindSet {
         let mut set = KindSet::EMPTY;
         for &k in kinds {
@@ -39,23 +41,28 @@ impl KindSet {
         set
     }
 
+    /// Adds `kind`.
     pub fn insert(&mut self, kind: EdgeKind) {
         self.0 |= 1 << kind as u8;
     }
 
+    /// Whether `kind` is in the set.
     #[inline]
     pub fn contains(self, kind: EdgeKind) -> bool {
         self.0 & (1 << kind as u8) != 0
     }
 
+    /// Whether every kind is in the set.
     pub fn is_all(self) -> bool {
         self == KindSet::ALL
     }
 
+    /// Whether no kind is in the set.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
+    /// The kinds in the set, in [`EdgeKind::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = EdgeKind> {
         EdgeKind::ALL.into_iter().filter(move |&k| self.contains(k))
     }

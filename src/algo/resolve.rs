@@ -11,18 +11,26 @@ use crate::ingest::refs::{classify, AliasTable, RefClass};
 /// How many ids an error lists at most.
 const SHOWN: usize = 5;
 
+/// Why a model name given by a user names no single model.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ResolveError {
+    /// No model has this id, nor begins with it.
     #[error("unknown model '{name}'{}", did_you_mean(.suggestions))]
     NotFound {
+        /// The name as given.
         name: String,
+        /// Close ids, for a "did you mean" hint.
         suggestions: Vec<String>,
     },
     #[error("model '{name}' is ambiguous: {count} ids begin with it ({}{}); give more of the id",
         .examples.join(", "), if *.count > .examples.len() { ", ..." } else { "" })]
+    /// Several models begin with the name given.
     Ambiguous {
+        /// The name as given.
         name: String,
+        /// How many ids begin with it.
         count: usize,
+        /// A few of them.
         examples: Vec<String>,
     },
 }

@@ -41,6 +41,7 @@ impl M {
 
     pub(crate) fn avg(mut self, average: f32) -> M {
         self.0.scores = Some(Scores {
+            board: crate::model::Board::V1,
             average,
             benchmarks: Vec::new(),
         });

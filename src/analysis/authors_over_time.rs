@@ -9,9 +9,12 @@ use crate::model::Day;
 use super::groups::{AuthorBasis, Bots};
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// New, total and active authors of one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsRow {
+    /// The period's label.
     pub period: String,
+    /// The period's first day.
     pub start: Day,
     /// Authors whose first model falls in this period.
     pub new: usize,
@@ -21,9 +24,12 @@ pub struct AuthorsRow {
     pub active: usize,
 }
 
+/// Authors per period: when each author's first model appeared, and who was active.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsOverTime {
+    /// The length of a period.
     pub unit: Unit,
+    /// One row per period, oldest first.
     pub rows: Vec<AuthorsRow>,
     /// Authors with no dated model, not on the timeline.
     pub undated_authors: usize,
@@ -103,6 +109,7 @@ pub fn authors_over_time(
 }
 
 impl AuthorsOverTime {
+    /// The figure's data as a table, one row per period.
     pub fn table(&self) -> Table {
         let mut t = Table::new(["period", "new_authors", "total_authors", "active_authors"]);
         for r in &self.rows {
@@ -114,6 +121,119 @@ impl AuthorsOverTime {
             ]);
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `authors-over-time` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+        /// whose models count: owners (namespaces), contributors (commit authors) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Both,
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+    }
+);
+
+/// The `authors-over-time` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorsOverTimeAnalysis;
+
+impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
+    const NAME: &'static str = "authors-over-time";
+    const TITLE: &'static str = "Authors over time";
+    const DESCRIPTION: &'static str = "Total, new and active authors per period (paper figure 1).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{series, time_axis};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
+
+        let sc = p.scope();
+        let r =
+            analysis::authors_over_time::authors_over_time(g, &sc, p.unit, p.basis, &bots(&p.bots));
+        let tl = analysis::Timeline {
+            unit: p.unit,
+            starts: r.rows.iter().map(|x| x.start).collect(),
+        };
+        let unit = p.unit.noun();
+        let mut total = Panel::new(time_axis(&tl, ""), Axis::new("authors").from_zero())
+            .titled("Total authors (running count)");
+        total.layers.push(Layer::Line {
+            color: series(0),
+            points: r
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i as f64 + 0.5, x.total as f64))
+                .collect(),
+            width: 3,
+            dashed: false,
+            markers: true,
+        });
+        let mut new = Panel::new(
+            time_axis(&tl, &format!("creation date ({unit})")),
+            Axis::new(format!("authors per {unit}")).from_zero(),
+        )
+        .titled(format!("New and active authors per {unit}"));
+        new.layers.push(Layer::Bars {
+            color: series(1),
+            bars: r
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i as f64 + 0.1, i as f64 + 0.9, 0.0, x.new as f64))
+                .collect(),
+        });
+        new.layers.push(Layer::Line {
+            color: series(2),
+            points: r
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i as f64 + 0.5, x.active as f64))
+                .collect(),
+            width: 2,
+            dashed: true,
+            markers: false,
+        });
+        let mut fig = Figure::new("Authors over time");
+        fig.subtitle = Some(format!(
+            "Authors: {}, bots left out; an author counts from their first model",
+            basis_text(p.basis)
+        ));
+        fig.height = 1000;
+        fig.panels = vec![total, new];
+        fig.legend = vec![
+            LegendEntry::line("total authors", series(0), false),
+            LegendEntry::boxed(format!("new authors per {unit}"), series(1)),
+            LegendEntry::line(format!("active authors per {unit}"), series(2), true),
+        ];
+        fig.note = Some(format!(
+            "{}; {}",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        let last = r.rows.last().map_or(0, |x| x.total);
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Authors over time".into(),
+        description: format!("Total and new authors by {unit} (paper figure 1): an author is new in the {unit} of their first model; active authors made a model that {unit}."),
+        table: r.table(),
+        extra: Vec::new(),
+        figure: fig,
+        notes: vec![format!("{last} authors with dated models; {} more without any", r.undated_authors)],
+    })
     }
 }
 

@@ -10,16 +10,20 @@ use super::{Cell, Scope, Table};
 /// Bucket lower bounds; the last bucket is open.
 pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
+/// How many authors committed to each repo (a histogram).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorsPerRepo {
     /// `(label, lo, hi, repos)`.
     pub buckets: Vec<(String, usize, Option<usize>, usize)>,
+    /// Repos with at least one human committer.
     pub repos: usize,
     /// Selected models with no commit data.
     pub without_commits: usize,
     /// Models whose only committers are bots.
     pub only_bots: usize,
+    /// Most authors of one repo.
     pub max: usize,
+    /// Mean authors per repo, over `repos`.
     pub mean: f64,
 }
 
@@ -74,6 +78,7 @@ pub fn authors_per_repo(g: &LineageGraph, scope: &Scope, bots: &Bots) -> Authors
 }
 
 impl AuthorsPerRepo {
+    /// The histogram as a table, one row per bucket.
     pub fn table(&self) -> Table {
         let mut t = Table::new(["authors", "min", "max", "repos", "share_of_repos"]);
         for (label, lo, hi, n) in &self.buckets {
@@ -90,6 +95,76 @@ impl AuthorsPerRepo {
             ]);
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `authors-per-repo` analysis.
+    Params {
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+    }
+);
+
+/// The `authors-per-repo` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorsPerRepoAnalysis;
+
+impl crate::analysis::registry::Compute for AuthorsPerRepoAnalysis {
+    const NAME: &'static str = "authors-per-repo";
+    const TITLE: &'static str = "Authors per repository";
+    const DESCRIPTION: &'static str =
+        "How many people committed to each model repository, bots left out (paper figure 3).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_bars, series};
+        use crate::analysis::notes::{bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let r = analysis::authors_per_repo::authors_per_repo(g, &sc, &bots(&p.bots));
+        let names: Vec<String> = r.buckets.iter().map(|b| b.0.clone()).collect();
+        let values: Vec<f64> = r.buckets.iter().map(|b| b.3 as f64).collect();
+        let mut fig = category_bars(
+            "Authors per repository",
+            "commit authors per repository",
+            "repositories (log scale)",
+            &names,
+            &values,
+            true,
+            series(2),
+        );
+        fig.subtitle = Some(format!(
+            "{} repositories with commit data; mean {:.2} authors, most {}",
+            r.repos, r.mean, r.max
+        ));
+        fig.note = Some(format!(
+            "{}; {}; bots left out; {} models without commit data",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            r.without_commits
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Authors per repository".into(),
+        description:
+            "How many people committed to each model repository, bots left out (paper figure 3)."
+                .into(),
+        table: r.table(),
+        extra: Vec::new(),
+        figure: fig,
+        notes: vec![format!(
+            "{} repos counted, {} without commit data, {} with only bot commits",
+            r.repos, r.without_commits, r.only_bots
+        )],
+    })
     }
 }
 

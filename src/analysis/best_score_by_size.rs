@@ -7,16 +7,23 @@ use crate::model::ModelType;
 use super::groups::SizeClasses;
 use super::{Cell, Scope, Table};
 
+/// The scores of one size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SizeScore {
+    /// The class's label (`<1.5B`, ...).
     pub class: String,
+    /// Scored models in the class.
     pub models: usize,
+    /// Best average and the model that has it.
     pub best: Option<(f64, u32)>,
+    /// Mean average of the class; `None` when it is empty.
     pub mean: Option<f64>,
 }
 
+/// Best and mean leaderboard average per size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestScoreBySize {
+    /// One entry per size class, smallest first.
     pub classes: Vec<SizeScore>,
     /// Every scored model of known size: `(params_b, average, type)`.
     pub points: Vec<(f64, f64, ModelType)>,
@@ -34,9 +41,10 @@ pub fn best_score_by_size(g: &LineageGraph, scope: &Scope, sizes: &SizeClasses) 
         .collect();
     let mut sums = vec![0.0f64; sizes.len()];
     let mut points = Vec::new();
+    let board = scope.board(g);
     for v in scope.models(g) {
         let m = &g.models[v as usize];
-        let (Some(p), Some(a)) = (m.params_b, m.average) else {
+        let (Some(p), Some(a)) = (m.params_b, m.average(board)) else {
             continue;
         };
         let (p, a) = (p as f64, a as f64);
@@ -57,6 +65,7 @@ pub fn best_score_by_size(g: &LineageGraph, scope: &Scope, sizes: &SizeClasses) 
 }
 
 impl BestScoreBySize {
+    /// The classes as a table, one row per class.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "size",
@@ -80,6 +89,63 @@ impl BestScoreBySize {
             ]);
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `best-score-by-size` analysis.
+    Params {
+        /// size class edges in billions of parameters
+        size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0],
+    }
+);
+
+/// The `best-score-by-size` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct BestScoreBySizeAnalysis;
+
+impl crate::analysis::registry::Compute for BestScoreBySizeAnalysis {
+    const NAME: &'static str = "best-score-by-size";
+    const TITLE: &'static str = "Best score per model size";
+    const DESCRIPTION: &'static str = "Leaderboard average against parameter count for every scored model, with the best of each size class (paper figures 8 and 9).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::size_scatter;
+        use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
+        use crate::analysis::{self, Output};
+
+        use crate::analysis::groups::SizeClasses;
+
+        let sc = p.scope();
+        let r = analysis::best_score_by_size::best_score_by_size(
+            g,
+            &sc,
+            &SizeClasses::new(p.size_edges.clone()),
+        );
+        let mut fig = size_scatter(&r, g, "Best leaderboard score per model size");
+        fig.note = Some(format!(
+            "{}; {}; each dot is a scored model of known size",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+                name: String::new(),
+                analysis: Self::NAME,
+                title: "Best score per model size".into(),
+                description: "Leaderboard average against parameter count for every scored model, coloured by type, with the best model of each size class (paper figures 8 and 9).".into(),
+                table: r.table(g),
+                extra: Vec::new(),
+                figure: fig,
+                notes: std::iter::once(format!("{} scored models of known size", r.points.len()))
+                    .chain(rounded_sizes_note(g))
+                    .collect(),
+            })
     }
 }
 

@@ -6,12 +6,18 @@ use crate::graph::LineageGraph;
 use super::groups::SizeClasses;
 use super::{quantile, Cell, Scope, Table};
 
+/// Downloads of the models of one size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SizeDownloads {
+    /// The class's label (`<1.5B`, ...).
     pub class: String,
+    /// Models in the class with a download count.
     pub models: usize,
+    /// Their downloads summed.
     pub total: u64,
+    /// Median downloads.
     pub median: f64,
+    /// Mean downloads.
     pub mean: f64,
     /// Most downloaded model and its downloads.
     pub top: Option<(u32, u64)>,
@@ -53,6 +59,7 @@ pub fn downloads_by_size(
         .collect()
 }
 
+/// The classes as a table, one row per class.
 pub fn table(g: &LineageGraph, rows: &[SizeDownloads]) -> Table {
     let mut t = Table::new([
         "size",
@@ -75,6 +82,99 @@ pub fn table(g: &LineageGraph, rows: &[SizeDownloads]) -> Table {
         ]);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `downloads-by-size` analysis.
+    Params {
+        /// size class edges in billions of parameters
+        size_edges: Vec<f64> = vec![1.5, 4.0, 8.0, 15.0, 40.0, 80.0],
+    }
+);
+
+/// The `downloads-by-size` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadsBySizeAnalysis;
+
+impl crate::analysis::registry::Compute for DownloadsBySizeAnalysis {
+    const NAME: &'static str = "downloads-by-size";
+    const TITLE: &'static str = "Downloads by parameter size";
+    const DESCRIPTION: &'static str = "Total and median downloads per size class (paper figure 9).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_bars, series};
+        use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
+        use crate::analysis::{self, Output};
+
+        use crate::analysis::groups::SizeClasses;
+        use crate::render::Figure;
+
+        let sc = p.scope();
+        let rows = analysis::downloads_by_size::downloads_by_size(
+            g,
+            &sc,
+            &SizeClasses::new(p.size_edges.clone()),
+        );
+        let names: Vec<String> = rows.iter().map(|r| r.class.clone()).collect();
+        let totals: Vec<f64> = rows.iter().map(|r| r.total as f64).collect();
+        let medians: Vec<f64> = rows
+            .iter()
+            .map(|r| if r.median.is_finite() { r.median } else { 0.0 })
+            .collect();
+        let mut a = category_bars(
+            "",
+            "",
+            "total downloads (log scale)",
+            &names,
+            &totals,
+            true,
+            series(0),
+        )
+        .panels
+        .remove(0);
+        a.title = Some("All downloads of the class's models".into());
+        let mut b = category_bars(
+            "",
+            "",
+            "median downloads (log scale)",
+            &names,
+            &medians,
+            true,
+            series(1),
+        )
+        .panels
+        .remove(0);
+        b.title = Some("Downloads of the median model".into());
+        b.x.label = "model size (parameters)".into();
+        let mut fig = Figure::new("Downloads by model size");
+        fig.subtitle = Some(format!(
+            "Models with a known size and download count: {}",
+            rows.iter().map(|r| r.models).sum::<usize>()
+        ));
+        fig.height = 1000;
+        fig.panels = vec![a, b];
+        fig.note = Some(format!(
+            "{}; {}; downloads as the Hub reported them when the data was collected",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Downloads by parameter size".into(),
+        description: "How often models of each size class are downloaded, in total and for the median model (paper figure 9).".into(),
+        table: analysis::downloads_by_size::table(g, &rows),
+        extra: Vec::new(),
+        figure: fig,
+        notes: rounded_sizes_note(g).into_iter().collect(),
+    })
+    }
 }
 
 #[cfg(test)]

@@ -195,10 +195,12 @@ impl ArchitectureGroups {
         }
     }
 
+    /// How many named groups there are.
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
+    /// Whether there are no named groups.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -208,10 +210,12 @@ impl ArchitectureGroups {
 /// `<1.5B`, `1.5–4B`, `≥4B`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SizeClasses {
+    /// Class boundaries in billions of parameters, ascending; a model of exactly a boundary goes in the class above it.
     pub edges: Vec<f64>,
 }
 
 impl SizeClasses {
+    /// Classes cut at `edges` (billions of parameters); boundaries that are not positive and finite are dropped.
     pub fn new(mut edges: Vec<f64>) -> SizeClasses {
         edges.retain(|e| e.is_finite() && *e > 0.0);
         edges.sort_by(|a, b| a.total_cmp(b));
@@ -219,10 +223,12 @@ impl SizeClasses {
         SizeClasses { edges }
     }
 
+    /// How many classes: one more than the boundaries.
     pub fn len(&self) -> usize {
         self.edges.len() + 1
     }
 
+    /// Never true: there is always at least one class.
     pub fn is_empty(&self) -> bool {
         false
     }
@@ -232,6 +238,7 @@ impl SizeClasses {
         self.edges.partition_point(|&e| e <= params_b)
     }
 
+    /// The label of `class`, such as `<1.5B`, `1.5–4B` or `≥4B`.
     pub fn label(&self, class: usize) -> String {
         let f = |x: f64| {
             let s = format!("{x:.2}");
@@ -263,6 +270,7 @@ impl Default for Bots {
 }
 
 impl Bots {
+    /// The built-in bot list plus the names in `extra` (one per line, `#` starts a comment).
     pub fn new(extra: impl IntoIterator<Item = String>) -> Bots {
         let mut filter = BotFilter::builtin();
         for name in extra {
@@ -271,6 +279,7 @@ impl Bots {
         Bots(filter)
     }
 
+    /// Whether `name` is a bot account.
     pub fn is_bot(&self, name: &str) -> bool {
         self.0.is_bot(name)
     }

@@ -16,6 +16,7 @@ pub fn improvement_over_days(
     bases.iter().map(|&b| improvements(g, b, options)).collect()
 }
 
+/// The improvements as a table, one row per frontier step of each base.
 pub fn table(g: &LineageGraph, rows: &[Improvement]) -> Table {
     let mut t = Table::new([
         "base",
@@ -42,6 +43,197 @@ pub fn table(g: &LineageGraph, rows: &[Improvement]) -> Table {
         }
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `improvement-over-days` analysis.
+    Params {
+        /// base model ids; empty: the bases with most scored derivatives
+        bases: Vec<toml::Spanned<String>> = Vec::new(),
+        /// with no bases given: how many of the bases with most scored derivatives
+        top: usize = 4,
+        /// fewest scored derivatives a base needs
+        min_family: usize = 5,
+        /// count merges and their descendants
+        include_merges: bool = false,
+        /// how improvements are normalised: log (by ln of scored derivatives), count or none
+        normalize: crate::analysis::params::NormalizeParam = crate::analysis::params::NormalizeParam::Log,
+    }
+);
+
+/// The `improvement-over-days` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ImprovementOverDaysAnalysis;
+
+impl crate::analysis::registry::Compute for ImprovementOverDaysAnalysis {
+    const NAME: &'static str = "improvement-over-days";
+    const TITLE: &'static str = "Improvement over days since release";
+    const DESCRIPTION: &'static str = "Each scored derivative's gain over its base against days since the base's release, with the frontier of record-setters (paper figure 12).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::series;
+        use crate::analysis::notes::{
+            flagged_note, graph_note, improvement_options, normalize_label,
+        };
+        use crate::analysis::{self, Output};
+
+        use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
+
+        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize);
+        let bases: Vec<u32> = if p.bases.is_empty() {
+            analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o)
+                .iter()
+                .map(|i| i.base)
+                .collect()
+        } else {
+            let mut v = Vec::new();
+            for b in &p.bases {
+                match g.lookup(b.get_ref()) {
+                    Some(id) => v.push(id),
+                    None => {
+                        let hint = crate::analysis::notes::suggestions(g, b.get_ref());
+                        let hint = if hint.is_empty() {
+                            "accepted: any model id in the graph, as namespace/name".to_string()
+                        } else {
+                            format!(
+                                "did you mean {}? (accepted: any model id in the graph)",
+                                hint.join(", ")
+                            )
+                        };
+                        return Err(cx.param_error(
+                            "bases",
+                            Some(b.span()),
+                            format!("unknown base model '{}'; {hint}", b.get_ref()),
+                            vec!["any model id in the graph".into()],
+                        ));
+                    }
+                }
+            }
+            v
+        };
+        let rows = analysis::improvement_over_days::improvement_over_days(g, &bases, &o);
+        let mut a = Panel::new(Axis::new(""), Axis::new("improvement over the base (%)"))
+            .titled("Every scored derivative (dots) and the frontier of record-setters (lines)");
+        let mut b = Panel::new(
+            Axis::new("days since the base's release"),
+            Axis::new(normalize_label(p.normalize)),
+        )
+        .titled("Frontier, normalised");
+        let mut legend = Vec::new();
+        for (k, i) in rows.iter().enumerate() {
+            let color = series(k);
+            let last_day = i.members.iter().filter_map(|m| m.days_since_release).max();
+            legend.push(LegendEntry::line(
+                format!("{} ({})", g.name(i.base), i.scored_members),
+                color,
+                false,
+            ));
+            a.layers.push(Layer::Points {
+                color,
+                points: i
+                    .members
+                    .iter()
+                    .filter_map(|m| Some((m.days_since_release? as f64, m.improvement_pct?)))
+                    .collect(),
+                size: 3,
+                opacity: 0.5,
+            });
+            let step =
+                |f: &dyn Fn(&crate::analysis::algo::improvements::FrontierStep) -> Option<f64>| {
+                    let mut pts = Vec::new();
+                    let mut steps = Vec::new();
+                    for s in &i.frontier {
+                        let (Some(d), Some(v)) = (s.days_since_release, f(s)) else {
+                            continue;
+                        };
+                        if let Some(&(_, prev)) = pts.last() {
+                            pts.push((d as f64, prev));
+                        }
+                        pts.push((d as f64, v));
+                        steps.push((d as f64, v));
+                    }
+                    // The record stands until the last member seen.
+                    if let (Some(&(_, v)), Some(end)) = (pts.last(), last_day) {
+                        pts.push((end as f64, v));
+                    }
+                    (pts, steps)
+                };
+            let (line_a, _) = step(&|s| s.improvement_pct);
+            let (line_b, steps_b) = step(&|s| s.normalized);
+            a.layers.push(Layer::Line {
+                color,
+                points: line_a,
+                width: 3,
+                dashed: false,
+                markers: false,
+            });
+            b.layers.push(Layer::Line {
+                color,
+                points: line_b,
+                width: 3,
+                dashed: false,
+                markers: false,
+            });
+            b.layers.push(Layer::Points {
+                color,
+                points: steps_b,
+                size: 5,
+                opacity: 1.0,
+            });
+        }
+        let max_day = rows
+            .iter()
+            .flat_map(|i| i.members.iter().filter_map(|m| m.days_since_release))
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        a.x = a.x.range(0.0, max_day * 1.02);
+        b.x = b.x.range(0.0, max_day * 1.02);
+        let mut fig = Figure::new("Improvement over days since release");
+        fig.subtitle = Some(format!(
+            "Leaderboard average of each derivative over its base's, in percent; {}",
+            if p.include_merges {
+                "merges included"
+            } else {
+                "merges and their descendants left out"
+            }
+        ));
+        fig.height = 1050;
+        a.weight = 1.3;
+        fig.panels = vec![a, b];
+        fig.legend = legend;
+        fig.note = Some(format!(
+            "{}; {}; days count from the base's Hub creation date (2022-03-02 means at or before)",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        let notes = rows
+            .iter()
+            .filter(|i| i.reference_model != Some(i.base))
+            .map(|i| {
+                format!(
+                    "{} has no score: its earliest scored derivative is the reference",
+                    g.name(i.base)
+                )
+            })
+            .collect();
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Improvement over days since release".into(),
+        description: "For chosen bases: each scored derivative's gain over the base against the days since the base's release, the frontier of record-setting derivatives, and the gain normalised so that bases with few and many derivatives compare (paper figure 12).".into(),
+        table: analysis::improvement_over_days::table(g, &rows),
+        extra: Vec::new(),
+        figure: fig,
+        notes,
+    })
+    }
 }
 
 #[cfg(test)]

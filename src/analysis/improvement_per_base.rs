@@ -26,6 +26,7 @@ pub fn normalized_total(i: &Improvement, options: &ImprovementOptions) -> Option
     i.total_improvement_pct.map(|p| p / d)
 }
 
+/// The improvements as a table, one row per base.
 pub fn table(g: &LineageGraph, rows: &[Improvement], options: &ImprovementOptions) -> Table {
     let mut t = Table::new([
         "base",
@@ -59,4 +60,131 @@ pub fn table(g: &LineageGraph, rows: &[Improvement], options: &ImprovementOption
         ]);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `improvement-per-base` analysis.
+    Params {
+        /// fewest scored derivatives a base needs
+        min_family: usize = 5,
+        /// how many bases to show
+        top: usize = 20,
+        /// count merges and their descendants
+        include_merges: bool = false,
+        /// how improvements are normalised: log (by ln of scored derivatives), count or none
+        normalize: crate::analysis::params::NormalizeParam = crate::analysis::params::NormalizeParam::Log,
+    }
+);
+
+/// The `improvement-per-base` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ImprovementPerBaseAnalysis;
+
+impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
+    const NAME: &'static str = "improvement-per-base";
+    const TITLE: &'static str = "Total improvement per base";
+    const DESCRIPTION: &'static str = "How far the best derivative of each base scores above the base, raw and normalised (paper figure 11).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_axis_top_down, row_span, series};
+        use crate::analysis::notes::{
+            flagged_note, graph_note, improvement_options, normalize_label,
+        };
+        use crate::analysis::{self, Output};
+        use crate::render::palette::TEXT;
+        use crate::render::{Anchor, Axis, Figure, Layer, Layout, Panel};
+
+        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize);
+        let rows = analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o);
+        let names: Vec<String> = rows
+            .iter()
+            .map(|i| {
+                let star = if i.reference_model == Some(i.base) {
+                    ""
+                } else {
+                    " *"
+                };
+                format!("{} ({}){star}", g.name(i.base), i.scored_members)
+            })
+            .collect();
+        let n = rows.len();
+        let raw: Vec<f64> = rows
+            .iter()
+            .map(|i| i.total_improvement_pct.unwrap_or(0.0))
+            .collect();
+        let norm: Vec<f64> = rows
+            .iter()
+            .map(|i| analysis::improvement_per_base::normalized_total(i, &o).unwrap_or(0.0))
+            .collect();
+        let hpanel = |values: &[f64], label: &str, names: &[String], color| {
+            let lo = values.iter().copied().fold(0.0, f64::min);
+            let hi = values.iter().copied().fold(0.0, f64::max);
+            let span = (hi - lo).max(1e-6);
+            let mut p = Panel::new(
+                Axis::new(label).range(lo - span * 0.02, hi + span * 0.18),
+                category_axis_top_down("", names),
+            );
+            p.layers.push(Layer::HBars {
+                color,
+                bars: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
+                        let (y0, y1) = row_span(n, i, 0.7);
+                        (y0, y1, 0.0, v)
+                    })
+                    .collect(),
+            });
+            p.layers.push(Layer::Labels {
+                color: TEXT,
+                labels: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (v.max(0.0), (n - 1 - i) as f64 + 0.5, format!("{v:.1}")))
+                    .collect(),
+                anchor: Anchor::Right,
+            });
+            p
+        };
+        let mut a = hpanel(&raw, "best derivative over the base (%)", &names, series(0));
+        a.title = Some("Total improvement".into());
+        a.weight = 1.6;
+        let blank: Vec<String> = names.iter().map(|_| String::new()).collect();
+        let mut b = hpanel(&norm, normalize_label(p.normalize), &blank, series(1));
+        b.title = Some("Normalised".into());
+        let mut fig = Figure::new("Total improvement per base model");
+        fig.subtitle = Some(format!(
+        "Bases with at least {} scored derivatives (count in brackets); {}; * base without a score: its earliest scored derivative is the reference",
+        p.min_family,
+        if p.include_merges {
+            "merges included"
+        } else {
+            "merges and their descendants left out"
+        }
+    ));
+        fig.layout = Layout::Columns;
+        fig.height = (260 + 34 * n as u32).max(700);
+        fig.panels = vec![a, b];
+        fig.note = Some(format!(
+            "{}; {}; where a base has no score its earliest scored derivative is the reference",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Total improvement per base".into(),
+        description: "For each base with enough scored derivatives: how far its best derivative's leaderboard average is above the base's, in percent, raw and normalised (paper figure 11).".into(),
+        table: analysis::improvement_per_base::table(g, &rows, &o),
+        extra: Vec::new(),
+        figure: fig,
+        notes: Vec::new(),
+    })
+    }
 }

@@ -16,14 +16,19 @@ use super::{Cell, Scope, Table};
 /// The rules shipped with the project.
 pub const BUILTIN: &str = include_str!("../../graphs/license-rules.csv");
 
+/// Whether a derivative's license is allowed by its base's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
+    /// The licenses go together.
     Ok,
+    /// The derivative's license breaks the base's terms.
     Incompatible,
+    /// No rule decides (an unknown or custom license on either side).
     Unverifiable,
 }
 
 impl Verdict {
+    /// The name used in tables and rule files (`ok`, `incompatible`, `unverifiable`).
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
@@ -33,21 +38,39 @@ impl Verdict {
     }
 }
 
+/// One line of the license rule table: a base license, a derivative license and the verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// The base's license id, or `*` for any.
     pub base: String,
+    /// The derivative's license id, or `*` for any.
     pub derivative: String,
+    /// What the pair is judged.
     pub verdict: Verdict,
+    /// Why, in a few words.
     pub rationale: String,
+    /// Line of the rule in its file.
     pub line: u64,
 }
 
+/// The license rule table, in file order: the first rule that matches a pair decides.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
+    /// The rules, in file order.
     pub rules: Vec<Rule>,
 }
 
 impl Rules {
+    /// The rules table a `rules` parameter names, or the built-in one.
+    pub fn from_param(
+        cx: &crate::analysis::registry::Context,
+        given: &Option<toml::Spanned<String>>,
+    ) -> Result<Rules, crate::analysis::registry::AnalysisError> {
+        let (path, text) = cx.table("rules", given, "graphs/license-rules.csv")?;
+        Ok(Rules::parse(&path, &text)?)
+    }
+
+    /// Reads a rule table (`base,derivative,verdict,rationale`) from `text`; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Rules, IngestError> {
         let rows = read_rows(path, text, &["base", "derivative", "verdict", "rationale"])?;
         let mut rules = Vec::with_capacity(rows.len());
@@ -77,6 +100,7 @@ impl Rules {
         Ok(Rules { rules })
     }
 
+    /// The built-in rules (`graphs/license-rules.csv`).
     pub fn builtin() -> Rules {
         Rules::parse(Path::new("graphs/license-rules.csv"), BUILTIN).unwrap_or_default()
     }
@@ -93,11 +117,17 @@ impl Rules {
 /// One lineage edge whose licenses do not go together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftEdge {
+    /// The parent model.
     pub base: u32,
+    /// The child model.
     pub derivative: u32,
+    /// How the child was made from the parent.
     pub kind: EdgeKind,
+    /// The parent's license id.
     pub base_license: String,
+    /// The child's license id.
     pub derivative_license: String,
+    /// The pair's verdict.
     pub verdict: Verdict,
     /// Index into the rules.
     pub rule: usize,
@@ -106,13 +136,19 @@ pub struct DriftEdge {
 /// Edges per license pair with one verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftPair {
+    /// The parent's license id.
     pub base_license: String,
+    /// The child's license id.
     pub derivative_license: String,
+    /// The pair's verdict.
     pub verdict: Verdict,
+    /// Lineage edges with this pair.
     pub edges: usize,
+    /// Index into the rules of the rule that decided.
     pub rule: usize,
 }
 
+/// License drift along lineage edges: each edge's base and derivative licenses judged by the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseDrift {
     /// Edges per verdict (`ok`, `incompatible`, `unverifiable`).
@@ -222,6 +258,7 @@ impl LicenseDrift {
         self.verdicts[v as usize]
     }
 
+    /// License pairs as a table, one row per pair and verdict.
     pub fn pairs_table(&self, rules: &Rules) -> Table {
         let mut t = Table::new([
             "base_license",
@@ -242,6 +279,7 @@ impl LicenseDrift {
         t
     }
 
+    /// The edges that do not pass as a table, one row per edge.
     pub fn edges_table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "base",
@@ -262,6 +300,124 @@ impl LicenseDrift {
             ]);
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `license-drift` analysis.
+    Params {
+        /// table of license terms (default: the built-in graphs/licenses.csv)
+        licenses: Option<toml::Spanned<String>> = None,
+        /// table of license compatibility rules (default: the built-in graphs/license-rules.csv)
+        rules: Option<toml::Spanned<String>> = None,
+        /// how many license pairs the chart shows
+        top: usize = 20,
+    }
+);
+
+/// The `license-drift` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct LicenseDriftAnalysis;
+
+impl crate::analysis::registry::Compute for LicenseDriftAnalysis {
+    const NAME: &'static str = "license-drift";
+    const TITLE: &'static str = "License drift along lineage";
+    const DESCRIPTION: &'static str = "Lineage edges where a derivative's license claims rights its base's license does not grant, or where either side is unknown.";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_axis_top_down, row_span};
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::{self, TEXT};
+        use crate::render::{Anchor, Axis, Figure, Layer, LegendEntry, Panel};
+
+        use crate::analysis::license_drift::Verdict;
+
+        let perms = &crate::analysis::licenses::Permissions::from_param(cx, &p.licenses)?;
+        let rules = &crate::analysis::license_drift::Rules::from_param(cx, &p.rules)?;
+
+        let sc = p.scope();
+        let d = analysis::license_drift::license_drift(g, &sc, perms, rules);
+        let shown = &d.pairs[..d.pairs.len().min(p.top)];
+        let names: Vec<String> = shown
+            .iter()
+            .map(|x| format!("{} → {}", x.base_license, x.derivative_license))
+            .collect();
+        let n = shown.len();
+        let max = shown.iter().map(|x| x.edges).max().unwrap_or(1) as f64;
+        let mut panel = Panel::new(
+            Axis::new("lineage edges (base → derivative)")
+                .from_zero()
+                .range(0.0, max * 1.12),
+            category_axis_top_down("", &names),
+        );
+        let color = |v: Verdict| match v {
+            Verdict::Incompatible => palette::permission("no"),
+            Verdict::Unverifiable => palette::GREY,
+            Verdict::Ok => palette::permission("yes"),
+        };
+        for v in [Verdict::Incompatible, Verdict::Unverifiable] {
+            panel.layers.push(Layer::HBars {
+                color: color(v),
+                bars: shown
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.verdict == v)
+                    .map(|(i, x)| {
+                        let (y0, y1) = row_span(n, i, 0.7);
+                        (y0, y1, 0.0, x.edges as f64)
+                    })
+                    .collect(),
+            });
+        }
+        panel.layers.push(Layer::Labels {
+            color: TEXT,
+            labels: shown
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    (
+                        x.edges as f64,
+                        (n - 1 - i) as f64 + 0.5,
+                        x.edges.to_string(),
+                    )
+                })
+                .collect(),
+            anchor: Anchor::Right,
+        });
+        let mut fig = Figure::new("License drift along lineage");
+        fig.subtitle = Some(format!(
+        "{} edges checked: {} ok, {} incompatible, {} unverifiable (rules: graphs/license-rules.csv)",
+        d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable)
+    ));
+        fig.height = (260 + 30 * n as u32).max(600);
+        fig.panels.push(panel);
+        fig.legend = vec![
+            LegendEntry::boxed("incompatible", color(Verdict::Incompatible)),
+            LegendEntry::boxed("unverifiable", color(Verdict::Unverifiable)),
+        ];
+        fig.note = Some(format!(
+            "{}; {}; {} edges from bases no input describes not checked",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            d.stub_bases
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "License drift along lineage".into(),
+        description: "Lineage edges where a derivative's license claims rights its base's license does not grant, or where one side's terms are unknown, counted per pair of licenses; the edges are listed in full.".into(),
+        table: d.pairs_table(rules),
+        extra: vec![("edges".into(), "Edges".into(), d.edges_table(g))],
+        figure: fig,
+        notes: vec![format!("{} checked, {} ok, {} incompatible, {} unverifiable, {} from stub bases", d.checked(), d.count(Verdict::Ok), d.count(Verdict::Incompatible), d.count(Verdict::Unverifiable), d.stub_bases)],
+    })
     }
 }
 

@@ -21,11 +21,17 @@ pub const NONE_DECLARED: &str = "(none)";
 /// What one license permits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseTerms {
+    /// The license id as the Hub spells it.
     pub license: String,
+    /// The family the compatibility rules (`license-rules.csv`) speak of.
     pub class: String,
+    /// What it says about commercial use.
     pub commercial: String,
+    /// What it says about academic use.
     pub academic: String,
+    /// What it says about personal use.
     pub personal: String,
+    /// Anything else worth knowing.
     pub note: String,
 }
 
@@ -36,6 +42,16 @@ pub struct Permissions {
 }
 
 impl Permissions {
+    /// The license table a `licenses` parameter names, or the built-in one.
+    pub fn from_param(
+        cx: &crate::analysis::registry::Context,
+        given: &Option<toml::Spanned<String>>,
+    ) -> Result<Permissions, crate::analysis::registry::AnalysisError> {
+        let (path, text) = cx.table("licenses", given, "graphs/licenses.csv")?;
+        Ok(Permissions::parse(&path, &text)?)
+    }
+
+    /// Reads a license table from `text`; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Permissions, IngestError> {
         let rows = read_rows(
             path,
@@ -69,10 +85,12 @@ impl Permissions {
         Ok(Permissions { terms })
     }
 
+    /// The built-in license table (`graphs/licenses.csv`).
     pub fn builtin() -> Permissions {
         Permissions::parse(Path::new("graphs/licenses.csv"), BUILTIN).unwrap_or_default()
     }
 
+    /// The terms of `license`, if the table has it.
     pub fn get(&self, license: &str) -> Option<&LicenseTerms> {
         self.terms.get(license)
     }
@@ -148,11 +166,16 @@ pub(crate) fn read_rows(
     Ok(out)
 }
 
+/// How many selected models carry one license.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseCount {
+    /// The license id, as [`license_of`] gives it.
     pub license: String,
+    /// Models with it.
     pub models: usize,
+    /// Their share of the selected models, 0 to 1.
     pub share: f64,
+    /// What the license permits, if the license table has it.
     pub terms: Option<LicenseTerms>,
 }
 
@@ -187,6 +210,7 @@ pub fn license_distribution(
     rows
 }
 
+/// The counts as a table, one row per license.
 pub fn table(rows: &[LicenseCount]) -> Table {
     let mut t = Table::new([
         "license",
@@ -247,6 +271,119 @@ pub fn permission_summary(rows: &[LicenseCount]) -> Table {
         ]);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `licenses` analysis.
+    Params {
+        /// how many licenses the chart shows
+        top: usize = 25,
+        /// table of license terms (default: the built-in graphs/licenses.csv)
+        licenses: Option<toml::Spanned<String>> = None,
+    }
+);
+
+/// The `licenses` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct LicensesAnalysis;
+
+impl crate::analysis::registry::Compute for LicensesAnalysis {
+    const NAME: &'static str = "licenses";
+    const TITLE: &'static str = "License distribution and permissions";
+    const DESCRIPTION: &'static str =
+        "Models per license with what each license permits (the papers' license table).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_axis_top_down, log_headroom, row_span};
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::{self, TEXT};
+        use crate::render::{Anchor, Axis, Figure, Layer, LegendEntry, Panel};
+
+        let perms = &crate::analysis::licenses::Permissions::from_param(cx, &p.licenses)?;
+
+        let sc = p.scope();
+        let rows = analysis::licenses::license_distribution(g, &sc, perms);
+        let shown = &rows[..rows.len().min(p.top)];
+        let names: Vec<String> = shown.iter().map(|r| r.license.clone()).collect();
+        let n = shown.len();
+        let max = shown.iter().map(|r| r.models).max().unwrap_or(1) as f64;
+        let mut panel = Panel::new(
+            Axis::new("models (log scale)")
+                .log()
+                .range(1.0, log_headroom(max * 3.0)),
+            category_axis_top_down("", &names),
+        );
+        for value in ["yes", "conditional", "no", "unknown"] {
+            let bars: Vec<(f64, f64, f64, f64)> = shown
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.terms
+                        .as_ref()
+                        .map_or("unknown", |t| t.commercial.as_str())
+                        == value
+                })
+                .map(|(i, r)| {
+                    let (y0, y1) = row_span(n, i, 0.7);
+                    (y0, y1, 0.0, r.models as f64)
+                })
+                .collect();
+            panel.layers.push(Layer::HBars {
+                color: palette::permission(value),
+                bars,
+            });
+        }
+        panel.layers.push(Layer::Labels {
+            color: TEXT,
+            labels: shown
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    (
+                        r.models as f64,
+                        (n - 1 - i) as f64 + 0.5,
+                        format!("{} ({:.1}%)", r.models, r.share * 100.0),
+                    )
+                })
+                .collect(),
+            anchor: Anchor::Right,
+        });
+        let mut fig = Figure::new("Model licenses");
+        fig.subtitle = Some(
+            "Bar colour: whether the license allows commercial use (graphs/licenses.csv)".into(),
+        );
+        fig.height = (260 + 30 * n as u32).max(700);
+        fig.panels.push(panel);
+        fig.legend = vec![
+            LegendEntry::heading("commercial use"),
+            LegendEntry::boxed("allowed", palette::permission("yes")),
+            LegendEntry::boxed("under conditions", palette::permission("conditional")),
+            LegendEntry::boxed("not allowed", palette::permission("no")),
+            LegendEntry::boxed("unknown", palette::permission("unknown")),
+        ];
+        fig.note = Some(format!(
+            "{}; {}; (none): no license declared",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "License distribution and permissions".into(),
+        description: "Models per license with what each license permits for commercial, academic and personal use (the papers' license table).".into(),
+        table: analysis::licenses::table(&rows),
+        extra: vec![("permissions".into(), "Models by permission".into(), analysis::licenses::permission_summary(&rows))],
+        figure: fig,
+        notes: vec![format!("{} licenses, {} models", rows.len(), rows.iter().map(|r| r.models).sum::<usize>())],
+    })
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! The trend and aggregate analyses of the methodology (section 3): author statistics,
-//! new models over time, scores, sizes, licenses, releases. Each analysis is one file with
-//! a pure function over the frozen graph that returns rows; [`Table`] turns them into CSV.
-//! Nothing here prints, draws or reads files: charts live in `render`, specs in `query`.
+//! new models over time, scores, sizes, licenses, releases. Each analysis is one file that
+//! owns its parameters, a pure function over the frozen graph that returns typed rows
+//! ([`Table`] turns them into CSV and JSON), and its chart; [`registry::ANALYSES`] lists
+//! them once. Nothing here prints or writes files: spec files and output folders are
+//! `report`'s, drawing is `render`'s.
 
 pub mod authors_over_time;
 pub mod authors_per_repo;
 pub mod best_score_by_size;
+pub mod charts;
 pub mod derivative_counts;
 pub mod downloads_by_size;
 pub mod groups;
@@ -15,9 +18,12 @@ pub mod license_drift;
 pub mod licenses;
 pub mod new_models_by_architecture;
 pub mod new_models_by_type;
+pub mod notes;
+pub mod params;
 pub mod params_by_architecture;
 pub mod params_per_point;
 pub mod period;
+pub mod registry;
 pub mod release_effect;
 pub mod releases;
 pub mod repos_per_author;
@@ -29,6 +35,9 @@ pub mod top_authors;
 pub(crate) use crate::algo;
 
 pub use period::{Timeline, Unit};
+pub use registry::{
+    find, Analysis, AnalysisError, Compute, Configured, Context, Output, TableReader, ANALYSES,
+};
 pub use scope::Scope;
 pub use table::{Cell, Table};
 

@@ -8,8 +8,10 @@ use super::new_models_by_type::PeriodCounts;
 use super::releases::Release;
 use super::{Scope, Unit};
 
+/// New models per period by architecture, with the notable releases on the timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewModelsByArchitecture {
+    /// Counts per period and architecture.
     pub counts: PeriodCounts,
     /// The notable releases that fall on the timeline, with their chart position.
     pub releases: Vec<(Release, f64)>,
@@ -43,6 +45,109 @@ pub fn new_models_by_architecture(
     NewModelsByArchitecture {
         counts: pc,
         releases,
+    }
+}
+
+crate::params!(
+    /// The parameters of the `new-models-by-architecture` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+        /// share an architecture needs to keep its own group
+        threshold: crate::analysis::params::Share = crate::analysis::params::Share(0.05),
+        /// where the share is measured: overall, or in any one period
+        threshold_scope: crate::analysis::groups::ThresholdScope = crate::analysis::groups::ThresholdScope::Period,
+        /// with threshold_scope = period: the fewest new models a period needs to count
+        min_period_models: usize = 100,
+        /// architectures that keep their own group whatever their share
+        keep: Vec<String> = Vec::new(),
+        /// table of notable releases (default: the built-in queries/releases.csv)
+        releases: Option<toml::Spanned<String>> = None,
+    }
+);
+
+/// The `new-models-by-architecture` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct NewModelsByArchitectureAnalysis;
+
+impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
+    const NAME: &'static str = "new-models-by-architecture";
+    const TITLE: &'static str = "New models by architecture";
+    const DESCRIPTION: &'static str = "New models per period by architecture group, with notable base-model releases marked (paper figure 5).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::stacked_periods;
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output, Table};
+
+        use crate::analysis::groups::ArchitectureGroups;
+
+        let sc = p.scope();
+        let groups = ArchitectureGroups::compute(
+            g,
+            &sc,
+            p.threshold.0,
+            p.threshold_scope,
+            p.unit,
+            p.min_period_models,
+            &p.keep,
+        );
+        let rel = crate::analysis::releases::from_param(cx, &p.releases)?;
+        let r = analysis::new_models_by_architecture::new_models_by_architecture(
+            g, &sc, p.unit, &groups, &rel,
+        );
+        let markers: Vec<(f64, String)> = r
+            .releases
+            .iter()
+            .map(|(rel, x)| (*x, rel.name.clone()))
+            .collect();
+        let mut fig = stacked_periods(
+            &r.counts,
+            false,
+            &format!("New models per {} by architecture", p.unit),
+            "models",
+            &markers,
+        );
+        fig.subtitle =
+            Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
+        fig.note = Some(format!(
+            "{}; {}; architectures below {:.0}% of {} are grouped as other",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            p.threshold.0 * 100.0,
+            match p.threshold_scope {
+                analysis::groups::ThresholdScope::Overall => "all models".to_string(),
+                analysis::groups::ThresholdScope::Period => format!(
+                    "the new models of every {} (with at least {} models)",
+                    p.unit, p.min_period_models
+                ),
+            }
+        ));
+        let mut rt = Table::new(["release", "date", "architecture", "models"]);
+        for (rel, _) in &r.releases {
+            rt.push(vec![
+                analysis::Cell::text(&rel.name),
+                analysis::Cell::text(rel.date.to_string()),
+                analysis::Cell::text(rel.architecture.clone().unwrap_or_default()),
+                analysis::Cell::text(rel.models.join("|")),
+            ]);
+        }
+        Ok(Output {
+                name: String::new(),
+                analysis: Self::NAME,
+                title: format!("New models per {} by architecture", p.unit),
+                description: format!("New models each {} by architecture group, with notable base-model releases marked (paper figure 5); architectures under the threshold are grouped as other.", p.unit),
+                table: r.counts.table(),
+                extra: vec![("releases".into(), "Releases marked".into(), rt)],
+                figure: fig,
+                notes: vec![format!("architecture groups: {}", groups.names.join(", "))],
+            })
     }
 }
 

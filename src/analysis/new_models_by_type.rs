@@ -10,7 +10,9 @@ use super::{Cell, Scope, Table, Timeline, Unit};
 /// trends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodCounts {
+    /// The periods counted.
     pub timeline: Timeline,
+    /// The categories, in column order.
     pub categories: Vec<String>,
     /// `counts[period][category]`.
     pub counts: Vec<Vec<usize>>,
@@ -19,6 +21,7 @@ pub struct PeriodCounts {
 }
 
 impl PeriodCounts {
+    /// Zero counts for every period and category.
     pub fn new(timeline: Timeline, categories: Vec<String>) -> PeriodCounts {
         let counts = vec![vec![0; categories.len()]; timeline.len()];
         PeriodCounts {
@@ -29,10 +32,12 @@ impl PeriodCounts {
         }
     }
 
+    /// Models counted in `period`, over all categories.
     pub fn total(&self, period: usize) -> usize {
         self.counts[period].iter().sum()
     }
 
+    /// Share of `period`'s models in `category`, 0 to 1 (0 for an empty period).
     pub fn share(&self, period: usize, category: usize) -> f64 {
         let t = self.total(period);
         if t == 0 {
@@ -82,6 +87,63 @@ pub fn new_models_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> Period
         }
     }
     pc
+}
+
+crate::params!(
+    /// The parameters of the `new-models-by-type` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+    }
+);
+
+/// The `new-models-by-type` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct NewModelsByTypeAnalysis;
+
+impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
+    const NAME: &'static str = "new-models-by-type";
+    const TITLE: &'static str = "New models by type";
+    const DESCRIPTION: &'static str =
+        "New models per period by type, in numbers and as shares (paper figure 4).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::stacked_periods;
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let pc = analysis::new_models_by_type::new_models_by_type(g, &sc, p.unit);
+        let mut fig = stacked_periods(
+            &pc,
+            true,
+            &format!("New models per {} by type", p.unit),
+            "models",
+            &[],
+        );
+        fig.note = Some(format!(
+            "{}; {}; {} models without a creation date not shown",
+            graph_note(g),
+            flagged_note(p.include_flagged),
+            pc.undated
+        ));
+        Ok(Output {
+                name: String::new(),
+                analysis: Self::NAME,
+                title: format!("New models per {} by type", p.unit),
+                description: format!("How many models of each type (pretrained, fine-tuned, chat, merge, ...) were created each {}, in numbers and as shares of the {}'s new models (paper figure 4).", p.unit, p.unit),
+                table: pc.table(),
+                extra: Vec::new(),
+                figure: fig,
+                notes: vec![format!("{} models counted; {} without a creation date", (0..pc.timeline.len()).map(|i| pc.total(i)).sum::<usize>(), pc.undated)],
+            })
+    }
 }
 
 #[cfg(test)]

@@ -6,15 +6,24 @@ use crate::graph::LineageGraph;
 use super::groups::ArchitectureGroups;
 use super::{quantile, Cell, Scope, Table};
 
+/// Parameter-count statistics of one architecture group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamStats {
+    /// The group's name.
     pub group: String,
+    /// Models of known size in the group.
     pub models: usize,
+    /// Smallest size, in billions of parameters.
     pub min: f64,
+    /// First quartile, in billions.
     pub q1: f64,
+    /// Median, in billions.
     pub median: f64,
+    /// Third quartile, in billions.
     pub q3: f64,
+    /// Largest size, in billions.
     pub max: f64,
+    /// Mean, in billions.
     pub mean: f64,
 }
 
@@ -54,6 +63,7 @@ pub fn params_by_architecture(
         .collect()
 }
 
+/// The groups as a table, one row per group.
 pub fn table(rows: &[ParamStats]) -> Table {
     let mut t = Table::new([
         "architecture",
@@ -78,6 +88,95 @@ pub fn table(rows: &[ParamStats]) -> Table {
         ]);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `params-by-architecture` analysis.
+    Params {
+        /// share an architecture needs to keep its own group
+        threshold: crate::analysis::params::Share = crate::analysis::params::Share(0.05),
+        /// where the share is measured: overall, or in any one period
+        threshold_scope: crate::analysis::groups::ThresholdScope = crate::analysis::groups::ThresholdScope::Period,
+        /// with threshold_scope = period: the fewest new models a period needs to count
+        min_period_models: usize = 100,
+        /// architectures that keep their own group whatever their share
+        keep: Vec<String> = Vec::new(),
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+    }
+);
+
+/// The `params-by-architecture` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamsByArchitectureAnalysis;
+
+impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
+    const NAME: &'static str = "params-by-architecture";
+    const TITLE: &'static str = "Parameter distribution by architecture";
+    const DESCRIPTION: &'static str =
+        "Quartiles and extremes of model sizes within each architecture group (paper figure 8).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::category_axis;
+        use crate::analysis::groups::ArchitectureGroups;
+        use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::{self};
+        use crate::render::{Axis, Figure, Layer, Panel};
+
+        let sc = p.scope();
+        let groups = ArchitectureGroups::compute(
+            g,
+            &sc,
+            p.threshold.0,
+            p.threshold_scope,
+            p.unit,
+            p.min_period_models,
+            &p.keep,
+        );
+        let rows = analysis::params_by_architecture::params_by_architecture(g, &sc, &groups);
+        let names: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{} ({})", r.group, r.models))
+            .collect();
+        let mut panel = Panel::new(
+            category_axis("architecture (models of known size)", &names),
+            Axis::new("parameters (billions, log scale)").log(),
+        );
+        for (i, r) in rows.iter().enumerate() {
+            panel.layers.push(Layer::Boxes {
+                color: palette::architecture(&r.group),
+                boxes: vec![(i as f64 + 0.5, r.min, r.q1, r.median, r.q3, r.max)],
+                half: 0.3,
+            });
+        }
+        let mut fig = Figure::new("Parameter counts by architecture");
+        fig.subtitle = Some(
+            "Boxes: quartiles; thick line: median; whiskers: smallest and largest model".into(),
+        );
+        fig.panels.push(panel);
+        fig.note = Some(format!(
+            "{}; {}",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Parameter distribution by architecture".into(),
+        description: "The spread of model sizes within each architecture group: quartiles, extremes and mean in billions of parameters (paper figure 8).".into(),
+        table: analysis::params_by_architecture::table(&rows),
+        extra: Vec::new(),
+        figure: fig,
+        notes: rounded_sizes_note(g).into_iter().collect(),
+    })
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@ use crate::graph::LineageGraph;
 
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// The best model of one period and the leader up to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestOfPeriod {
+    /// The period's label.
     pub period: String,
     /// Best-scoring model of known size created in the period.
     pub best: Option<(u32, f64, f64)>,
@@ -20,6 +22,7 @@ impl BestOfPeriod {
         self.best.map(|(_, p, a)| p / a)
     }
 
+    /// Billions of parameters per point of average, of the leader up to the period.
     pub fn leader_ratio(&self) -> Option<f64> {
         self.leader.map(|(_, p, a)| p / a)
     }
@@ -44,11 +47,12 @@ pub fn params_per_point(
         to: None,
         ..*scope
     };
+    let board = scope.board(g);
     let candidates: Vec<(u32, crate::model::Day, f64, f64)> = everything
         .dated(g)
         .filter_map(|(v, d)| {
             let m = &g.models[v as usize];
-            match (m.params_b, m.average) {
+            match (m.params_b, m.average(board)) {
                 (Some(p), Some(a)) if a > 0.0 => Some((v, d, p as f64, a as f64)),
                 _ => None,
             }
@@ -84,6 +88,7 @@ pub fn params_per_point(
     (timeline, rows)
 }
 
+/// The periods as a table, one row per period.
 pub fn table(g: &LineageGraph, rows: &[BestOfPeriod]) -> Table {
     let mut t = Table::new([
         "period",
@@ -111,6 +116,91 @@ pub fn table(g: &LineageGraph, rows: &[BestOfPeriod]) -> Table {
         t.push(row);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `params-per-point` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+    }
+);
+
+/// The `params-per-point` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamsPerPointAnalysis;
+
+impl crate::analysis::registry::Compute for ParamsPerPointAnalysis {
+    const NAME: &'static str = "params-per-point";
+    const TITLE: &'static str = "Parameters per point of score";
+    const DESCRIPTION: &'static str = "Billions of parameters per point of leaderboard average for the best model of each period and so far (paper figure 10).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{series, time_axis};
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
+
+        let sc = p.scope();
+        let (tl, rows) = analysis::params_per_point::params_per_point(g, &sc, p.unit);
+        let unit = p.unit.noun();
+        let mut panel = Panel::new(
+            time_axis(&tl, &format!("creation date ({unit})")),
+            Axis::new("billions of parameters per point (log scale)").log(),
+        );
+        panel.layers.push(Layer::Line {
+            color: series(3),
+            points: rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.leader_ratio().map(|v| (i as f64 + 0.5, v)))
+                .collect(),
+            width: 3,
+            dashed: true,
+            markers: false,
+        });
+        // The month's best on top, broken where a month has no scored model of known size.
+        for run in crate::analysis::charts::runs(rows.iter().map(|r| r.ratio())) {
+            panel.layers.push(Layer::Line {
+                color: series(0),
+                points: run,
+                width: 2,
+                dashed: false,
+                markers: true,
+            });
+        }
+        let mut fig = Figure::new("Parameters per point of average score");
+        fig.subtitle = Some(format!(
+            "Size of the best-scoring model divided by its leaderboard average, each {unit}"
+        ));
+        fig.panels.push(panel);
+        fig.legend = vec![
+            LegendEntry::line(format!("best model of the {unit}"), series(0), false),
+            LegendEntry::line("best model so far", series(3), true),
+        ];
+        fig.note = Some(format!(
+            "{}; {}; only models with a known size and score",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Parameters per point of score".into(),
+        description: format!("Billions of parameters per point of leaderboard average for the best model of each {unit}, and for the best model so far (paper figure 10): lower means the top gets cheaper."),
+        table: analysis::params_per_point::table(g, &rows),
+        extra: Vec::new(),
+        figure: fig,
+        notes: Vec::new(),
+    })
+    }
 }
 
 #[cfg(test)]

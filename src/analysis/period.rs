@@ -13,16 +13,20 @@ use crate::model::Day;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
+    /// Calendar days.
     Day,
     /// ISO weeks, starting on Monday.
     Week,
+    /// Calendar months.
     #[default]
     Month,
 }
 
 impl Unit {
+    /// Every unit, shortest first.
     pub const ALL: [Unit; 3] = [Unit::Day, Unit::Week, Unit::Month];
 
+    /// The name spec files use (`day`, `week`, `month`).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Day => "day",
@@ -97,6 +101,7 @@ impl FromStr for Unit {
 /// Contiguous periods from the one holding `first` to the one holding `last`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
+    /// The length of a period.
     pub unit: Unit,
     /// First day of each period, ascending.
     pub starts: Vec<Day>,
@@ -141,10 +146,12 @@ impl Timeline {
         }
     }
 
+    /// How many periods.
     pub fn len(&self) -> usize {
         self.starts.len()
     }
 
+    /// Whether there are no periods.
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
@@ -155,6 +162,7 @@ impl Timeline {
         self.starts.binary_search(&s).ok()
     }
 
+    /// The label of period `i` (`2024-03`, `2024-W12`, `2024-03-22`).
     pub fn label(&self, i: usize) -> String {
         self.unit.label(self.starts[i])
     }

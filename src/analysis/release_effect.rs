@@ -9,8 +9,10 @@ use super::groups::model_architecture;
 use super::releases::Release;
 use super::{Cell, Scope, Table};
 
+/// What followed one notable release: its descendants and the share of new models of its architecture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseEffect {
+    /// The release.
     pub release: Release,
     /// The release's models found in the graph.
     pub found: Vec<u32>,
@@ -25,13 +27,16 @@ pub struct ReleaseEffect {
     /// New models in the window before / after, and how many of them have the release's
     /// architecture.
     pub before: (usize, usize),
+    /// As `before`, for the window after the release.
     pub after: (usize, usize),
 }
 
 impl ReleaseEffect {
+    /// Share of the window before's new models that have the release's architecture.
     pub fn share_before(&self) -> Option<f64> {
         (self.before.0 > 0).then(|| self.before.1 as f64 / self.before.0 as f64)
     }
+    /// Share of the window after's new models that have the release's architecture.
     pub fn share_after(&self) -> Option<f64> {
         (self.after.0 > 0).then(|| self.after.1 as f64 / self.after.0 as f64)
     }
@@ -127,6 +132,7 @@ pub fn release_effect(
         .collect()
 }
 
+/// The releases as a table, one row per release; `window_days` is the window's length.
 pub fn table(rows: &[ReleaseEffect], window_days: u32) -> Table {
     let mut t = Table::new([
         "release",
@@ -161,6 +167,197 @@ pub fn table(rows: &[ReleaseEffect], window_days: u32) -> Table {
         ]);
     }
     t
+}
+
+crate::params!(
+    /// The parameters of the `release-effect` analysis.
+    Params {
+        /// days before and after each release compared
+        window_days: u32 = 90,
+        /// table of notable releases (default: the built-in queries/releases.csv)
+        releases: Option<toml::Spanned<String>> = None,
+    }
+);
+
+/// The `release-effect` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ReleaseEffectAnalysis;
+
+impl crate::analysis::registry::Compute for ReleaseEffectAnalysis {
+    const NAME: &'static str = "release-effect";
+    const TITLE: &'static str = "Effect of major releases";
+    const DESCRIPTION: &'static str = "How fast derivatives of each notable release appeared and how its architecture's share of new models changed (the interactive tool's release view).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_axis, series};
+        use crate::analysis::notes::{data_end, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::{self, TEXT};
+        use crate::render::{Anchor, Axis, Figure, Layer, LegendEntry, Panel};
+
+        let rel = &crate::analysis::releases::from_param(cx, &p.releases)?;
+
+        let sc = p.scope();
+        let rows = analysis::release_effect::release_effect(g, &sc, rel, p.window_days);
+        let mut a = Panel::new(
+            Axis::new("days since release").range(0.0, p.window_days as f64),
+            Axis::new("descendants so far").from_zero(),
+        )
+        .titled("Derivatives of the release's models, through lineage");
+        let mut legend = Vec::new();
+        let end = data_end(g);
+        let mut after_end = Vec::new();
+        for (k, r) in rows.iter().enumerate() {
+            let color = series(k);
+            // Days after the data ends are not observed: the line stops there.
+            let observed = end.map_or(0, |e| (e.0 - r.release.date.0 + 1).max(0) as usize);
+            if observed == 0 {
+                after_end.push(r.release.name.clone());
+                continue;
+            }
+            let mut run = 0;
+            let pts: Vec<(f64, f64)> = r
+                .by_day
+                .iter()
+                .take(observed)
+                .enumerate()
+                .map(|(d, c)| {
+                    run += c;
+                    (d as f64, run as f64)
+                })
+                .collect();
+            legend.push(LegendEntry::line(
+                format!("{} ({})", r.release.name, r.release.date),
+                color,
+                false,
+            ));
+            a.layers.push(Layer::Line {
+                color,
+                points: pts,
+                width: 3,
+                dashed: false,
+                markers: false,
+            });
+        }
+        let names: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} ({})",
+                    r.release.name,
+                    r.release.architecture.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        let mut b = Panel::new(
+            category_axis("release (architecture)", &names),
+            Axis::new("share of new models").percent().from_zero(),
+        )
+        .titled(format!(
+            "Share of new models with the release's architecture, {} days before and after",
+            p.window_days
+        ));
+        let before_c = palette::SERIES[10];
+        let after_c = palette::SERIES[0];
+        b.layers.push(Layer::Bars {
+            color: before_c,
+            bars: rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    Some((i as f64 + 0.12, i as f64 + 0.48, 0.0, r.share_before()?))
+                })
+                .collect(),
+        });
+        b.layers.push(Layer::Bars {
+            color: after_c,
+            bars: rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    Some((i as f64 + 0.52, i as f64 + 0.88, 0.0, r.share_after()?))
+                })
+                .collect(),
+        });
+        let maxs = rows
+            .iter()
+            .flat_map(|r| [r.share_before(), r.share_after()])
+            .flatten()
+            .fold(0.0, f64::max);
+        b.y = b.y.range(0.0, (maxs * 1.15).clamp(0.05, 1.0));
+        b.layers.push(Layer::Labels {
+            color: TEXT,
+            labels: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| {
+                    [
+                        r.share_before()
+                            .map(|s| (i as f64 + 0.3, s, format!("{:.0}%", s * 100.0))),
+                        r.share_after()
+                            .map(|s| (i as f64 + 0.7, s, format!("{:.0}%", s * 100.0))),
+                    ]
+                })
+                .flatten()
+                .collect(),
+            anchor: Anchor::Above,
+        });
+        legend.push(LegendEntry::heading("architecture share"));
+        legend.push(LegendEntry::boxed(
+            format!("{} days before", p.window_days),
+            before_c,
+        ));
+        legend.push(LegendEntry::boxed(
+            format!("{} days after", p.window_days),
+            after_c,
+        ));
+        let mut fig = Figure::new("Effect of major releases");
+        fig.subtitle = Some(
+        "Releases from queries/releases.csv; lineage counts only derivatives that name their base"
+            .into(),
+    );
+        fig.height = 1050;
+        fig.panels = vec![a, b];
+        fig.legend = legend;
+        fig.note = Some(format!(
+            "{}; {}",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        let mut notes: Vec<String> = rows
+            .iter()
+            .filter(|r| !r.missing.is_empty())
+            .map(|r| {
+                format!(
+                    "{}: not in the graph: {}",
+                    r.release.name,
+                    r.missing.join(", ")
+                )
+            })
+            .collect();
+        if !after_end.is_empty() {
+            notes.push(format!(
+                "released after the data ends (no line): {}",
+                after_end.join(", ")
+            ));
+        }
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Effect of major releases".into(),
+        description: format!("For each notable release: how fast derivatives of its models appeared (through lineage) and how the share of new models with its architecture changed from the {} days before to the {} days after (the interactive tool's release view).", p.window_days, p.window_days),
+        table: analysis::release_effect::table(&rows, p.window_days),
+        extra: Vec::new(),
+        figure: fig,
+        notes,
+    })
+    }
 }
 
 #[cfg(test)]

@@ -10,17 +10,32 @@ use crate::model::Day;
 /// The table shipped with the project.
 pub const BUILTIN: &str = include_str!("../../queries/releases.csv");
 
+/// A notable model release (`queries/releases.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
+    /// Its display name.
     pub name: String,
+    /// Its release date.
     pub date: Day,
     /// The release's repo ids, `|`-separated in the file.
     pub models: Vec<String>,
+    /// The architecture it introduced, if any.
     pub architecture: Option<String>,
 }
 
 /// Parses a release table. `#` lines are comments; the header must name `name` and
 /// `date`; `models` and `architecture` are optional columns.
+/// The releases table a `releases` parameter names, or the built-in one.
+pub fn from_param(
+    cx: &crate::analysis::registry::Context,
+    given: &Option<toml::Spanned<String>>,
+) -> Result<Vec<Release>, crate::analysis::registry::AnalysisError> {
+    let (path, text) = cx.table("releases", given, "queries/releases.csv")?;
+    Ok(parse(&path, &text)?)
+}
+
+/// Reads a release table (`name,date,models,architecture`) from `text`; `path` names it in
+/// errors.
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Release>, IngestError> {
     let err = |line: u64, detail: String| IngestError::Config {
         path: path.to_path_buf(),

@@ -9,28 +9,37 @@ use super::{Cell, Scope, Table};
 /// Bucket lower bounds of the histogram; the last bucket is open.
 pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 11, 21, 51, 101];
 
+/// Authors who committed to a range of repo counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bucket {
+    /// The bucket's label (`1`, `6–10`, `≥101`).
     pub label: String,
+    /// Fewest repos in the bucket, inclusive.
     pub lo: usize,
     /// Inclusive; `None` for the open last bucket.
     pub hi: Option<usize>,
+    /// Authors in the bucket.
     pub authors: usize,
     /// Repos (author-repo pairs) of the authors in this bucket.
     pub repos: usize,
 }
 
+/// How many repos each author committed to (a histogram), and how concentrated the work is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReposPerAuthor {
+    /// The buckets, fewest repos first.
     pub buckets: Vec<Bucket>,
+    /// Human authors counted.
     pub authors: usize,
     /// Author-repo pairs counted.
     pub repos: usize,
+    /// Most repos of one author.
     pub max: usize,
     /// `(k, share)` of all author-repo pairs made by the top k authors, for k in `top`.
     pub top_shares: Vec<(usize, f64)>,
 }
 
+/// The label of the bucket `lo..=hi`: `lo` alone, `lo–hi`, or `≥lo` when open.
 pub fn bucket_label(lo: usize, hi: Option<usize>) -> String {
     match hi {
         Some(h) if h == lo => lo.to_string(),
@@ -104,6 +113,7 @@ pub fn repos_per_author(
 }
 
 impl ReposPerAuthor {
+    /// The histogram as a table, one row per bucket.
     pub fn table(&self) -> Table {
         let mut t = Table::new([
             "repos",
@@ -128,6 +138,82 @@ impl ReposPerAuthor {
             ]);
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `repos-per-author` analysis.
+    Params {
+        /// whose models count: owners (namespaces), contributors (commit authors) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Both,
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+        /// sizes of the top-author groups whose share of repositories is given
+        top: Vec<usize> = vec![10, 200],
+    }
+);
+
+/// The `repos-per-author` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ReposPerAuthorAnalysis;
+
+impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
+    const NAME: &'static str = "repos-per-author";
+    const TITLE: &'static str = "Repositories per author";
+    const DESCRIPTION: &'static str = "How many model repositories each author owns or committed to (paper figure 2), and the share made by the most prolific authors.";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_bars, series};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+
+        let sc = p.scope();
+        let r =
+            analysis::repos_per_author::repos_per_author(g, &sc, p.basis, &bots(&p.bots), &p.top);
+        let names: Vec<String> = r.buckets.iter().map(|b| b.label.clone()).collect();
+        let values: Vec<f64> = r.buckets.iter().map(|b| b.authors as f64).collect();
+        let mut fig = category_bars(
+            "Repositories per author",
+            "repositories per author",
+            "authors (log scale)",
+            &names,
+            &values,
+            true,
+            series(0),
+        );
+        let shares: Vec<String> = r
+            .top_shares
+            .iter()
+            .map(|(k, s)| format!("top {k} authors: {:.1}% of repos", s * 100.0))
+            .collect();
+        fig.subtitle = Some(format!(
+            "{} authors ({}), {} author–repo pairs; {}",
+            r.authors,
+            basis_text(p.basis),
+            r.repos,
+            shares.join(", ")
+        ));
+        fig.note = Some(format!(
+            "{}; {}; bots left out",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Repositories per author".into(),
+        description: "How many model repositories each author owns or committed to, as a histogram with widening buckets (paper figure 2), and the share made by the most prolific authors (Price's law).".into(),
+        table: r.table(),
+        extra: Vec::new(),
+        figure: fig,
+        notes: vec![format!("the most prolific author has {} repos; {}", r.max, shares.join("; "))],
+    })
     }
 }
 

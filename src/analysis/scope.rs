@@ -2,8 +2,9 @@
 //! unless asked (methodology section 2.2), created within an optional date range.
 
 use crate::graph::LineageGraph;
-use crate::model::{Day, Model};
+use crate::model::{Board, Day, Model};
 
+/// Which models an analysis counts: a creation-date window and whether flagged models count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Scope {
     /// Count flagged models too.
@@ -12,6 +13,9 @@ pub struct Scope {
     pub from: Option<Day>,
     /// Last creation day counted (inclusive).
     pub to: Option<Day>,
+    /// The leaderboard whose scores count; `None`: the graph's default board (the one with
+    /// more scored models, [`LineageGraph::default_board`]).
+    pub board: Option<Board>,
 }
 
 impl Scope {
@@ -19,6 +23,11 @@ impl Scope {
     /// flagged.
     pub fn counts(&self, m: &Model) -> bool {
         !m.is_stub() && (self.include_flagged || !m.is_flagged())
+    }
+
+    /// The leaderboard whose scores count on `g`.
+    pub fn board(&self, g: &LineageGraph) -> Board {
+        self.board.unwrap_or_else(|| g.default_board())
     }
 
     /// True when `day` is inside the date range.

@@ -6,8 +6,10 @@ use crate::model::ModelType;
 
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// Scores over time of the models of one type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeSeries {
+    /// The model type.
     pub model_type: ModelType,
     /// Per period: scored models created in it.
     pub new: Vec<usize>,
@@ -21,8 +23,10 @@ pub struct TypeSeries {
     pub best_so_far: Vec<Option<(f64, u32)>>,
 }
 
+/// Leaderboard averages over time by model type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreByType {
+    /// The periods.
     pub timeline: Timeline,
     /// Types with at least one scored model, in [`ModelType::ALL`] order.
     pub series: Vec<TypeSeries>,
@@ -36,10 +40,13 @@ pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType
         to: None,
         ..*scope
     };
+    let board = scope.board(g);
     let scored = || {
-        everything
-            .dated(g)
-            .filter_map(|(v, d)| g.models[v as usize].average.map(|a| (v, d, a as f64)))
+        everything.dated(g).filter_map(|(v, d)| {
+            g.models[v as usize]
+                .average(board)
+                .map(|a| (v, d, a as f64))
+        })
     };
     let timeline = Timeline::spanning(unit, scored().map(|(_, d, _)| d), scope.from, scope.to);
     let n = timeline.len();
@@ -110,6 +117,7 @@ pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType
 }
 
 impl ScoreByType {
+    /// The series as a table, one row per type and period.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "period",
@@ -136,6 +144,104 @@ impl ScoreByType {
             }
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `score-by-type` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+    }
+);
+
+/// The `score-by-type` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreByTypeAnalysis;
+
+impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
+    const NAME: &'static str = "score-by-type";
+    const TITLE: &'static str = "Average and best score by type over time";
+    const DESCRIPTION: &'static str = "Best score so far, mean score of new models and scored models so far, per model type and period (paper figure 7).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::time_axis;
+        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::{self};
+        use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
+
+        let sc = p.scope();
+        let r = analysis::score_by_type::score_by_type(g, &sc, p.unit);
+        let tl = &r.timeline;
+        let unit = p.unit.noun();
+        let mut best = Panel::new(time_axis(tl, ""), Axis::new("average score (%)"))
+            .titled("Best score so far");
+        let mut avg = Panel::new(time_axis(tl, ""), Axis::new("average score (%)"))
+            .titled(format!("Mean score of the {unit}'s new models"));
+        let mut cum = Panel::new(
+            time_axis(tl, &format!("creation date ({unit})")),
+            Axis::new("scored models (log scale)").log(),
+        )
+        .titled("Scored models so far");
+        let mut legend = Vec::new();
+        for s in &r.series {
+            let color = palette::model_type(s.model_type);
+            legend.push(LegendEntry::line(s.model_type.as_str(), color, false));
+            let pts = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<(f64, f64)> {
+                (0..tl.len())
+                    .filter_map(|i| f(i).map(|v| (i as f64 + 0.5, v)))
+                    .collect()
+            };
+            best.layers.push(Layer::Line {
+                color,
+                points: pts(&|i| s.best_so_far[i].map(|b| b.0)),
+                width: 3,
+                dashed: false,
+                markers: false,
+            });
+            for run in crate::analysis::charts::runs(s.average.iter().copied()) {
+                avg.layers.push(Layer::Line {
+                    color,
+                    points: run,
+                    width: 2,
+                    dashed: false,
+                    markers: true,
+                });
+            }
+            cum.layers.push(Layer::Line {
+                color,
+                points: pts(&|i| (s.cumulative[i] > 0).then_some(s.cumulative[i] as f64)),
+                width: 3,
+                dashed: false,
+                markers: false,
+            });
+        }
+        let mut fig = Figure::new(format!("Leaderboard scores by model type, per {unit}"));
+        fig.height = 1300;
+        fig.panels = vec![best, avg, cum];
+        fig.legend = legend;
+        fig.note = Some(format!(
+            "{}; {}; only models with a leaderboard average",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Average and best score by type over time".into(),
+        description: format!("For each model type: the best leaderboard average so far, the mean average of each {unit}'s new models, and how many scored models exist so far (paper figure 7)."),
+        table: r.table(g),
+        extra: Vec::new(),
+        figure: fig,
+        notes: Vec::new(),
+    })
     }
 }
 

@@ -7,13 +7,18 @@ use std::io::Write;
 /// One value in a table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// Text.
     Text(String),
+    /// A whole number.
     Int(i64),
+    /// A number with a fraction.
     Float(f64),
+    /// No value (an empty CSV field).
     Empty,
 }
 
 impl Cell {
+    /// A text cell.
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
@@ -27,14 +32,17 @@ impl Cell {
         }
     }
 
+    /// A float cell, or an empty one for `None`.
     pub fn opt_float(x: Option<f64>) -> Cell {
         x.map_or(Cell::Empty, Cell::float)
     }
 
+    /// An integer cell, or an empty one if `x` does not fit in an `i64`.
     pub fn int(x: impl TryInto<i64>) -> Cell {
         x.try_into().map_or(Cell::Empty, Cell::Int)
     }
 
+    /// The value as a number, for numeric cells.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Cell::Int(i) => Some(*i as f64),
@@ -44,6 +52,7 @@ impl Cell {
         }
     }
 
+    /// The text of a text cell.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Cell::Text(s) => Some(s),
@@ -71,11 +80,14 @@ impl std::fmt::Display for Cell {
 /// Named columns and rows of cells.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
+    /// Column names.
     pub columns: Vec<String>,
+    /// Rows, each as wide as `columns`.
     pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
+    /// An empty table with these columns.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Table {
         Table {
             columns: columns.into_iter().map(Into::into).collect(),
@@ -83,15 +95,18 @@ impl Table {
         }
     }
 
+    /// Appends a row (as wide as the columns).
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.columns.len(), "row width");
         self.rows.push(row);
     }
 
+    /// How many rows.
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -127,6 +142,23 @@ impl Table {
         w.flush()
     }
 
+    /// The table as JSON: `{"columns": [...], "rows": [[...], ...]}`, numbers as numbers
+    /// and empty cells as null.
+    pub fn to_json(&self) -> serde_json::Value {
+        let cell = |c: &Cell| match c {
+            Cell::Text(s) => serde_json::Value::from(s.as_str()),
+            Cell::Int(i) => serde_json::Value::from(*i),
+            Cell::Float(x) => serde_json::Number::from_f64(*x)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Cell::Empty => serde_json::Value::Null,
+        };
+        serde_json::json!({
+            "columns": self.columns,
+            "rows": self.rows.iter().map(|r| r.iter().map(cell).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The table as CSV text.
     pub fn to_csv_string(&self) -> String {
         let mut buf = Vec::new();
         // Writing to memory cannot fail.
@@ -151,5 +183,9 @@ mod tests {
         );
         assert_eq!(t.get(0, "count"), Some(&Cell::Int(3)));
         assert_eq!(t.find("name", "d"), Some(2));
+        assert_eq!(
+            t.to_json().to_string(),
+            r#"{"columns":["name","count","share"],"rows":[["a,b",3,0.25],["c",0,null],["d",1,0.3333333333333333]]}"#
+        );
     }
 }

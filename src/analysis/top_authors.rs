@@ -9,22 +9,33 @@ use crate::model::Day;
 use super::groups::{timeline, AuthorBasis, Bots};
 use super::{Cell, Scope, Table, Timeline, Unit};
 
+/// What one author published.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorActivity {
+    /// The author id.
     pub author: u32,
+    /// Models counted.
     pub models: usize,
+    /// Of them, models with a leaderboard score.
     pub scored: usize,
+    /// Mean average of the scored ones.
     pub mean_average: Option<f64>,
+    /// Best average and the model that has it.
     pub best: Option<(f64, u32)>,
+    /// Creation date of the first model.
     pub first: Option<Day>,
+    /// Creation date of the last model.
     pub last: Option<Day>,
     /// Models per period of the timeline.
     pub per_period: Vec<usize>,
 }
 
+/// The most prolific authors and their activity over time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAuthors {
+    /// The periods.
     pub timeline: Timeline,
+    /// The authors, most models first.
     pub authors: Vec<AuthorActivity>,
 }
 
@@ -40,6 +51,7 @@ pub fn top_authors(
 ) -> TopAuthors {
     let mask = bots.mask(g);
     let tl = timeline(g, scope, unit);
+    let board = scope.board(g);
     let mut per: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     let mut authors = Vec::new();
     for v in scope.models(g) {
@@ -71,7 +83,7 @@ pub fn top_authors(
             let mut sum = 0.0;
             for v in models {
                 let m = &g.models[v as usize];
-                if let Some(avg) = m.average {
+                if let Some(avg) = m.average(board) {
                     let avg = avg as f64;
                     act.scored += 1;
                     sum += avg;
@@ -100,6 +112,7 @@ pub fn top_authors(
 }
 
 impl TopAuthors {
+    /// The authors as a table, one row per author.
     pub fn table(&self, g: &LineageGraph) -> Table {
         let mut t = Table::new([
             "author",
@@ -143,6 +156,157 @@ impl TopAuthors {
             }
         }
         t
+    }
+}
+
+crate::params!(
+    /// The parameters of the `top-authors` analysis.
+    Params {
+        /// aggregation period: day, week (ISO, from Monday) or month
+        unit: crate::analysis::Unit = crate::analysis::Unit::Month,
+        /// how many authors
+        top: usize = 15,
+        /// whose models count: owners (namespaces), contributors (commit authors) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Owners,
+        /// more author names to treat as bots
+        bots: Vec<String> = Vec::new(),
+    }
+);
+
+/// The `top-authors` analysis: its parameters, computation and chart.
+#[derive(Debug, Clone, Copy)]
+pub struct TopAuthorsAnalysis;
+
+impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
+    const NAME: &'static str = "top-authors";
+    const TITLE: &'static str = "Top authors' activity and scores";
+    const DESCRIPTION: &'static str = "The authors with most models: how many, over how many periods, and how they score (the interactive tool's author view).";
+    type Params = Params;
+
+    fn compute(
+        &self,
+        g: &crate::graph::LineageGraph,
+        p: &Params,
+        _cx: &crate::analysis::registry::Context,
+    ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
+        use crate::analysis::charts::{category_axis_top_down, row_span, series};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::{self, Output};
+        use crate::render::palette::TEXT;
+        use crate::render::{Anchor, Axis, Figure, Layer, Layout, LegendEntry, Panel};
+
+        let sc = p.scope();
+        let r = analysis::top_authors::top_authors(g, &sc, p.unit, p.top, p.basis, &bots(&p.bots));
+        let names: Vec<String> = r
+            .authors
+            .iter()
+            .map(|a| g.authors.name(a.author).to_string())
+            .collect();
+        let n = names.len();
+        let maxm = r.authors.iter().map(|a| a.models).max().unwrap_or(1) as f64;
+        let mut models = Panel::new(
+            Axis::new("models").from_zero().range(0.0, maxm * 1.3),
+            category_axis_top_down("", &names),
+        )
+        .titled("Models made");
+        models.weight = 1.5;
+        models.layers.push(Layer::HBars {
+            color: series(0),
+            bars: r
+                .authors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let (y0, y1) = row_span(n, i, 0.7);
+                    (y0, y1, 0.0, a.models as f64)
+                })
+                .collect(),
+        });
+        models.layers.push(Layer::Labels {
+            color: TEXT,
+            labels: r
+                .authors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    (
+                        a.models as f64,
+                        (n - 1 - i) as f64 + 0.5,
+                        match a.per_period.iter().filter(|&&c| c > 0).count() {
+                            0 => format!("{} (no dates)", a.models),
+                            1 => format!("{} in 1 {}", a.models, p.unit),
+                            k => format!("{} in {k} {}s", a.models, p.unit),
+                        },
+                    )
+                })
+                .collect(),
+            anchor: Anchor::Right,
+        });
+        let blank: Vec<String> = names.iter().map(|_| String::new()).collect();
+        let scores: Vec<f64> = r
+            .authors
+            .iter()
+            .flat_map(|a| [a.mean_average, a.best.map(|b| b.0)])
+            .flatten()
+            .collect();
+        let lo = scores.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = if lo.is_finite() {
+            ((lo - 5.0).max(0.0), (hi + 3.0).min(100.0))
+        } else {
+            (0.0, 100.0)
+        };
+        let mut score = Panel::new(
+            Axis::new("leaderboard average (%)").range(lo, hi),
+            category_axis_top_down("", &blank),
+        )
+        .titled("Mean and best score");
+        score.layers.push(Layer::Points {
+            color: series(1),
+            points: r
+                .authors
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| Some((a.mean_average?, (n - 1 - i) as f64 + 0.5)))
+                .collect(),
+            size: 7,
+            opacity: 1.0,
+        });
+        score.layers.push(Layer::Points {
+            color: series(3),
+            points: r
+                .authors
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| Some((a.best?.0, (n - 1 - i) as f64 + 0.5)))
+                .collect(),
+            size: 5,
+            opacity: 1.0,
+        });
+        let mut fig = Figure::new(format!("The {} most prolific authors", n));
+        fig.subtitle = Some(format!("Authors: {}, bots left out", basis_text(p.basis)));
+        fig.layout = Layout::Columns;
+        fig.height = (260 + 34 * n as u32).max(700);
+        fig.panels = vec![models, score];
+        fig.legend = vec![
+            LegendEntry::point("mean score of their models", series(1)),
+            LegendEntry::point("best score", series(3)),
+        ];
+        fig.note = Some(format!(
+            "{}; {}; authors without scored models have no dots",
+            graph_note(g),
+            flagged_note(p.include_flagged)
+        ));
+        Ok(Output {
+        name: String::new(),
+        analysis: Self::NAME,
+        title: "Top authors' activity and scores".into(),
+        description: format!("The authors with most models: how many they made, in how many {}s, and how those models score (the interactive tool's author view); their models per {} are in the second table.", p.unit, p.unit),
+        table: r.table(g),
+        extra: vec![("activity".into(), format!("Models per author and {}", p.unit), r.activity_table(g))],
+        figure: fig,
+        notes: Vec::new(),
+    })
     }
 }
 

@@ -95,6 +95,7 @@ fn options(args: &BuildArgs) -> anyhow::Result<BuildOptions> {
     Ok(BuildOptions {
         aliases,
         date_corrections,
+        commit_dates: !args.no_commit_dates,
     })
 }
 

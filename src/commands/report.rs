@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use lineage::query::{self, Source};
+use lineage::report::{self, Source};
 
 use crate::cli::ReportArgs;
 
@@ -14,7 +14,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         None if local.exists() => (local, Source::Files),
         None => (local, Source::Builtin),
     };
-    let (title, specs) = query::load(&path, source)?;
+    let (title, specs) = report::load(&path, source)?;
     if !args.quiet {
         let origin = match source {
             Source::Files => path.display().to_string(),

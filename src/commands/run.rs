@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use lineage::graph::file;
-use lineage::query::{self, Source, Spec};
+use lineage::report::{self, Source, Spec};
 
 use crate::cli::RunArgs;
 
@@ -16,7 +16,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut specs = Vec::new();
     let mut title = None;
     for path in &args.specs {
-        let (t, s) = query::load(path, Source::Files)?;
+        let (t, s) = report::load(path, Source::Files)?;
         title = title.or(t);
         specs.extend(s);
     }
@@ -40,15 +40,15 @@ pub fn execute(
     title: &str,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    query::check_outputs(specs)?;
+    report::check_outputs(specs)?;
     let started = Instant::now();
     let graph = file::load(graph_path)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut outputs = Vec::with_capacity(specs.len());
     for spec in specs {
         let t = Instant::now();
-        let o = query::compute(&graph, spec, source)?;
-        let written = query::write(&o, out)?;
+        let o = report::compute(&graph, spec, source)?;
+        let written = report::write(&o, out)?;
         if !quiet {
             let files: Vec<PathBuf> = written
                 .csv
@@ -80,7 +80,7 @@ pub fn execute(
         graph_path.display(),
         graph.model_count()
     );
-    let index = query::write_index(out, title, &about, &outputs)?;
+    let index = report::write_index(out, title, &about, &outputs)?;
     if !quiet {
         eprintln!(
             "wrote {} analyses and {} in {:.2} s",

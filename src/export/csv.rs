@@ -9,8 +9,10 @@ use super::{EdgeRecord, GraphWriter, NodeRecord, Schema};
 
 /// The file names the command writes into its output directory.
 pub const NODES_FILE: &str = "nodes.csv";
+/// The edge table's file name.
 pub const EDGES_FILE: &str = "edges.csv";
 
+/// Writes the graph as two CSV tables, one of nodes and one of edges.
 pub struct CsvWriter<N: Write, E: Write> {
     nodes: csv::Writer<N>,
     edges: csv::Writer<E>,
@@ -19,6 +21,7 @@ pub struct CsvWriter<N: Write, E: Write> {
 }
 
 impl<N: Write, E: Write> CsvWriter<N, E> {
+    /// A writer of the node table to `nodes` and the edge table to `edges`.
     pub fn new(nodes: N, edges: E) -> Self {
         CsvWriter {
             nodes: csv::Writer::from_writer(nodes),

@@ -16,11 +16,13 @@ pub const COLOURS: [(EdgeKind, &str); 5] = [
     (EdgeKind::Unspecified, "#7f7f7f"),
 ];
 
+/// Writes the graph in Graphviz DOT, edges coloured by kind.
 pub struct DotWriter<W: Write> {
     out: W,
 }
 
 impl<W: Write> DotWriter<W> {
+    /// A writer into `out`.
     pub fn new(out: W) -> Self {
         DotWriter { out }
     }

@@ -12,12 +12,14 @@ use std::io::{self, Write};
 use super::xml::{node_id, write_escaped};
 use super::{write_day, EdgeRecord, GraphWriter, NodeRecord, Schema, Value};
 
+/// Writes the graph as GEXF (Gephi).
 pub struct GexfWriter<W: Write> {
     out: W,
     keys: Vec<String>,
 }
 
 impl<W: Write> GexfWriter<W> {
+    /// A writer into `out`.
     pub fn new(out: W) -> Self {
         GexfWriter {
             out,

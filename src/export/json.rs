@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use super::{EdgeRecord, GraphWriter, NodeRecord, Schema, Value};
 
+/// Writes the graph as one JSON document of nodes and edges.
 pub struct JsonWriter<W: Write> {
     out: W,
     names: Vec<String>,
@@ -16,6 +17,7 @@ pub struct JsonWriter<W: Write> {
 }
 
 impl<W: Write> JsonWriter<W> {
+    /// A writer into `out`.
     pub fn new(out: W) -> Self {
         JsonWriter {
             out,

@@ -40,7 +40,7 @@ use thiserror::Error;
 
 use crate::graph::LineageGraph;
 use crate::intern::NONE;
-use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
+use crate::model::{Board, Day, EdgeKind, Flags, Model, ModelType};
 
 /// Graphviz lays out graphs beyond a few thousand nodes slowly and unreadably.
 pub const DOT_NODE_WARNING: usize = 5000;
@@ -48,15 +48,22 @@ pub const DOT_NODE_WARNING: usize = 5000;
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// GraphML (yEd, Cytoscape, networkx, igraph).
     GraphMl,
+    /// GEXF (Gephi).
     Gexf,
+    /// Graphviz DOT.
     Dot,
+    /// JSON: nodes and edges.
     Json,
+    /// Two CSV tables: nodes and edges.
     Csv,
+    /// nodes.parquet and edges.parquet.
     Parquet,
 }
 
 impl Format {
+    /// The format's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::GraphMl => "graphml",
@@ -78,13 +85,23 @@ impl fmt::Display for Format {
 /// Why a filter cannot select anything meaningful.
 #[derive(Debug, Error)]
 pub enum ExportError {
+    /// The base model given to select a family is not in the graph.
     #[error("unknown base model '{id}'{}", did_you_mean(suggestions))]
     UnknownBase {
+        /// The id as given.
         id: String,
+        /// Close ids, for a "did you mean" hint.
         suggestions: Vec<String>,
     },
     #[error("the date range is empty: since {since} is after until {until}")]
-    EmptyDateRange { since: Day, until: Day },
+    /// The date range selects no day.
+    EmptyDateRange {
+        /// The first day asked for.
+        since: Day,
+        /// The last day asked for.
+        until: Day,
+    },
+    /// The format writes two files and cannot go to one stream.
     #[error("{0} writes two files (nodes and edges), not one stream: use its own writer")]
     NotSingleStream(Format),
 }
@@ -152,16 +169,20 @@ pub fn derived(graph: &LineageGraph) -> Derived {
 /// The type of an attribute, as GraphML and GEXF declare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {
+    /// Text.
     String,
     /// 32-bit signed in Gephi and GraphML.
     Int,
     /// 64-bit signed.
     Long,
+    /// 64-bit floating point.
     Double,
+    /// True or false.
     Boolean,
 }
 
 impl AttrType {
+    /// The type's name in a GraphML `attr.type`.
     pub fn graphml_name(self) -> &'static str {
         match self {
             AttrType::String => "string",
@@ -172,6 +193,7 @@ impl AttrType {
         }
     }
 
+    /// The type's name in a GEXF `type`.
     pub fn gexf_name(self) -> &'static str {
         match self {
             AttrType::String => "string",
@@ -198,7 +220,8 @@ enum Field {
     Library,
     Pipeline,
     ParamsB,
-    Average,
+    /// The leaderboard average on one board.
+    Average(Board),
     /// Column of the score table.
     Score(usize),
     Downloads,
@@ -214,8 +237,11 @@ enum Field {
 /// treats as a plain column) and its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attr {
+    /// The column name.
     pub name: String,
+    /// The attribute's id in the file (`d0`, ...).
     pub id: String,
+    /// Its type.
     pub ty: AttrType,
     field: Field,
 }
@@ -224,6 +250,7 @@ pub struct Attr {
 /// `weight` (double, 1.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
+    /// The node attributes, in column order.
     pub node: Vec<Attr>,
 }
 
@@ -251,7 +278,7 @@ pub const GEPHI_RESERVED: [&str; 17] = [
     "edgeid",
 ];
 
-const FLAGS: [(&str, u16); 8] = [
+const FLAGS: [(&str, u16); 9] = [
     ("stub", Flags::STUB),
     ("flagged", Flags::FLAGGED),
     ("merged", Flags::MERGED),
@@ -260,6 +287,7 @@ const FLAGS: [(&str, u16); 8] = [
     ("unavailable", Flags::UNAVAILABLE),
     ("suspicious", Flags::SUSPICIOUS),
     ("date_corrected", Flags::DATE_CORRECTED),
+    ("created_from_commit", Flags::CREATED_FROM_COMMIT),
 ];
 
 impl Schema {
@@ -286,8 +314,12 @@ impl Schema {
             fixed("library", String, Field::Library),
             fixed("pipeline", String, Field::Pipeline),
             fixed("params_b", Double, Field::ParamsB),
-            fixed("average", Double, Field::Average),
+            fixed("average", Double, Field::Average(Board::V1)),
         ];
+        // The v2 board's average is on another scale: its own column, where it occurs.
+        if graph.models.iter().any(|m| m.average(Board::V2).is_some()) {
+            node.push(fixed("average_v2", Double, Field::Average(Board::V2)));
+        }
         let tail = [
             fixed("downloads", Long, Field::Downloads),
             fixed("likes", Long, Field::Likes),
@@ -343,11 +375,15 @@ impl Schema {
 /// One attribute value, borrowed from the graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'g> {
+    /// Text.
     Str(&'g str),
+    /// A date.
     Date(Day),
+    /// A count.
     Int(u64),
     /// Finite only.
     Double(f32),
+    /// A flag.
     Bool(bool),
 }
 
@@ -375,30 +411,45 @@ pub fn write_day(w: &mut (impl Write + ?Sized), day: Day) -> io::Result<()> {
 /// (index into [`Schema::node`], value), in schema order.
 #[derive(Debug)]
 pub struct NodeRecord<'a> {
+    /// The model id.
     pub model: u32,
+    /// The model's name.
     pub name: &'a str,
+    /// Its node data.
     pub data: &'a Model,
+    /// Its attribute values.
     pub values: &'a [(usize, Value<'a>)],
 }
 
 /// An edge, parent -> child. `start` is the child's creation date.
 #[derive(Debug)]
 pub struct EdgeRecord<'a> {
+    /// The parent's model id.
     pub source: u32,
+    /// The child's model id.
     pub target: u32,
+    /// The parent's name.
     pub source_name: &'a str,
+    /// The child's name.
     pub target_name: &'a str,
+    /// How the child was made.
     pub kind: EdgeKind,
+    /// The child's creation date, when known.
     pub start: Option<Day>,
 }
 
 /// What every format's writer implements. The driver calls `begin`, `node` for each kept
 /// model, `begin_edges`, `edge` for each kept edge, then `finish`, which flushes.
 pub trait GraphWriter {
+    /// Starts the document: header and attribute declarations.
     fn begin(&mut self, schema: &Schema) -> io::Result<()>;
+    /// Writes one node.
     fn node(&mut self, node: &NodeRecord<'_>) -> io::Result<()>;
+    /// Ends the nodes and starts the edges.
     fn begin_edges(&mut self) -> io::Result<()>;
+    /// Writes one edge.
     fn edge(&mut self, edge: &EdgeRecord<'_>) -> io::Result<()>;
+    /// Ends the document and flushes.
     fn finish(&mut self) -> io::Result<()>;
 }
 
@@ -495,18 +546,22 @@ impl<'g> Export<'g> {
         })
     }
 
+    /// How many nodes the export writes.
     pub fn node_count(&self) -> usize {
         self.nodes
     }
 
+    /// How many edges the export writes.
     pub fn edge_count(&self) -> usize {
         self.edges
     }
 
+    /// The node attributes written.
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
 
+    /// The values derived from the graph's structure for each node.
     pub fn derived(&self) -> &Derived {
         &self.derived
     }
@@ -585,7 +640,7 @@ impl<'g> Export<'g> {
                 Field::Library => sym(m.library),
                 Field::Pipeline => sym(m.pipeline),
                 Field::ParamsB => double(m.params_b),
-                Field::Average => double(m.average),
+                Field::Average(board) => double(m.average(board)),
                 Field::Score(b) => {
                     if m.scores_row == NONE {
                         None
@@ -677,6 +732,7 @@ pub(crate) mod tests {
         let mut b = GraphBuilder::new(BuildOptions {
             aliases: Default::default(),
             date_corrections: Vec::new(),
+            commit_dates: true,
         });
         b.begin_file("test");
         for (i, (id, created, parents)) in models.iter().enumerate() {

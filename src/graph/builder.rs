@@ -15,16 +15,20 @@ use crate::ingest::refs::{classify, AliasTable, RefClass};
 use crate::ingest::report::{BuildReport, Cycle, Reference};
 use crate::ingest::{FileSummary, Fold, ModelRecord, ParentRef, RowIssue, Sink};
 
-/// Benchmark index of a score cell that clears its model's row.
+/// Benchmark index of a score cell that clears its model's cells of one board (the board's
+/// index is the cell's value).
 const RESET_ROW: u16 = u16::MAX;
 use crate::intern::{NameTable, NONE};
-use crate::model::{Day, EdgeKind, Flags, Model, ModelType};
+use crate::model::{Board, Day, EdgeKind, Flags, Model, ModelType, Stamp};
 
 /// A model whose Hub creation date is known to be wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DateCorrection {
+    /// The model's id.
     pub model: String,
+    /// Its true creation date.
     pub created: Day,
+    /// Why the Hub's date is wrong.
     pub reason: String,
 }
 
@@ -55,6 +59,7 @@ impl DateCorrection {
         Ok(out)
     }
 
+    /// The built-in corrections (`graphs/date-corrections.csv`).
     pub fn builtin() -> Vec<DateCorrection> {
         DateCorrection::parse(
             Path::new("graphs/date-corrections.csv"),
@@ -67,8 +72,13 @@ impl DateCorrection {
 /// How a build cleans and resolves (each cleaning step can be switched off).
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// Free-text base-model names and the repo ids they stand for.
     pub aliases: AliasTable,
+    /// Creation dates to replace.
     pub date_corrections: Vec<DateCorrection>,
+    /// Where no source gives a creation date, use the repo's first commit (read from a
+    /// commit history). Counted in the build report; on by default.
+    pub commit_dates: bool,
 }
 
 impl Default for BuildOptions {
@@ -76,6 +86,7 @@ impl Default for BuildOptions {
         BuildOptions {
             aliases: AliasTable::builtin(),
             date_corrections: DateCorrection::builtin(),
+            commit_dates: true,
         }
     }
 }
@@ -98,6 +109,7 @@ struct RawEdge {
     relation: Option<EdgeKind>,
 }
 
+/// Builds a [`LineageGraph`] from the records of the inputs, file by file: interns ids, merges records of one model by source priority, resolves parents and marks cycles.
 pub struct GraphBuilder {
     opts: BuildOptions,
     names: NameTable,
@@ -107,8 +119,12 @@ pub struct GraphBuilder {
     benchmarks: NameTable,
     /// (model, benchmark, value); a [`RESET_ROW`] cell clears what came before for its model.
     score_cells: Vec<(u32, u16, f32)>,
-    /// The input each model's scores came from ([`NONE`] before any).
-    score_source: Vec<u32>,
+    /// The input each model's scores came from, per board ([`NONE`] before any).
+    score_source: Vec<[u32; 2]>,
+    /// Each benchmark's board, by benchmark index.
+    benchmark_boards: Vec<Board>,
+    /// The first commit of each model's repo, where a commit history gave one.
+    first_commits: Vec<Option<Stamp>>,
     edges: Vec<RawEdge>,
     pending: Vec<PendingRef>,
     files: Vec<String>,
@@ -120,6 +136,7 @@ pub struct GraphBuilder {
 }
 
 impl GraphBuilder {
+    /// A builder that cleans with `opts`.
     pub fn new(opts: BuildOptions) -> Self {
         GraphBuilder {
             opts,
@@ -130,6 +147,8 @@ impl GraphBuilder {
             benchmarks: NameTable::exact(),
             score_cells: Vec::new(),
             score_source: Vec::new(),
+            benchmark_boards: Vec::new(),
+            first_commits: Vec::new(),
             edges: Vec::new(),
             pending: Vec::new(),
             files: Vec::new(),
@@ -179,7 +198,8 @@ impl GraphBuilder {
                 m.author = self.authors.intern(ns).0;
             }
             self.models.push(m);
-            self.score_source.push(NONE);
+            self.score_source.push([NONE; 2]);
+            self.first_commits.push(None);
         }
         v
     }
@@ -211,7 +231,8 @@ impl GraphBuilder {
             self.models[v as usize] = m;
             return;
         }
-        let scored_here = self.score_source[v as usize] == file;
+        let board = rec.scores.as_ref().map_or(Board::V1, |s| s.board);
+        let scored_here = self.score_source[v as usize][board.index()] == file;
         if rec.fold != Fold::First {
             // Its repo's first row already counted the placeholders they share.
             rec.parents
@@ -228,9 +249,9 @@ impl GraphBuilder {
             Fold::Better if scored_here => {
                 // A better evaluation replaces the one this file gave before: its scores and
                 // the precision it was run at.
-                m.average = None;
+                m.averages[board.index()] = None;
                 m.precision = NONE;
-                self.score_cells.push((v, RESET_ROW, f32::NAN));
+                self.score_cells.push((v, RESET_ROW, board.index() as f32));
             }
             _ => {}
         }
@@ -241,7 +262,10 @@ impl GraphBuilder {
                 m.flags.set(Flags::MOVED, true);
             }
         }
-        m.created = m.created.or(rec.created);
+        if m.created.is_none() {
+            m.created = rec.created;
+            m.created_at = rec.created_at.filter(|s| Some(s.day()) == rec.created);
+        }
         m.last_modified = m.last_modified.or(rec.last_modified);
         if let Some(t) = rec.model_type {
             if m.model_type == ModelType::Unknown {
@@ -262,13 +286,24 @@ impl GraphBuilder {
         m.params_b = m.params_b.or(rec.params_b);
         m.downloads = m.downloads.or(rec.downloads);
         m.likes = m.likes.or(rec.likes);
-        if m.average.is_none() {
-            if let Some(scores) = &rec.scores {
-                m.average = Some(scores.average);
-                self.score_source[v as usize] = file;
+        m.commits = m.commits.or(rec.commits);
+        m.first_commit = m.first_commit.or(rec.first_commit.map(Stamp::day));
+        m.last_commit = m.last_commit.or(rec.last_commit.map(Stamp::day));
+        if let Some(first) = rec.first_commit {
+            let slot = &mut self.first_commits[v as usize];
+            *slot = Some(slot.map_or(first, |s| s.min(first)));
+        }
+        if let Some(scores) = &rec.scores {
+            let board = scores.board.index();
+            if m.averages[board].is_none() {
+                m.averages[board] = Some(scores.average);
+                self.score_source[v as usize][board] = file;
                 for &(bench, value) in &scores.benchmarks {
-                    let b = self.benchmarks.intern(bench).0 as u16;
-                    self.score_cells.push((v, b, value));
+                    let (b, new) = self.benchmarks.intern(bench);
+                    if new {
+                        self.benchmark_boards.push(scores.board);
+                    }
+                    self.score_cells.push((v, b as u16, value));
                 }
             }
         }
@@ -421,10 +456,22 @@ impl GraphBuilder {
     /// Freezes everything read into a graph and its build report.
     pub fn finish(mut self) -> (LineageGraph, BuildReport) {
         self.resolve_pending();
+        if self.opts.commit_dates {
+            for (m, first) in self.models.iter_mut().zip(&self.first_commits) {
+                if let (None, Some(first)) = (m.created, first) {
+                    m.created = Some(first.day());
+                    m.created_at = Some(*first);
+                    m.flags.set(Flags::CREATED_FROM_COMMIT, true);
+                    self.report.created_from_commits += 1;
+                }
+            }
+        }
         for c in std::mem::take(&mut self.opts.date_corrections) {
             if let Some(v) = self.names.get(&c.model) {
                 let m = &mut self.models[v as usize];
                 m.created = Some(c.created);
+                // The corrected day, without a time of day: it was never the Hub's.
+                m.created_at = None;
                 m.flags.set(Flags::DATE_CORRECTED, true);
                 self.report.date_corrections.push(format!(
                     "{} -> {} ({})",
@@ -502,7 +549,15 @@ impl GraphBuilder {
                 }
                 let row = self.models[v as usize].scores_row as usize;
                 if b == RESET_ROW {
-                    scores[row * w..(row + 1) * w].fill(f32::NAN);
+                    let board = value as usize;
+                    for (cell, bb) in scores[row * w..(row + 1) * w]
+                        .iter_mut()
+                        .zip(&self.benchmark_boards)
+                    {
+                        if bb.index() == board {
+                            *cell = f32::NAN;
+                        }
+                    }
                 } else {
                     scores[row * w + b as usize] = value;
                 }
@@ -525,6 +580,7 @@ impl GraphBuilder {
             benchmarks: (0..w as u32)
                 .map(|b| self.benchmarks.name(b).to_string())
                 .collect(),
+            benchmark_boards: self.benchmark_boards,
             scores,
             children,
             parents,
@@ -627,6 +683,11 @@ fn fill_counts(g: &LineageGraph, report: &mut BuildReport) {
         .filter(|m| m.flags.has(Flags::MOVED))
         .count() as u64;
     report.authors = g.authors.len() as u64;
+    report.scored = Board::ALL
+        .iter()
+        .map(|&b| (b.as_str().to_string(), g.scored_on(b) as u64))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     report.edges = g.edge_count() as u64;
     report.edges_by_kind = EdgeKind::ALL
         .iter()

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Rows of targets as one offsets array and one targets array.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Csr {
     offsets: Vec<u32>,
@@ -51,14 +52,17 @@ impl Csr {
         Csr { offsets, targets }
     }
 
+    /// How many rows.
     pub fn rows(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// How many targets, over all rows.
     pub fn len(&self) -> usize {
         self.targets.len()
     }
 
+    /// Whether there are no targets.
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty()
     }
@@ -75,6 +79,7 @@ impl Csr {
         self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize
     }
 
+    /// Every target, row after row.
     pub fn targets(&self) -> &[u32] {
         &self.targets
     }

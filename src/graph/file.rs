@@ -9,9 +9,11 @@ use std::path::Path;
 use super::LineageGraph;
 use crate::error::GraphFileError;
 
+/// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"LINEAGE\x1a";
-/// Bumped whenever the encoded layout changes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever the encoded layout changes. 2: averages per leaderboard board and each
+/// benchmark's board; creation time of day; commit count and first/last commit days.
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 fn config() -> impl bincode::config::Config {

@@ -9,6 +9,7 @@ pub mod builder;
 pub mod csr;
 pub mod file;
 pub mod info;
+pub mod visit;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,27 +17,36 @@ pub use builder::{BuildOptions, DateCorrection, GraphBuilder};
 pub use csr::Csr;
 
 use crate::intern::{Names, NONE};
-use crate::model::{EdgeKind, Model};
+use crate::model::{Board, EdgeKind, Model};
 
 /// One input file a graph was built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
+    /// The file as given to the build.
     pub path: String,
+    /// Its format's name.
     pub format: String,
+    /// Rows read.
     pub rows: u64,
+    /// Records it gave.
     pub records: u64,
 }
 
+/// The frozen lineage graph: every model, its lineage edges in both directions, and the side tables. Build it with [`crate::build`], save and load it with [`mod@file`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageGraph {
     /// Model ids; the index is the model's dense id.
     pub names: Names,
+    /// Node data; the index is the model's dense id.
     pub models: Vec<Model>,
+    /// Author names (namespaces and commit authors).
     pub authors: Names,
     /// Attribute values (architecture, license, precision, library, pipeline, tags, datasets).
     pub symbols: Names,
     /// Benchmark names: the columns of the score table.
     pub benchmarks: Vec<String>,
+    /// The leaderboard each benchmark column belongs to.
+    pub benchmark_boards: Vec<Board>,
     /// Score rows of `benchmarks.len()` values; NaN where a benchmark is missing.
     pub scores: Vec<f32>,
     /// Parent -> children. The position of a child in the targets array is the edge id.
@@ -45,26 +55,34 @@ pub struct LineageGraph {
     pub parents: Csr,
     /// Edge id of each entry of `parents`.
     pub parent_edges: Vec<u32>,
+    /// Kind of each edge, by edge id.
     pub edge_kinds: Vec<EdgeKind>,
     /// Edges that close a cycle: skipped by queries that need an acyclic graph.
     pub edge_closes_cycle: Vec<bool>,
+    /// Tags of each model (symbol ids).
     pub tags: Csr,
+    /// Datasets of each model (symbol ids).
     pub datasets: Csr,
+    /// Commit authors of each model (author ids).
     pub contributors: Csr,
     /// Strongly connected components of more than one model.
     pub cycles: Vec<Vec<u32>>,
+    /// The inputs it was built from.
     pub sources: Vec<Source>,
 }
 
 impl LineageGraph {
+    /// How many models, stubs included.
     pub fn model_count(&self) -> usize {
         self.models.len()
     }
 
+    /// How many lineage edges.
     pub fn edge_count(&self) -> usize {
         self.children.len()
     }
 
+    /// The id of model `model`, as spelt by its source.
     pub fn name(&self, model: u32) -> &str {
         self.names.name(model)
     }
@@ -74,22 +92,41 @@ impl LineageGraph {
         self.names.lookup(id)
     }
 
+    /// The text of symbol `id`; `None` for [`crate::intern::NONE`].
     pub fn symbol(&self, id: u32) -> Option<&str> {
         self.symbols.get_name(id)
     }
 
+    /// The name of author `id`; `None` for [`crate::intern::NONE`].
     pub fn author_name(&self, id: u32) -> Option<&str> {
         self.authors.get_name(id)
     }
 
+    /// The children of `v`: models that name it as a parent.
     #[inline]
     pub fn children_of(&self, v: u32) -> &[u32] {
         self.children.row(v)
     }
 
+    /// The parents of `v`.
     #[inline]
     pub fn parents_of(&self, v: u32) -> &[u32] {
         self.parents.row(v)
+    }
+
+    /// Edge ids of `v`'s child edges, in the order of [`children_of`](Self::children_of).
+    /// An edge id indexes [`edge_kinds`](Self::edge_kinds) and
+    /// [`edge_closes_cycle`](Self::edge_closes_cycle).
+    #[inline]
+    pub fn child_edge_ids(&self, v: u32) -> std::ops::Range<u32> {
+        let range = self.children.range(v);
+        range.start as u32..range.end as u32
+    }
+
+    /// Edge ids of `v`'s parent edges, in the order of [`parents_of`](Self::parents_of).
+    #[inline]
+    pub fn parent_edge_ids(&self, v: u32) -> &[u32] {
+        &self.parent_edges[self.parents.range(v)]
     }
 
     /// Children of `v` with the kind of each edge.
@@ -135,8 +172,17 @@ impl LineageGraph {
         self.edge_closes_cycle.iter().filter(|&&b| b).count()
     }
 
-    /// The benchmark scores of `v`, as `(benchmark, value)`.
+    /// The benchmark scores of `v` on every board, as `(benchmark, value)`.
     pub fn scores_of(&self, v: u32) -> Vec<(&str, f32)> {
+        self.board_scores(v, None)
+    }
+
+    /// The benchmark scores of `v` on `board`, as `(benchmark, value)`.
+    pub fn scores_on(&self, v: u32, board: Board) -> Vec<(&str, f32)> {
+        self.board_scores(v, Some(board))
+    }
+
+    fn board_scores(&self, v: u32, board: Option<Board>) -> Vec<(&str, f32)> {
         let row = self.models[v as usize].scores_row;
         if row == NONE || self.benchmarks.is_empty() {
             return Vec::new();
@@ -145,9 +191,36 @@ impl LineageGraph {
         let start = row as usize * w;
         self.benchmarks
             .iter()
+            .zip(&self.benchmark_boards)
             .zip(&self.scores[start..start + w])
-            .filter(|(_, v)| !v.is_nan())
-            .map(|(b, &v)| (b.as_str(), v))
+            .filter(|((_, &b), v)| !v.is_nan() && board.is_none_or(|x| x == b))
+            .map(|((b, _), &v)| (b.as_str(), v))
+            .collect()
+    }
+
+    /// How many described, unflagged models have an average on `board`.
+    pub fn scored_on(&self, board: Board) -> usize {
+        self.models
+            .iter()
+            .filter(|m| !m.is_stub() && !m.is_flagged() && m.average(board).is_some())
+            .count()
+    }
+
+    /// The board score-based analyses use unless told otherwise: the one with more scored
+    /// (unflagged) models; v1 on a tie.
+    pub fn default_board(&self) -> Board {
+        if self.scored_on(Board::V2) > self.scored_on(Board::V1) {
+            Board::V2
+        } else {
+            Board::V1
+        }
+    }
+
+    /// The boards with at least one scored model.
+    pub fn boards(&self) -> Vec<Board> {
+        Board::ALL
+            .into_iter()
+            .filter(|&b| self.models.iter().any(|m| m.average(b).is_some()))
             .collect()
     }
 
@@ -187,6 +260,9 @@ impl LineageGraph {
         let rows = self.scores.len().checked_div(w).unwrap_or(0);
         if w > 0 && self.scores.len() % w != 0 {
             return Err("score table is ragged".into());
+        }
+        if self.benchmark_boards.len() != w {
+            return Err("benchmarks and their boards disagree in length".into());
         }
         for m in &self.models {
             let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols.len();

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::csvutil::for_each_row;
 use super::{reason, Counting, ModelRecord, Sink};
 use crate::error::IngestError;
+use crate::model::Stamp;
 
 const FORMAT: &str = "commits";
 
@@ -25,10 +26,14 @@ pub(crate) fn read<R: Read>(
             Ok((
                 Some(h.require(path, FORMAT, "name")?),
                 Some(h.require(path, FORMAT, "authors")?),
-                h.find("first_commit"),
+                [
+                    h.find("num_of_commits"),
+                    h.find("first_commit"),
+                    h.find("last_commit"),
+                ],
             ))
         },
-        |&(name, authors, first), row| {
+        |&(name, authors, [commits, first, last]), row| {
             let id = row.get(name).to_string();
             if id.is_empty() {
                 row.reject(
@@ -38,17 +43,32 @@ pub(crate) fn read<R: Read>(
                 );
                 return;
             }
-            // Read for validation; the creation date comes from Hub metadata.
-            let _ = row.date(first);
+            // The first commit stands in for a creation date the Hub metadata lacks (the
+            // build decides); the commit count and dates describe the repo's history.
+            let first_commit = moment(row, first);
+            let last_commit = moment(row, last);
+            let commits = row.number::<u32>(commits);
             let mut contributors = row.list(authors);
             contributors.retain(|a| !a.trim().is_empty());
             let rec = ModelRecord {
                 id,
                 line: row.line,
                 contributors,
+                commits,
+                first_commit,
+                last_commit,
                 ..Default::default()
             };
             row.sink.record(rec);
         },
     )
+}
+
+/// A commit time: to the second where given, else the midnight of its day.
+fn moment(row: &mut super::csvutil::Row<'_, '_>, idx: Option<usize>) -> Option<Stamp> {
+    match row.moment(idx) {
+        (_, Some(s)) => Some(s),
+        (Some(d), None) => Some(Stamp::midnight(d)),
+        (None, None) => None,
+    }
 }

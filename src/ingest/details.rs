@@ -119,7 +119,7 @@ pub(crate) fn read<R: Read>(
 
 fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord) {
     rec.owner = row.text(cols.author);
-    rec.created = row.date(cols.created);
+    (rec.created, rec.created_at) = row.moment(cols.created);
     rec.last_modified = row.date(cols.modified);
     rec.downloads = row.number::<u64>(cols.downloads);
     rec.library = row.text(cols.library);

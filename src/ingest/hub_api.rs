@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{reason, refs, Counting, ModelRecord, ParentRef, RowIssue, Sink};
 use crate::error::IngestError;
-use crate::model::{Day, EdgeKind};
+use crate::model::{Day, EdgeKind, Stamp};
 
 pub(crate) fn read<R: Read>(
     path: &Path,
@@ -130,6 +130,10 @@ pub(crate) fn read<R: Read>(
         rec.pipeline = string("pipeline_tag");
         rec.library = string("library_name");
         let created = string("createdAt");
+        rec.created_at = created
+            .as_deref()
+            .filter(|v| v.trim().len() > 10)
+            .and_then(Stamp::parse);
         let modified = string("lastModified");
         for (field, value, slot) in [
             ("createdAt", created, &mut rec.created),

@@ -8,9 +8,10 @@ use std::path::Path;
 use super::csvutil::for_each_row;
 use super::{reason, Counting, DuplicateFold, ModelRecord, Sink};
 use crate::error::IngestError;
-use crate::model::ModelType;
+use crate::model::{Board, ModelType};
 
 const FORMAT: &str = "leaderboard-v1";
+/// The v1 leaderboard's benchmarks, in column order.
 pub const BENCHMARKS: [&str; 6] = [
     "ARC",
     "HellaSwag",
@@ -74,7 +75,7 @@ pub(crate) fn read<R: Read>(
                 evaluations: 1,
                 ..Default::default()
             };
-            rec.scores = row.scores(cols.average, &BENCHMARKS, &cols.benches);
+            rec.scores = row.scores(Board::V1, cols.average, &BENCHMARKS, &cols.benches);
             let label = match row.text(cols.type_string) {
                 Some(t) => Some(t),
                 None => row.text(cols.type_emoji),

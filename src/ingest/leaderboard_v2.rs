@@ -10,9 +10,10 @@ use std::path::Path;
 use super::csvutil::for_each_row;
 use super::{reason, Counting, DuplicateFold, ModelRecord, ParentRef, Sink};
 use crate::error::IngestError;
-use crate::model::ModelType;
+use crate::model::{Board, ModelType};
 
 const FORMAT: &str = "leaderboard-v2";
+/// The v2 leaderboard's benchmarks, in column order.
 pub const BENCHMARKS: [&str; 6] = ["IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"];
 
 pub(crate) fn read<R: Read>(
@@ -63,7 +64,7 @@ pub(crate) fn read<R: Read>(
                 evaluations: 1,
                 ..Default::default()
             };
-            rec.scores = row.scores(c.average, &BENCHMARKS, &c.benches);
+            rec.scores = row.scores(Board::V2, c.average, &BENCHMARKS, &c.benches);
             if let Some(label) = row.text(c.model_type) {
                 rec.model_type = ModelType::from_label(&label).or_else(|| {
                     row.issue(

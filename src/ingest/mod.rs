@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::error::IngestError;
 use crate::ingest::compress::Compression;
-use crate::model::{Day, EdgeKind, ModelType};
+use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
 
 /// The input formats `lineage build` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -48,6 +48,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in source-priority order.
     pub const ALL: [Format; 7] = [
         Format::HubApi,
         Format::Parquet,
@@ -58,6 +59,7 @@ impl Format {
         Format::Commits,
     ];
 
+    /// The format's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::HubApi => "hub-api",
@@ -70,6 +72,7 @@ impl Format {
         }
     }
 
+    /// What files of the format look like, for error messages.
     pub fn describe(self) -> &'static str {
         match self {
             Format::HubApi => "Hub API JSON Lines (one model object per line)",
@@ -140,7 +143,9 @@ impl FromStr for Format {
 /// A parent named by a record, before it is resolved to a node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParentRef {
+    /// The name as written.
     pub raw: String,
+    /// The relation the source states, if any.
     pub relation: Option<EdgeKind>,
     /// The column or JSON field it came from.
     pub field: &'static str,
@@ -149,40 +154,73 @@ pub struct ParentRef {
 /// Benchmark scores of one leaderboard evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
+    /// The leaderboard the evaluation is from: its average is on that board's scale.
+    pub board: Board,
+    /// The leaderboard average, in points.
     pub average: f32,
+    /// Each benchmark's score, in points.
     pub benchmarks: Vec<(&'static str, f32)>,
 }
 
 /// Everything one input row says about one model. `None` means the row does not say.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelRecord {
+    /// The model id (`namespace/name`).
     pub id: String,
     /// Line of the row in its file (1-based, the header is line 1).
     pub line: u64,
     /// The Hub's current owner, where the source gives one.
     pub owner: Option<String>,
+    /// Creation date.
     pub created: Option<Day>,
+    /// The creation time, where the source gives the time of day.
+    pub created_at: Option<Stamp>,
+    /// Date of the last change.
     pub last_modified: Option<Day>,
+    /// The leaderboard's model type.
     pub model_type: Option<ModelType>,
+    /// Architecture (`LlamaForCausalLM`, ...).
     pub architecture: Option<String>,
+    /// License id.
     pub license: Option<String>,
+    /// Precision of the evaluated weights (`bfloat16`, ...).
     pub precision: Option<String>,
+    /// Library (`transformers`, `peft`, ...).
     pub library: Option<String>,
+    /// Pipeline tag (`text-generation`, ...).
     pub pipeline: Option<String>,
+    /// Parameters, in billions.
     pub params_b: Option<f32>,
+    /// Leaderboard scores.
     pub scores: Option<Scores>,
+    /// Hub downloads.
     pub downloads: Option<u64>,
+    /// Hub likes.
     pub likes: Option<u32>,
+    /// Flagged on the leaderboard.
     pub flagged: Option<bool>,
+    /// Marked as a merge by the source.
     pub merged: Option<bool>,
+    /// A mixture of experts.
     pub moe: Option<bool>,
+    /// Still available on the Hub.
     pub available: Option<bool>,
     /// Evaluations this row stands for (duplicate leaderboard rows merged into it).
     pub evaluations: u16,
+    /// Hub tags.
     pub tags: Vec<String>,
+    /// Datasets it was trained on.
     pub datasets: Vec<String>,
+    /// The models it names as its bases.
     pub parents: Vec<ParentRef>,
+    /// Commit authors.
     pub contributors: Vec<String>,
+    /// Commits in the repo's history (commit histories).
+    pub commits: Option<u32>,
+    /// The repo's first commit (commit histories).
+    pub first_commit: Option<Stamp>,
+    /// The repo's last commit (commit histories).
+    pub last_commit: Option<Stamp>,
     /// Its metadata was copied from another row: only the id is used.
     pub suspicious: bool,
     /// Where it stands among its file's rows for the same repo (leaderboards).
@@ -236,26 +274,43 @@ impl DuplicateFold {
 /// A row, or part of one, that could not be read as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowIssue {
+    /// The file.
     pub file: String,
+    /// Line of the row (1-based, the header is line 1).
     pub line: u64,
+    /// The field (column) at fault.
     pub field: String,
+    /// The value as read.
     pub value: String,
+    /// The reason, one of [`reason`].
     pub reason: &'static str,
+    /// A message for people.
     pub message: String,
 }
 
 /// Reasons a row is reported, the keys of the report's `rejected` and `suspicious` tables.
 pub mod reason {
+    /// A number field does not parse.
     pub const BAD_NUMBER: &str = "bad number";
+    /// A date field does not parse.
     pub const BAD_DATE: &str = "bad date";
+    /// A list literal does not parse.
     pub const BAD_LIST: &str = "unparsable list";
+    /// A boolean field is neither true nor false.
     pub const BAD_BOOL: &str = "bad boolean";
+    /// A model type the leaderboard does not use.
     pub const BAD_TYPE: &str = "unknown model type";
+    /// A row with more or fewer fields than the header.
     pub const FIELD_COUNT: &str = "wrong field count";
+    /// A row without a model id.
     pub const MISSING_ID: &str = "missing model id";
+    /// A line that is not valid JSON.
     pub const BAD_JSON: &str = "bad JSON";
+    /// A model id that is not `namespace/name`.
     pub const BAD_ID: &str = "malformed model id";
+    /// Bytes that are not UTF-8.
     pub const BAD_UTF8: &str = "invalid UTF-8";
+    /// A relation outside finetune, adapter, quantized and merge (its parents are kept).
     pub const BAD_RELATION: &str = "unknown relation";
     /// Suspicious rather than rejected: a row that repeats the previous row's metadata
     /// under another name (its own was never fetched); its metadata is not used.
@@ -267,7 +322,9 @@ pub mod reason {
 
 /// Where readers deliver what they read.
 pub trait Sink {
+    /// Takes one record.
     fn record(&mut self, record: ModelRecord);
+    /// Takes one problem with a row.
     fn issue(&mut self, issue: RowIssue);
     /// Rows read so far, for progress display.
     fn progress(&mut self, _bytes: u64) {}
@@ -276,10 +333,15 @@ pub trait Sink {
 /// What a reader saw in one file.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileSummary {
+    /// The file.
     pub path: String,
+    /// Its format, when detected.
     pub format: Option<Format>,
+    /// Rows read.
     pub rows: u64,
+    /// Records given.
     pub records: u64,
+    /// Problems reported.
     pub issues: u64,
     /// Rows that gave no record at all (no model id, not a JSON object, ...); each is also
     /// in the report's `rejected` table. `rows = records + rows_rejected + duplicates_merged`.
@@ -291,6 +353,7 @@ pub struct FileSummary {
 /// Where an input's bytes come from.
 #[derive(Debug, Clone)]
 pub enum InputSource {
+    /// A file on disk.
     File(PathBuf),
     /// Bytes compiled into the binary (the embedded sample).
     Embedded(&'static [u8]),
@@ -301,8 +364,11 @@ pub enum InputSource {
 pub struct Input {
     /// How messages name it.
     pub name: PathBuf,
+    /// Where its bytes are.
     pub source: InputSource,
+    /// Its format.
     pub format: Format,
+    /// Its length in bytes, for progress.
     pub len: u64,
     /// How the bytes are compressed (told by their magic bytes), if they are.
     pub compression: Option<Compression>,
@@ -741,6 +807,15 @@ pub(crate) mod csvutil {
             }
         }
 
+        /// A date with its time of day where the field has one: the day, and the moment
+        /// when a time is given (a bare date gives only the day). Bad values are reported.
+        pub fn moment(&mut self, idx: Option<usize>) -> (Option<Day>, Option<Stamp>) {
+            let day = self.date(idx);
+            let v = self.get(idx).trim();
+            let timed = day.is_some() && v.len() > 10;
+            (day, if timed { Stamp::parse(v) } else { None })
+        }
+
         pub fn date(&mut self, idx: Option<usize>) -> Option<Day> {
             let v = self.get(idx);
             if Self::is_missing(v) {
@@ -783,6 +858,7 @@ pub(crate) mod csvutil {
         /// average); `None` without an average.
         pub fn scores(
             &mut self,
+            board: Board,
             average: Option<usize>,
             names: &[&'static str],
             columns: &[Option<usize>],
@@ -794,6 +870,7 @@ pub(crate) mod csvutil {
                 .filter_map(|(name, &idx)| self.float(idx).map(|v| (*name, v)))
                 .collect();
             average.map(|average| Scores {
+                board,
                 average,
                 benchmarks,
             })

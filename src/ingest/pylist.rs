@@ -5,7 +5,9 @@
 /// Why a list literal could not be parsed; `at` is a byte offset into the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PyListError {
+    /// Byte offset of the problem in the cell.
     pub at: usize,
+    /// What is wrong.
     pub message: &'static str,
 }
 

@@ -144,6 +144,7 @@ impl AliasTable {
         Ok(())
     }
 
+    /// Adds the aliases of the file at `path` (`alias,target` lines).
     pub fn load_file(&mut self, path: &Path) -> Result<(), IngestError> {
         let text = std::fs::read_to_string(path).map_err(|source| IngestError::Io {
             path: path.into(),
@@ -152,6 +153,7 @@ impl AliasTable {
         self.extend_from_str(path, &text)
     }
 
+    /// The repo id `name` stands for, if it is an alias (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<&str> {
         // Called for every record and reference: fold only names that need it.
         let found = if name
@@ -165,10 +167,12 @@ impl AliasTable {
         found.map(String::as_str)
     }
 
+    /// How many aliases.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Whether there are no aliases.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

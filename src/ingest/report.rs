@@ -7,59 +7,89 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{FileSummary, RowIssue};
+use crate::model::Board;
 
 /// Problems of one reason: how many, and each occurrence with file, line and field.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IssueGroup {
+    /// How many.
     pub count: u64,
+    /// The first occurrences, with file, line and field.
     pub rows: Vec<RowIssue>,
 }
 
 /// A reference that named no model the build could find.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reference {
+    /// The file.
     pub file: String,
+    /// Line of the row.
     pub line: u64,
+    /// The field the reference is in.
     pub field: String,
+    /// The model that made it.
     pub child: String,
+    /// The reference as written.
     pub value: String,
 }
 
 /// References of one outcome (unresolved, self-reference, ...).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReferenceGroup {
+    /// How many.
     pub count: u64,
+    /// The first ones.
     pub references: Vec<Reference>,
 }
 
 /// A cycle of lineage edges (a strongly connected component).
 #[derive(Debug, Clone, Serialize)]
 pub struct Cycle {
+    /// Member ids.
     pub members: Vec<String>,
     /// Edges that queries needing an acyclic graph skip.
     pub edges_skipped: u64,
 }
 
+/// What a build read, made and reported: counts, problems by reason, unresolved references and cycles.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BuildReport {
+    /// Each input file.
     pub inputs: Vec<FileSummary>,
+    /// Models in the graph, stubs included.
     pub models: u64,
+    /// Models some input describes.
     pub described: u64,
+    /// Models only named as a parent.
     pub stubs: u64,
+    /// Lineage edges.
     pub edges: u64,
+    /// Edges by kind.
     pub edges_by_kind: BTreeMap<String, u64>,
     /// Leaderboard rows folded into another row of the same model.
     pub duplicates_merged: u64,
+    /// Models the leaderboard flags.
     pub flagged: u64,
+    /// Repos whose Hub owner differs from their namespace.
     pub moved: u64,
+    /// Distinct authors.
     pub authors: u64,
+    /// Described, unflagged models with an average, per leaderboard board (`v1`, `v2`); two
+    /// keys mean both boards' scores are present, on their two scales.
+    pub scored: BTreeMap<String, u64>,
+    /// Models whose creation date is their repo's first commit (no source gave one).
+    pub created_from_commits: u64,
     /// Placeholder references (`unknown`, `[]`, `None`, `Removed`, empty), by value.
     pub placeholder_references: BTreeMap<String, u64>,
     /// Free-text names resolved through the alias table, and how.
     pub aliased: ReferenceGroup,
+    /// References that named no model the build could find.
     pub unresolved: ReferenceGroup,
+    /// Models that name themselves as a parent.
     pub self_references: ReferenceGroup,
+    /// Cycles of lineage edges.
     pub cycles: Vec<Cycle>,
+    /// Models whose creation date was corrected, and why.
     pub date_corrections: Vec<String>,
     /// Rows (or fields) that could not be read as they stand, by reason.
     pub rejected: BTreeMap<String, IssueGroup>,
@@ -68,6 +98,7 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// Counts `issue` under its reason, as rejected or suspicious.
     pub fn add_issue(&mut self, issue: RowIssue) {
         let suspicious = [super::reason::COPIED, super::reason::SAME_METADATA];
         let table = if suspicious.contains(&issue.reason) {
@@ -80,10 +111,12 @@ impl BuildReport {
         group.rows.push(issue);
     }
 
+    /// Rows or fields rejected, over all reasons.
     pub fn rejected_total(&self) -> u64 {
         self.rejected.values().map(|g| g.count).sum()
     }
 
+    /// Rows marked suspicious, over all reasons.
     pub fn suspicious_total(&self) -> u64 {
         self.suspicious.values().map(|g| g.count).sum()
     }
@@ -124,6 +157,39 @@ impl BuildReport {
             self.models, self.described, self.stubs, self.authors, self.flagged, self.moved
         );
         let _ = writeln!(s, "edges: {} ({})", self.edges, kinds.join(", "));
+        let boards: Vec<(Board, u64)> = Board::ALL
+            .into_iter()
+            .filter_map(|b| self.scored.get(b.as_str()).map(|&n| (b, n)))
+            .collect();
+        let scored: Vec<String> = boards
+            .iter()
+            .map(|(b, n)| format!("{} {n} models", b.label()))
+            .collect();
+        if !scored.is_empty() {
+            let _ = writeln!(s, "scored on leaderboard {}", scored.join(", "));
+        }
+        if boards.len() > 1 {
+            // The default board: more scored models, v1 on a tie (LineageGraph::default_board).
+            let default = if boards[1].1 > boards[0].1 {
+                boards[1].0
+            } else {
+                boards[0].0
+            };
+            let _ = writeln!(
+                s,
+                "both leaderboards are present: their averages are on different scales and are \
+                 never mixed; score queries use one (--board v1|v2; default {default}, the one \
+                 with more scored models)"
+            );
+        }
+        if self.created_from_commits > 0 {
+            let _ = writeln!(
+                s,
+                "creation dates from first commits: {} models without one in any other source \
+                 (--no-commit-dates to leave them undated)",
+                self.created_from_commits
+            );
+        }
         if !self.placeholder_references.is_empty() {
             let p: Vec<String> = self
                 .placeholder_references

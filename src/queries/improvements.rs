@@ -8,6 +8,7 @@ use crate::algo::improvements::{
     Improvement, ImprovementOptions, Member, NamePattern, Normalize,
 };
 use crate::graph::LineageGraph;
+use crate::model::Board;
 
 /// How a family is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +58,8 @@ pub struct ImprovementsOptions {
     pub params_range: f32,
     /// List every scored member, not only the frontier.
     pub members: bool,
+    /// The leaderboard whose averages are compared; `None`: the one with more scored models.
+    pub board: Option<Board>,
 }
 
 impl Default for ImprovementsOptions {
@@ -73,6 +76,7 @@ impl Default for ImprovementsOptions {
             params: None,
             params_range: 0.0,
             members: false,
+            board: None,
         }
     }
 }
@@ -82,6 +86,8 @@ impl Default for ImprovementsOptions {
 pub struct FamilyReport<'a> {
     /// The base's id.
     pub base: &'a str,
+    /// The leaderboard whose averages were compared (`v1` or `v2`).
+    pub board: &'static str,
     /// The base's creation date.
     pub base_created: Option<String>,
     /// The model improvements are measured from.
@@ -168,6 +174,7 @@ fn report<'a>(
 ) -> FamilyReport<'a> {
     FamilyReport {
         base: g.name(imp.base),
+        board: imp.board.as_str(),
         base_created: g.models[imp.base as usize].created.map(|d| d.to_string()),
         reference_model: imp.reference_model.map(|v| g.name(v)),
         reference_average: imp.reference_average,
@@ -235,6 +242,7 @@ pub fn improvements<'a>(
         include_merges: options.include_merges,
         include_flagged: options.include_flagged,
         normalize: options.normalize,
+        board: options.board,
     };
     if options.method == Method::Lineage && (options.pattern.is_some() || options.params.is_some())
     {

@@ -6,11 +6,17 @@ use plotters::style::RGBColor;
 
 use crate::model::ModelType;
 
+/// Titles and labels.
 pub const TEXT: RGBColor = RGBColor(33, 33, 33);
+/// Axis lines and ticks.
 pub const AXIS: RGBColor = RGBColor(90, 90, 90);
+/// Grid lines.
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Marker lines.
 pub const MARKER: RGBColor = RGBColor(120, 120, 120);
+/// Series without a colour of their own.
 pub const GREY: RGBColor = RGBColor(150, 150, 150);
+/// Secondary series.
 pub const LIGHT_GREY: RGBColor = RGBColor(199, 199, 199);
 
 /// The colour of a model type (Okabe–Ito).

@@ -11,7 +11,7 @@
 //! - `models.jsonl`: Hub API objects for the quantized repos (which never reach the
 //!   leaderboard) and a fresh view of some others.
 //!
-//! [`world`] grows the ecosystem; the other modules each write one format. Generation is
+//! `world` grows the ecosystem; the other modules each write one format. Generation is
 //! sequential and streams rows to buffered writers, the four files in parallel: memory is a
 //! few hundred bytes per model.
 
@@ -37,10 +37,11 @@ use std::path::{Path, PathBuf};
 pub struct SynthConfig {
     /// Models in the ecosystem, the pretrained bases included (of which at most 52).
     pub models: usize,
+    /// Seed of the generator: the same seed and size give the same files.
     pub seed: u64,
 }
 
-/// The files [`write`] creates, in the order it reports them.
+/// The files [`write()`] creates, in the order it reports them.
 pub const FILES: [&str; 4] = [
     "details.csv",
     "leaderboard.csv",
@@ -79,7 +80,7 @@ pub fn write_snapshot(config: &SynthConfig, dir: &Path) -> io::Result<(PathBuf, 
     Ok((path, rows))
 }
 
-/// The largest ecosystem [`write`] accepts (memory grows by about 300 bytes per model).
+/// The largest ecosystem [`write()`] accepts (memory grows by about 300 bytes per model).
 pub const MAX_MODELS: usize = 20_000_000;
 
 /// Generates the ecosystem for `config` and writes its files into `dir` (created if

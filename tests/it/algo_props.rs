@@ -14,7 +14,7 @@ use lineage::algo::improvements::{
 use lineage::algo::KindSet;
 use lineage::graph::{BuildOptions, GraphBuilder, LineageGraph};
 use lineage::ingest::{ModelRecord, ParentRef, Scores, Sink};
-use lineage::model::{Day, EdgeKind, Flags, HUB_EPOCH};
+use lineage::model::{Board, Day, EdgeKind, Flags, HUB_EPOCH};
 use proptest::prelude::*;
 
 /// One random model: parents by index (an index past the models names a stub).
@@ -88,6 +88,7 @@ fn build(specs: &[Spec]) -> LineageGraph {
             merged: s.merged.then_some(true),
             flagged: s.flagged.then_some(true),
             scores: s.average.map(|k| Scores {
+                board: Board::V1,
                 average: 40.0 + f32::from(k) / 2.0,
                 benchmarks: Vec::new(),
             }),
@@ -135,6 +136,7 @@ fn build_large(seed: u64) -> LineageGraph {
                 .collect(),
             flagged: (rng.f32() < 0.05).then_some(true),
             scores: (rng.f32() < 0.7).then(|| Scores {
+                board: Board::V1,
                 average: 40.0 + rng.u8(0..40) as f32 / 2.0,
                 benchmarks: Vec::new(),
             }),
@@ -253,7 +255,7 @@ fn reference_family(g: &LineageGraph, base: u32, opts: &ImprovementOptions) -> B
 fn check_improvement(g: &LineageGraph, base: u32, opts: &ImprovementOptions, imp: &Improvement) {
     let family = reference_family(g, base, opts);
     assert_eq!(imp.family_size as usize, family.len(), "family of {base}");
-    let avg = |v: u32| g.models[v as usize].average;
+    let avg = |v: u32| g.models[v as usize].average(Board::V1);
     let created = |v: u32| g.models[v as usize].created;
     let mut scored: Vec<u32> = family
         .iter()
@@ -461,6 +463,7 @@ fn everything(g: &LineageGraph) -> All {
         include_merges: true,
         include_flagged: true,
         normalize: Normalize::Count,
+        board: None,
     };
     All {
         derivatives: derivatives_with(g, &DerivativeOptions::default()),
@@ -518,7 +521,7 @@ proptest! {
     #[test]
     fn improvements_equal_the_definition(specs in specs(), merges in any::<bool>(), flagged in any::<bool>()) {
         let g = build(&specs);
-        let opts = ImprovementOptions { include_merges: merges, include_flagged: flagged, normalize: Normalize::Log };
+        let opts = ImprovementOptions { include_merges: merges, include_flagged: flagged, normalize: Normalize::Log, board: None };
         for base in 0..g.model_count() as u32 {
             check_improvement(&g, base, &opts, &improvements(&g, base, &opts));
         }

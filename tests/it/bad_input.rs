@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::common::*;
 use lineage::ingest::reason;
+use lineage::model::Board;
 use serde_json::Value;
 
 const DETAILS_HEADER: &str = "Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model";
@@ -230,7 +231,7 @@ fn malformed_leaderboard_and_commits_rows() {
     );
     let g = lineage::graph::file::load(&wd.join("g.graph")).unwrap();
     let m = |id| &g.models[node(&g, id) as usize];
-    assert_eq!(m("org/no-average").average, None);
+    assert_eq!(m("org/no-average").average(Board::V1), None);
     assert_eq!(m("org/no-average").params_b, Some(7.0));
     assert!(
         m("org/fine").is_flagged(),

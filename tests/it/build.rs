@@ -250,6 +250,7 @@ fn info_json_fields() {
         "described",
         "stubs",
         "scored",
+        "scored_by_board",
         "flagged",
         "moved",
         "suspicious",

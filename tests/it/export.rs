@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use lineage::graph::{file, BuildOptions, GraphBuilder, LineageGraph};
 use lineage::ingest::{ModelRecord, ParentRef, Scores, Sink};
-use lineage::model::{Day, EdgeKind, ModelType};
+use lineage::model::{Board, Day, EdgeKind, ModelType};
 
 fn lineage() -> Command {
     Command::cargo_bin("lineage").expect("the lineage binary is built")
@@ -35,6 +35,7 @@ fn build(models: &[Model]) -> LineageGraph {
     let mut b = GraphBuilder::new(BuildOptions {
         aliases: Default::default(),
         date_corrections: Vec::new(),
+        commit_dates: true,
     });
     b.begin_file("hand-built");
     for (i, m) in models.iter().enumerate() {
@@ -84,6 +85,7 @@ fn small_graph() -> LineageGraph {
                 r.library = Some("transformers".into());
                 r.params_b = Some(7.0);
                 r.scores = Some(Scores {
+                    board: Board::V1,
                     average: 60.5,
                     benchmarks: vec![("ARC", 59.0), ("MMLU", 62.0)],
                 });
@@ -99,6 +101,7 @@ fn small_graph() -> LineageGraph {
             apply: |r| {
                 r.model_type = Some(ModelType::Chat);
                 r.scores = Some(Scores {
+                    board: Board::V1,
                     average: 62.25,
                     benchmarks: vec![("ARC", 61.5), ("MMLU", 63.0)],
                 });
@@ -701,7 +704,7 @@ fn networkx_reads_the_real_data_back() {
         };
         put("label", Some(json!(g.name(v))));
         put("created", m.created.map(|d| json!(d.to_string())));
-        put("average", m.average.map(|a| json!(a as f64)));
+        put("average", m.average(Board::V1).map(|a| json!(a as f64)));
         put("params_b", m.params_b.map(|a| json!(a as f64)));
         put("downloads", m.downloads.map(|d| json!(d)));
         put("likes", m.likes.map(|d| json!(d)));
@@ -831,6 +834,7 @@ mod round_trip {
             let mut b = GraphBuilder::new(BuildOptions {
                 aliases: Default::default(),
                 date_corrections: Vec::new(),
+                commit_dates: true,
             });
             b.begin_file("random");
             let ids: Vec<String> = specs

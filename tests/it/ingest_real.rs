@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::common::*;
 use lineage::graph::LineageGraph;
 use lineage::ingest::reason;
-use lineage::model::{EdgeKind, Flags, ModelType};
+use lineage::model::{Board, EdgeKind, Flags, ModelType};
 
 fn kinds(g: &LineageGraph) -> BTreeMap<&'static str, usize> {
     EdgeKind::ALL
@@ -102,7 +102,7 @@ fn leaderboard_v1_examples_read_as_python_reads_them() {
     let m = &g.models[rhea as usize];
     assert!(!m.is_flagged() && !m.flags.has(Flags::MERGED) && !m.flags.has(Flags::MOE));
     // its row: Average 81.22, ARC 79.78, GSM8K 76.12, #Params 72.0, apache-2.0, float16, 101 likes
-    assert!(close(m.average.unwrap(), 81.22));
+    assert!(close(m.average(Board::V1).unwrap(), 81.22));
     assert!(close(score(&g, "davidkim205/Rhea-72b-v0.5", "ARC"), 79.78));
     assert!(close(
         score(&g, "davidkim205/Rhea-72b-v0.5", "GSM8K"),
@@ -121,7 +121,10 @@ fn leaderboard_v1_examples_read_as_python_reads_them() {
     // the best average, the spelling of the first row
     let opt = node(&g, "FACEBOOK/opt-125M");
     assert_eq!(g.models[opt as usize].evaluations, 2);
-    assert!(close(g.models[opt as usize].average.unwrap(), 29.17));
+    assert!(close(
+        g.models[opt as usize].average(Board::V1).unwrap(),
+        29.17
+    ));
     assert_eq!(g.name(opt), "Facebook/OPT-125M");
 }
 
@@ -141,7 +144,7 @@ fn leaderboard_v1_keeps_the_best_row_whatever_the_order() {
     );
     let (g, r) = build_bytes("lb.csv", text.as_bytes()).unwrap();
     let m = &g.models[node(&g, "org/m") as usize];
-    assert!(close(m.average.unwrap(), 62.25));
+    assert!(close(m.average(Board::V1).unwrap(), 62.25));
     assert_eq!(g.symbol(m.precision), Some("bfloat16"));
     assert_eq!(m.evaluations, 3);
     assert_eq!(r.duplicates_merged, 2);
@@ -230,7 +233,7 @@ fn leaderboard_v2_duplicates_keep_the_best_average() {
     // list a worse evaluation first
     let v = node(&g, "DavieLion/Llama-3.2-1B-SPIN-iter0");
     let m = &g.models[v as usize];
-    assert!(close(m.average.unwrap(), 3.884_983_4));
+    assert!(close(m.average(Board::V2).unwrap(), 3.884_983_4));
     assert_eq!(g.symbol(m.precision), Some("bfloat16"));
     assert_eq!(m.evaluations, 2);
 }
@@ -598,7 +601,7 @@ fn every_real_file_together_merges_records_of_one_model() {
     // a node has its leaderboard score, its Hub date and its committers
     let v = node(&g, "davidkim205/Rhea-72b-v0.5");
     let m = &g.models[v as usize];
-    assert!(m.average.is_some() && m.created.is_some());
+    assert!(m.average(Board::V1).is_some() && m.created.is_some());
     assert!(!g.contributors.row(v).is_empty());
     assert_eq!(r.inputs.len(), 3);
 }

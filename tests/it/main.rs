@@ -5,6 +5,7 @@ mod common;
 
 mod algo_props;
 mod bad_input;
+mod boards;
 mod build;
 mod compressed;
 mod export;
@@ -12,7 +13,9 @@ mod graph_file;
 mod ingest_real;
 mod interop;
 mod parquet;
+mod petgraph_view;
 mod props;
 mod query;
+mod registry;
 mod report;
 mod synth;

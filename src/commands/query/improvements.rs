@@ -38,6 +38,7 @@ pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
         params: args.params,
         params_range: args.params_range,
         members: args.members,
+        board: args.board,
     };
     match improvements(&g, &options)? {
         ImprovementsAnswer::One {
@@ -135,7 +136,9 @@ fn print_one(
                     "{}% (best: {}, {:.2})",
                     signed(p, 2),
                     g.name(best),
-                    g.models[best as usize].average.unwrap_or(f32::NAN)
+                    g.models[best as usize]
+                        .average(imp.board)
+                        .unwrap_or(f32::NAN)
                 ),
                 _ => "-".to_string(),
             };
@@ -152,6 +155,7 @@ fn print_one(
             };
             let rows = [
                 ("base", base_line),
+                ("leaderboard", board_line(g, imp.board)),
                 ("reference", reference),
                 ("family", family),
                 ("release", release),
@@ -231,7 +235,9 @@ fn print_all(
         family_size: imp.family_size,
         scored_members: imp.scored_members,
         best_model: imp.best_model.map(|v| g.name(v)),
-        best_average: imp.best_model.and_then(|v| g.models[v as usize].average),
+        best_average: imp
+            .best_model
+            .and_then(|v| g.models[v as usize].average(imp.board)),
         total_improvement_pct: imp.total_improvement_pct.map(round4),
         frontier_steps: imp.frontier.len(),
     };
@@ -290,9 +296,12 @@ fn print_all(
             write!(out, "{}", render(&t))?;
             writeln!(
                 out,
-                "{} bases with at least {} scored members; {}; * the earliest member stands in for an unscored base",
+                "{} bases with at least {} scored members on leaderboard {}; {}; * the earliest member stands in for an unscored base",
                 all.len(),
                 args.min_family.max(1),
+                all.first()
+                    .map_or_else(|| g.default_board(), |i| i.board)
+                    .label(),
                 if args.include_merges {
                     "merges included"
                 } else {
@@ -302,4 +311,16 @@ fn print_all(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The board the averages come from, and why when the graph holds both.
+fn board_line(g: &LineageGraph, board: lineage::model::Board) -> String {
+    if g.boards().len() > 1 {
+        format!(
+            "{} (the graph holds both boards, on different scales; --board picks one)",
+            board.label()
+        )
+    } else {
+        board.label().to_string()
+    }
 }

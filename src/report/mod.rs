@@ -1,22 +1,23 @@
-//! Declarative analyses: spec files under `queries/` (one per analysis, or a set such as
-//! `queries/paper.toml`), loaded and checked here, run over a graph, and written out as CSV
-//! tables, SVG and PNG charts and an `index.html` that shows them all.
+//! Reports: spec files under `queries/` (one per analysis, or a set such as
+//! `queries/paper.toml`), loaded and checked here, run over a graph through the analysis
+//! registry, and written out as CSV tables, SVG and PNG charts and an `index.html` that
+//! shows them all. `lineage run` and `lineage report` are this module's faces.
 
-pub mod figures;
 mod html;
-mod run;
 pub mod spec;
 
 use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::analysis::registry::{AnalysisError, Context, TableReader};
 use crate::analysis::Table;
 use crate::error::IngestError;
-use crate::render::{Figure, RenderError};
+use crate::graph::LineageGraph;
+use crate::render::RenderError;
 
-pub use run::compute;
-pub use spec::{Params, Parsed, Spec, SpecError, ANALYSES};
+pub use crate::analysis::Output;
+pub use spec::{Parsed, Spec, SpecError};
 
 /// The spec files and data tables built into the binary, by their path in the project.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -92,27 +93,31 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "queries/release-effect.toml",
         include_str!("../../queries/release-effect.toml"),
     ),
-    ("queries/releases.csv", crate::analysis::releases::BUILTIN),
-    ("graphs/licenses.csv", crate::analysis::licenses::BUILTIN),
-    (
-        "graphs/license-rules.csv",
-        crate::analysis::license_drift::BUILTIN,
-    ),
 ];
 
 /// Why a run failed.
 #[derive(Debug, Error)]
-pub enum QueryError {
+pub enum ReportError {
+    /// A spec file that cannot be used.
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A file that cannot be read or written.
     #[error("{}: cannot {action}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What was being done.
         action: &'static str,
+        /// Why it failed.
         source: std::io::Error,
     },
+    /// A data table that cannot be used.
     #[error(transparent)]
     Data(#[from] IngestError),
+    /// An analysis that could not run.
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// A chart that could not be drawn.
     #[error(transparent)]
     Render(#[from] RenderError),
 }
@@ -145,9 +150,9 @@ fn normalize(p: &Path) -> PathBuf {
 
 impl Source {
     /// The text of `path`.
-    pub fn read(self, path: &Path) -> Result<String, QueryError> {
+    pub fn read(self, path: &Path) -> Result<String, ReportError> {
         match self {
-            Source::Files => std::fs::read_to_string(path).map_err(|source| QueryError::Io {
+            Source::Files => std::fs::read_to_string(path).map_err(|source| ReportError::Io {
                 path: path.to_path_buf(),
                 action: "read",
                 source,
@@ -156,9 +161,10 @@ impl Source {
                 let want = normalize(path);
                 BUILTIN
                     .iter()
+                    .chain(crate::analysis::registry::BUILTIN_TABLES)
                     .find(|(p, _)| Path::new(p) == want)
                     .map(|(_, t)| t.to_string())
-                    .ok_or_else(|| QueryError::Io {
+                    .ok_or_else(|| ReportError::Io {
                         path: path.to_path_buf(),
                         action: "find the built-in copy of",
                         source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built in"),
@@ -168,9 +174,37 @@ impl Source {
     }
 }
 
+impl TableReader for Source {
+    fn read_table(&self, path: &Path) -> std::io::Result<String> {
+        self.read(path).map_err(|e| match e {
+            ReportError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        })
+    }
+}
+
+/// Runs `spec` over `g`; tables the spec names are read through `source`, relative to the
+/// spec's folder. The output is named by the spec's `output`, titled by its `title`.
+pub fn compute(g: &LineageGraph, spec: &Spec, source: Source) -> Result<Output, ReportError> {
+    let cx = Context {
+        origin: Some((&spec.path, &spec.text)),
+        tables: &source,
+    };
+    let mut out = spec.params.run(g, &cx)?;
+    out.name = spec.output.clone();
+    if let Some(t) = &spec.title {
+        out.title = t.clone();
+        out.figure.title = t.clone();
+    }
+    if let Some(d) = &spec.description {
+        out.description = d.clone();
+    }
+    Ok(out)
+}
+
 /// The specs a file holds, sets expanded (paths relative to the set's folder), with the
 /// set's title if it is one.
-pub fn load(path: &Path, source: Source) -> Result<(Option<String>, Vec<Spec>), QueryError> {
+pub fn load(path: &Path, source: Source) -> Result<(Option<String>, Vec<Spec>), ReportError> {
     let mut out = Vec::new();
     let title = load_into(path, source, &mut out, 0)?;
     Ok((title, out))
@@ -181,7 +215,7 @@ fn load_into(
     source: Source,
     out: &mut Vec<Spec>,
     depth: usize,
-) -> Result<Option<String>, QueryError> {
+) -> Result<Option<String>, ReportError> {
     let text = source.read(path)?;
     match spec::parse(path, &text)? {
         Parsed::One(s) => {
@@ -222,7 +256,7 @@ fn load_into(
 }
 
 /// Checks that no two specs write the same files.
-pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
+pub fn check_outputs(specs: &[Spec]) -> Result<(), ReportError> {
     for (i, s) in specs.iter().enumerate() {
         if let Some(prev) = specs[..i].iter().find(|p| p.output == s.output) {
             return Err(s
@@ -240,30 +274,19 @@ pub fn check_outputs(specs: &[Spec]) -> Result<(), QueryError> {
     Ok(())
 }
 
-/// One analysis's results, ready to write.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub name: String,
-    pub analysis: &'static str,
-    pub title: String,
-    pub description: String,
-    pub table: Table,
-    /// Further tables: `(file suffix, caption, table)`.
-    pub extra: Vec<(String, String, Table)>,
-    pub figure: Figure,
-    pub notes: Vec<String>,
-}
-
 /// Files written for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
+    /// The CSV tables, main one first.
     pub csv: Vec<PathBuf>,
+    /// The chart as SVG.
     pub svg: PathBuf,
+    /// The chart as PNG.
     pub png: PathBuf,
 }
 
-fn write_table(t: &Table, path: &Path) -> Result<(), QueryError> {
-    let io = |source| QueryError::Io {
+fn write_table(t: &Table, path: &Path) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
         path: path.to_path_buf(),
         action: "write",
         source,
@@ -273,7 +296,7 @@ fn write_table(t: &Table, path: &Path) -> Result<(), QueryError> {
 }
 
 /// Writes an output's CSV tables and its chart as SVG and PNG into `dir`.
-pub fn write(o: &Output, dir: &Path) -> Result<Written, QueryError> {
+pub fn write(o: &Output, dir: &Path) -> Result<Written, ReportError> {
     let mut csv = vec![dir.join(format!("{}.csv", o.name))];
     write_table(&o.table, &csv[0])?;
     for (suffix, _, t) in &o.extra {
@@ -294,12 +317,14 @@ pub fn write_index(
     title: &str,
     about: &str,
     outputs: &[Output],
-) -> Result<PathBuf, QueryError> {
+) -> Result<PathBuf, ReportError> {
     let path = dir.join("index.html");
-    std::fs::write(&path, html::index(title, about, outputs)).map_err(|source| QueryError::Io {
-        path: path.clone(),
-        action: "write",
-        source,
+    std::fs::write(&path, html::index(title, about, outputs)).map_err(|source| {
+        ReportError::Io {
+            path: path.clone(),
+            action: "write",
+            source,
+        }
     })?;
     Ok(path)
 }

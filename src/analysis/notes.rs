@@ -1,0 +1,117 @@
+//! The lines every chart and output shares: where the data came from, what was left out,
+//! and a few words for parameters that several analyses take.
+
+use crate::analysis::algo::improvements::{ImprovementOptions, Normalize};
+use crate::analysis::groups::{AuthorBasis, Bots};
+use crate::analysis::params::NormalizeParam;
+use crate::graph::LineageGraph;
+use crate::model::Day;
+
+/// The last creation date in the graph: trend charts' last period may be partial.
+pub fn data_end(g: &LineageGraph) -> Option<Day> {
+    g.models.iter().filter_map(|m| m.created).max()
+}
+
+/// "Data: details.csv, ... (N models, created up to D)".
+pub fn graph_note(g: &LineageGraph) -> String {
+    let files: Vec<&str> = g
+        .sources
+        .iter()
+        .map(|s| s.path.rsplit(['/', '\\']).next().unwrap_or(&s.path))
+        .collect();
+    if files.is_empty() {
+        format!("{} models", g.model_count())
+    } else {
+        format!(
+            "Data: {} ({} models{})",
+            files.join(", "),
+            g.model_count(),
+            data_end(g).map_or(String::new(), |d| format!(", created up to {d}"))
+        )
+    }
+}
+
+/// Whether flagged models were counted, in words.
+pub fn flagged_note(include: bool) -> &'static str {
+    if include {
+        "flagged models included"
+    } else {
+        "flagged models left out"
+    }
+}
+
+/// A note when every parameter count is a whole number of billions (some exports round
+/// them, and write models under half a billion as 0, which the readers leave out).
+pub fn rounded_sizes_note(g: &LineageGraph) -> Option<String> {
+    let mut sizes = g.models.iter().filter_map(|m| m.params_b).peekable();
+    sizes.peek()?;
+    sizes
+        .all(|p| p.fract() == 0.0)
+        .then(|| "sizes in this data are whole billions of parameters (models under half a billion show as 0 and are left out)".to_string())
+}
+
+/// The bot list: the built-in rule plus `extra` names.
+pub fn bots(extra: &[String]) -> Bots {
+    Bots::new(extra.iter().cloned())
+}
+
+/// Whose models an author statistic counts, in words.
+pub fn basis_text(b: AuthorBasis) -> &'static str {
+    match b {
+        AuthorBasis::Owners => "model owners (namespaces)",
+        AuthorBasis::Contributors => "commit authors",
+        AuthorBasis::Both => "model owners and commit authors",
+    }
+}
+
+/// The improvement options the improvement analyses take.
+pub fn improvement_options(
+    include_merges: bool,
+    include_flagged: bool,
+    n: NormalizeParam,
+) -> ImprovementOptions {
+    ImprovementOptions {
+        include_merges,
+        include_flagged,
+        normalize: match n {
+            NormalizeParam::Log => Normalize::Log,
+            NormalizeParam::Count => Normalize::Count,
+            NormalizeParam::None => Normalize::None,
+        },
+        board: None,
+    }
+}
+
+/// The axis label of a normalised improvement.
+pub fn normalize_label(n: NormalizeParam) -> &'static str {
+    match n {
+        NormalizeParam::Log => "improvement / ln(scored derivatives)",
+        NormalizeParam::Count => "improvement / scored derivatives",
+        NormalizeParam::None => "improvement (%)",
+    }
+}
+
+/// Models a reader would recognise as close to `name`: same tail after the namespace, or
+/// containing it.
+pub fn suggestions(g: &LineageGraph, name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let tail = lower.rsplit('/').next().unwrap_or(&lower).to_string();
+    let mut hits: Vec<(usize, String)> = g
+        .names
+        .iter()
+        .filter_map(|n| {
+            let l = n.to_lowercase();
+            let t = l.rsplit('/').next().unwrap_or(&l);
+            if t == tail
+                || l.contains(&tail)
+                || (tail.len() >= 4 && tail.contains(t) && t.len() >= 4)
+            {
+                Some((n.len(), n.to_string()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    hits.sort();
+    hits.into_iter().take(3).map(|h| h.1).collect()
+}
