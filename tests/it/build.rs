@@ -352,12 +352,12 @@ fn format_overrides_detection() {
     );
     assert!(!wd.join("h.graph").exists());
     // an unknown format name: the valid ones are listed
-    wd.command(&["build", "history.csv", "--format", "parquet"])
+    wd.command(&["build", "history.csv", "--format", "orc"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("unknown format 'parquet'"))
+        .stderr(predicate::str::contains("unknown format 'orc'"))
         .stderr(predicate::str::contains(
-            "hub-api, details, listing, leaderboard-v2, leaderboard-v1, commits",
+            "hub-api, parquet, details, listing, leaderboard-v2, leaderboard-v1, commits",
         ));
 }
 
