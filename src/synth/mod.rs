@@ -71,10 +71,15 @@ pub fn write_snapshot(config: &SynthConfig, dir: &Path) -> io::Result<(PathBuf, 
     std::fs::create_dir_all(dir)?;
     let world = world::generate(config.models, config.seed);
     let path = dir.join(SNAPSHOT_FILE);
-    let tmp = tempfile::Builder::new()
-        .prefix(".models-")
-        .suffix(".parquet.tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".models-").suffix(".parquet.tmp");
+    // Temporary files are private; the snapshot is an ordinary file once in place.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder.tempfile_in(dir)?;
     let rows = parquet::write(&world, tmp.as_file())?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok((path, rows))
