@@ -15,6 +15,7 @@ mod fuzz_readers;
 mod graph_file;
 mod hostile_input;
 mod ingest_real;
+mod options;
 mod petgraph_view;
 mod pinned_report;
 mod props;
