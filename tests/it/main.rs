@@ -17,6 +17,7 @@ mod graph_file;
 mod hostile_input;
 mod ingest_real;
 mod interop;
+mod options;
 mod parquet;
 mod petgraph_view;
 mod pinned_report;
