@@ -10,6 +10,7 @@ mod build;
 mod export;
 mod graph_file;
 mod ingest_real;
+mod papers;
 mod petgraph_view;
 mod props;
 mod query;
