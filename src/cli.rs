@@ -41,6 +41,8 @@ pub enum Command {
     Run(RunArgs),
     /// Run every analysis of the papers (queries/paper.toml) into one report
     Report(ReportArgs),
+    /// Fetch today's data from the Hugging Face Hub (endpoint from HF_ENDPOINT, token from HF_TOKEN)
+    Fetch(FetchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -428,4 +430,88 @@ pub struct LicenseDriftArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+// ---- lineage fetch ----
+
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    #[command(subcommand)]
+    pub what: FetchWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FetchWhat {
+    /// The model listing (/api/models) as Hub API JSON Lines for `lineage build`; resumable
+    Models(FetchModelsArgs),
+    /// One file of a dataset repo (a daily or weekly dump of the Hub), resumable and verified
+    Snapshot(FetchSnapshotArgs),
+}
+
+/// How patiently and politely to talk to the Hub.
+#[derive(Debug, clap::Args)]
+pub struct FetchCommon {
+    /// Retries of a request after a 5xx, a dropped connection or a broken body (429s get twice as many)
+    #[arg(long, default_value_t = 5)]
+    pub retries: u32,
+    /// Print nothing on stderr but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// First backoff delay in milliseconds (doubles per retry; also LINEAGE_FETCH_BACKOFF_MS)
+    #[arg(long, hide = true)]
+    pub backoff_ms: Option<u64>,
+    /// Connect and read timeout of one request, in seconds
+    #[arg(long, hide = true, default_value_t = 60.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FetchModelsArgs {
+    /// Only models of this user or organisation
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Only models whose id contains this text
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only models with this tag (repeatable: all must match), e.g. text-generation, license:mit
+    #[arg(long = "filter", value_name = "TAG")]
+    pub filters: Vec<String>,
+    /// Every descendant of this base model (breadth-first through base_model: filters), and the base
+    #[arg(long, value_name = "BASE")]
+    pub family: Option<String>,
+    /// Also read each repo's commit history and add its authors (contributors) to its line
+    #[arg(long)]
+    pub commits: bool,
+    /// Stop after this many models
+    #[arg(long, value_name = "N")]
+    pub max: Option<u64>,
+    /// Where to write the models (JSON Lines); the checkpoint is FILE.checkpoint beside it
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Requests in flight at once (1 to 16)
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Models per listing page (the Hub serves up to 1000)
+    #[arg(long, hide = true, default_value_t = 1000)]
+    pub page_size: u32,
+    #[command(flatten)]
+    pub common: FetchCommon,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FetchSnapshotArgs {
+    /// The dataset repo: cfahlgren1/hub-stats (daily) or hfmlsoc/hub_weekly_snapshots (weekly, dated)
+    #[arg(long, default_value = lineage::fetch::snapshot::DEFAULT_DATASET)]
+    pub dataset: String,
+    /// The file in the repo, e.g. models.parquet or models/2025-01-06/models.parquet
+    #[arg(long, default_value = lineage::fetch::snapshot::DEFAULT_FILE)]
+    pub file: String,
+    /// Branch, tag or commit of the repo
+    #[arg(long, default_value = "main")]
+    pub revision: String,
+    /// Where to write the file; the partial download is FILE.part beside it
+    #[arg(long, short)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub common: FetchCommon,
 }

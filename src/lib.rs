@@ -25,6 +25,7 @@ pub mod algo;
 pub mod analysis;
 pub mod error;
 pub mod export;
+pub mod fetch;
 pub mod graph;
 pub mod ingest;
 pub mod intern;

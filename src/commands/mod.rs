@@ -2,6 +2,7 @@
 
 mod build;
 mod export;
+mod fetch;
 mod info;
 pub(crate) mod licenses;
 mod query;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
+        Command::Fetch(args) => fetch::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Hub API JSON Lines: one model object per line, as the Hub's model API returns it
 //! (`id`, `author`, `createdAt`, `downloads`, `likes`, `tags`, `cardData.base_model`,
-//! `cardData.base_model_relation`, `baseModels: {relation, models: [{id}]}`).
+//! `cardData.base_model_relation`, `baseModels: {relation, models: [{id}]}`), plus the
+//! `commitAuthors` that `lineage fetch models --commits` adds: the repo's contributors.
 
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -264,6 +265,33 @@ pub(crate) fn read<R: Read>(
                     rec.datasets.push(d.to_string());
                 }
             }
+        }
+        match obj.get("commitAuthors") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item.as_str().map(str::trim) {
+                        Some(user) if !user.is_empty() => {
+                            if !rec.contributors.iter().any(|c| c == user) {
+                                rec.contributors.push(user.to_string());
+                            }
+                        }
+                        Some(_) => {}
+                        None => problems.push(issue(
+                            "commitAuthors",
+                            &item.to_string(),
+                            reason::BAD_LIST,
+                            "list item is not a string".into(),
+                        )),
+                    }
+                }
+            }
+            Some(other) => problems.push(issue(
+                "commitAuthors",
+                &other.to_string(),
+                reason::BAD_LIST,
+                "'commitAuthors' is not a list".into(),
+            )),
         }
         for p in problems {
             sink.issue(p);

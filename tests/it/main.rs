@@ -8,6 +8,7 @@ mod bad_input;
 mod boards;
 mod build;
 mod export;
+mod fetch;
 mod graph_file;
 mod ingest_real;
 mod papers;
