@@ -39,6 +39,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Fetch today's data from the Hugging Face Hub (endpoint from HF_ENDPOINT, token from HF_TOKEN)
     Fetch(FetchArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout: lineage man > lineage.1
+    Man,
+}
+
+/// Shells `lineage completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// bash: source it, or install it as /usr/share/bash-completion/completions/lineage
+    Bash,
+    /// zsh: install it as _lineage in a directory of $fpath
+    Zsh,
+    /// fish: install it as ~/.config/fish/completions/lineage.fish
+    Fish,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +124,12 @@ pub struct SynthArgs {
     /// Output directory
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Also write the ecosystem as a Hub statistics snapshot, models.parquet
+    #[arg(long)]
+    pub parquet: bool,
+    /// Write only models.parquet, not the CSV and JSON Lines files
+    #[arg(long, conflicts_with = "parquet")]
+    pub only_parquet: bool,
 }
 
 // ---- lineage query ----
@@ -212,9 +240,10 @@ pub struct ImprovementsArgs {
     /// With --match name: the name pattern (default: the base's name up to its size, e.g. mistral7b)
     #[arg(long, requires = "base")]
     pub pattern: Option<String>,
-    /// With --match name: parameters in billions (default: the base's)
-    #[arg(long, value_name = "B", requires = "base")]
-    pub params: Option<f32>,
+    /// With --match name: parameters in billions, or `none` for no size filter (as the papers
+    /// did for Phi); default: the base's
+    #[arg(long, value_name = "B|none", requires = "base", value_parser = parse_params)]
+    pub params: Option<SizeArg>,
     /// With --match name: accept up to --params + this many billions
     #[arg(long, value_name = "B", default_value_t = 0.0)]
     pub params_range: f32,
@@ -225,6 +254,22 @@ pub struct ImprovementsArgs {
     /// MMLU-PRO); default: the one with more scored models. Their scales differ
     #[arg(long, value_parser = parse_board)]
     pub board: Option<Board>,
+}
+
+/// A parameter count for the name method: billions, or no size filter (`none`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizeArg(pub Option<f32>);
+
+fn parse_params(s: &str) -> Result<SizeArg, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(SizeArg(None));
+    }
+    match s.parse::<f32>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(SizeArg(Some(x))),
+        _ => Err(format!(
+            "'{s}' is not a parameter count; expected billions (7, 46.7) or none"
+        )),
+    }
 }
 
 fn parse_board(s: &str) -> Result<Board, String> {
@@ -259,6 +304,18 @@ pub struct AuthorsArgs {
     /// In the table: how many of the largest components to list with their members
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub components: usize,
+    /// What the top-10 / top-200 share in the table is a share of (JSON gives both)
+    #[arg(long, value_enum, default_value_t = ShareBasis::Contributions)]
+    pub share: ShareBasis,
+}
+
+/// What a top-k author share counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShareBasis {
+    /// The papers' definition: the top authors' repos per author over all authors'
+    Contributions,
+    /// Distinct repos the top authors committed to, over all repos with an author
+    Coverage,
 }
 
 // ---- lineage export ----
@@ -275,6 +332,9 @@ pub enum ExportFormat {
     Json,
     /// nodes.csv and edges.csv in the directory given with -o
     Csv,
+    /// nodes.parquet and edges.parquet (typed columns) in the directory given with -o, for
+    /// pandas, polars, DuckDB and Spark GraphFrames
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]
@@ -285,9 +345,14 @@ pub struct ExportArgs {
     /// The graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
-    /// Write to this file (for csv: this directory) instead of stdout
+    /// Write to this file (for csv and parquet: this directory) instead of stdout; `-` is stdout. A file
+    /// name ending in .gz or .zst is compressed accordingly
     #[arg(long = "out", short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Compress the output (implied by an -o name ending in .gz or .zst); with csv, the two
+    /// files become nodes.csv.gz and edges.csv.gz (or .zst)
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub compress: Option<CompressArg>,
     /// Keep only the family of this base model: it and its descendants (id in any case)
     #[arg(long, value_name = "ID")]
     pub base: Option<String>,
@@ -314,9 +379,21 @@ pub struct ExportArgs {
     /// `lineage query derivatives`; lineage runs through them anyway)
     #[arg(long)]
     pub include_flagged: bool,
+    /// graphml: node ids n0, n1, ... (valid against the GraphML schema), the model id as label
+    #[arg(long)]
+    pub strict: bool,
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Compression of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompressArg {
+    /// gzip (.gz), which every tool reads
+    Gzip,
+    /// Zstandard (.zst): faster and smaller
+    Zstd,
 }
 
 fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {

@@ -9,13 +9,25 @@ of counts, a Hub metadata row that copies another repo's metadata is not used, a
 without a Hub creation date is dated by its repo's first commit, names
 ending in "bot" and the names listed in graphs/bots.txt are bots.
 
-Run: python3 tests/report_facts.py
+Run: python3 tests/report_facts.py [--json]
+With --json it prints the same facts as one JSON object (tests/it/report.rs reads it).
 """
 import ast
 import collections
 import csv
+import json
 import os
 import sys
+
+AS_JSON = "--json" in sys.argv[1:]
+FACTS = {}
+
+
+def fact(name, value, *text):
+    """Records a fact for --json and prints it for a reader otherwise."""
+    FACTS[name] = value
+    if not AS_JSON:
+        print(*text)
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "openllm-2024")
 if not os.path.isdir(DATA):
@@ -133,13 +145,17 @@ with open(os.path.join(DATA, "commits.csv"), encoding="utf-8", newline="") as f:
             m["from_commit"] = True
 
 counted = [m for m in models.values() if not m["flagged"]]
-print("models", len(models), "counted", len(counted),
-      "dated by first commit", sum(1 for m in models.values() if m.get("from_commit")))
+from_commit = sum(1 for m in models.values() if m.get("from_commit"))
+fact("models", len(models), "models", len(models), "counted", len(counted),
+     "dated by first commit", from_commit)
+FACTS["counted"] = len(counted)
+FACTS["dated_by_first_commit"] = from_commit
 
 # New models per month by type, January 2024.
 jan = collections.Counter(m["type"] or "unknown" for m in counted
                           if m["created"] and m["created"].startswith("2024-01"))
-print("2024-01 by type", dict(jan), "total", sum(jan.values()))
+fact("new_models_2024_01", dict(jan, total=sum(jan.values())),
+     "2024-01 by type", dict(jan), "total", sum(jan.values()))
 
 
 # License distribution (lower case, list brackets removed).
@@ -150,7 +166,7 @@ def norm(lic):
 
 
 lic = collections.Counter(norm(m["license"]) for m in counted)
-print("licenses", lic.most_common(8))
+fact("licenses_top8", lic.most_common(8), "licenses", lic.most_common(8))
 
 
 # Repos per author: owners (namespaces) and commit authors, bots left out.
@@ -179,7 +195,9 @@ hist = collections.Counter()
 for c in per_author.values():
     lo = max(e for e in edges if e <= c)
     hist[lo] += 1
-print("repos per author", [(e, hist[e]) for e in edges], "authors", len(per_author))
+fact("repos_per_author", [(e, hist[e]) for e in edges],
+     "repos per author", [(e, hist[e]) for e in edges], "authors", len(per_author))
+FACTS["authors"] = len(per_author)
 
 # Authors per repo: distinct non-bot commit authors of repos with commit data.
 apr = collections.Counter()
@@ -189,4 +207,8 @@ for m in counted:
     n = len([a for a in m["contributors"] if not bot(a)])
     if n:
         apr[min(n, 10)] += 1
-print("authors per repo", sorted(apr.items()))
+fact("authors_per_repo", sorted(apr.items()), "authors per repo", sorted(apr.items()))
+
+if AS_JSON:
+    json.dump(FACTS, sys.stdout, indent=1, sort_keys=True)
+    print()

@@ -276,6 +276,26 @@ impl LineageGraph {
         {
             return Err("edge tables disagree in length".into());
         }
+        // The parent table is the child table reversed: the algorithms count parents in one
+        // and walk children in the other (a topological order counts down in-degrees), so a
+        // file whose two tables disagree would make them underflow. Each parent entry names
+        // its edge, which must run from that parent to this model; every edge once.
+        let mut seen = vec![false; e];
+        for c in 0..n as u32 {
+            let range = self.parents.range(c);
+            let entries = self.parents.targets()[range.clone()]
+                .iter()
+                .zip(&self.parent_edges[range]);
+            for (&p, &edge) in entries {
+                let edge = edge as usize;
+                if std::mem::replace(&mut seen[edge], true)
+                    || self.children.targets()[edge] != c
+                    || !self.children.range(p).contains(&edge)
+                {
+                    return Err("the parent table does not mirror the child table".into());
+                }
+            }
+        }
         let w = self.benchmarks.len();
         let rows = self.scores.len().checked_div(w).unwrap_or(0);
         if w > 0 && self.scores.len() % w != 0 {

@@ -284,7 +284,11 @@ impl QueryRequest {
                 let normalize = Normalize::ALL.map(|n| (n.as_str(), n));
                 let method = Method::ALL.map(|m| (m.as_str(), m));
                 let pattern = p.text("pattern")?;
-                let params = p.number("params")?;
+                // `none` drops the size filter, as `--params none` does.
+                let params = match p.one("params", "a number of billions, or none")? {
+                    Some(v) if v.trim().eq_ignore_ascii_case("none") => Some(None),
+                    _ => p.number("params")?.map(Some),
+                };
                 if base.is_none() {
                     for (given, name) in
                         [(pattern.is_some(), "pattern"), (params.is_some(), "params")]

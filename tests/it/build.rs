@@ -218,6 +218,78 @@ fn report_json_structure() {
     assert_eq!(r["flagged"], 0);
 }
 
+/// The counts of `info --format json` that the graph above leaves at zero, each given a
+/// value worked out by hand on three small inputs:
+///   details: o/base; a/tune (o/base's child); b/copy, whose metadata is a/tune's row again
+///            under another name (a failed lookup's copy: suspicious, its edge not used)
+///   leaderboard v1: o/base 50, a/tune 55 flagged (the export's Flagged is inverted), x/only 60
+///   commits: a/tune by ann and bob, o/base by ann
+/// Models o/base, a/tune, b/copy, x/only: 4, all described; 3 scored, all on v1 (info counts
+/// flagged models too); 1 flagged; 1 suspicious; 1 edge. Owners: the namespaces o, a, b, x.
+/// Contributors: ann, bob. Authors: the four namespaces and the two committers.
+#[test]
+fn info_json_counts_scores_flags_and_people() {
+    let wd = Workdir::new();
+    wd.write(
+        "details.csv",
+        format!(
+            "{DETAILS_HEADER}\n\
+             0,o/base,o,2024-01-01 00:00:00+00:00,,100,transformers,[],,,\n\
+             1,a/tune,a,2024-01-02 00:00:00+00:00,,10,transformers,[],,,o/base\n\
+             2,b/copy,a,2024-01-02 00:00:00+00:00,,10,transformers,[],,,o/base\n"
+        ),
+    );
+    wd.write(
+        "leaderboard.csv",
+        "Type;Average \u{2b06}\u{fe0f};Flagged;Merged;model_name_for_query\n\
+         \u{1f7e2};50.0;True;True;o/base\n\
+         \u{1f536};55.0;False;True;a/tune\n\
+         \u{1f536};60.0;True;True;x/only\n",
+    );
+    wd.write(
+        "commits.csv",
+        ",name,num_of_authors,num_of_commits,first_commit,last_commit,authors\n\
+         0,a/tune,2,2,,,\"['ann', 'bob']\"\n\
+         1,o/base,1,1,,,['ann']\n",
+    );
+    wd.command(&[
+        "build",
+        "details.csv",
+        "leaderboard.csv",
+        "commits.csv",
+        "-o",
+        "g.graph",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let out = wd
+        .command(&["info", "--graph", "g.graph", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let counts: Vec<(&str, &Value)> = [
+        "models",
+        "described",
+        "stubs",
+        "scored",
+        "flagged",
+        "suspicious",
+        "edges",
+        "owners",
+        "contributors",
+        "authors",
+    ]
+    .into_iter()
+    .map(|k| (k, &info[k]))
+    .collect();
+    let expected = [4, 4, 0, 3, 1, 1, 1, 4, 2, 6].map(Value::from);
+    let expected: Vec<(&str, &Value)> = counts.iter().map(|c| c.0).zip(&expected).collect();
+    assert_eq!(counts, expected);
+    assert_eq!(info["scored_by_board"], serde_json::json!({"v1": 3}));
+}
+
 #[test]
 fn info_json_fields() {
     let wd = Workdir::new();
@@ -280,6 +352,17 @@ fn info_json_fields() {
     assert_eq!(info["cycles"], 2);
     assert_eq!(info["cycle_edges"], 2);
     assert_eq!(info["moved"], 1);
+    // Owners: the namespaces of the described models, 7 in details (org alice bob carol ring
+    // dave erin) and 12 in the fixture, ring in both: 18. Authors: those, the Hub owner
+    // new-owner of old-namespace/renamed-model-7b, and meta-llama of the one stub: 20. No
+    // leaderboard and no commit history: nothing scored, flagged or contributed; no copied
+    // metadata (info_json_counts_scores_flags_and_people gives these counts values).
+    assert_eq!(info["owners"], 18);
+    assert_eq!(info["authors"], 20);
+    for k in ["scored", "flagged", "suspicious", "contributors"] {
+        assert_eq!(info[k], 0, "{k}");
+    }
+    assert_eq!(info["scored_by_board"], serde_json::json!({}));
     assert_eq!(info["first_created"], "2023-09-01");
     assert_eq!(info["last_created"], "2024-04-01");
     let sources = info["sources"].as_array().unwrap();
@@ -357,7 +440,7 @@ fn format_overrides_detection() {
         .failure()
         .stderr(predicate::str::contains("unknown format 'xlsx'"))
         .stderr(predicate::str::contains(
-            "hub-api, details, listing, leaderboard-v2, leaderboard-v1, commits",
+            "hub-api, parquet, details, listing, leaderboard-v2, leaderboard-v1, commits",
         ));
 }
 
@@ -513,6 +596,13 @@ fn date_corrections() {
         let g = lineage::graph::file::load(&wd.join(graph)).unwrap();
         g.models[node(&g, id) as usize].created.unwrap().to_string()
     };
+    // The model's mark that its date was corrected (exported as `date_corrected`).
+    let corrected = |graph: &str, id: &str| {
+        let g = lineage::graph::file::load(&wd.join(graph)).unwrap();
+        g.models[node(&g, id) as usize]
+            .flags
+            .has(lineage::model::Flags::DATE_CORRECTED)
+    };
     // the shipped table moves Meta-Llama-3-8B to its release day
     wd.command(&[
         "build",
@@ -529,6 +619,8 @@ fn date_corrections() {
         created("a.graph", "meta-llama/Meta-Llama-3-8B"),
         "2024-04-17"
     );
+    assert!(corrected("a.graph", "meta-llama/Meta-Llama-3-8B"));
+    assert!(!corrected("a.graph", "org/late"));
     assert_eq!(
         wd.json("r.json")["date_corrections"]
             .as_array()
@@ -550,6 +642,7 @@ fn date_corrections() {
         created("b.graph", "meta-llama/Meta-Llama-3-8B"),
         "2024-04-18"
     );
+    assert!(!corrected("b.graph", "meta-llama/Meta-Llama-3-8B"));
     // a user's table adds to it
     wd.write(
         "fix.csv",
@@ -567,6 +660,8 @@ fn date_corrections() {
     .assert()
     .success();
     assert_eq!(created("c.graph", "org/late"), "2024-04-30");
+    assert!(corrected("c.graph", "org/late"));
+    assert!(corrected("c.graph", "meta-llama/Meta-Llama-3-8B"));
     // a bad one names its file and line (comments count as lines)
     wd.write(
         "bad.csv",

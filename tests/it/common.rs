@@ -158,3 +158,29 @@ pub fn issue_count(
 ) -> u64 {
     table.get(reason).map(|g| g.count).unwrap_or(0)
 }
+
+/// Runs the independent check `tests/SCRIPT` with python3 and returns the JSON object it
+/// prints. Fails, never skips, when python3 is missing or the script fails (it exits with a
+/// message when the shared data is missing).
+pub fn python_facts(script: &str, args: &[&str]) -> serde_json::Value {
+    let path = root().join("tests").join(script);
+    let out = std::process::Command::new("python3")
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run python3 ({e}): this test compares lineage with {}, which needs \
+                 python3 (its standard library only)",
+                path.display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{} failed: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{} printed no JSON object: {e}", path.display()))
+}

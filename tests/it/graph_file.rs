@@ -205,7 +205,7 @@ fn crafted_payloads_never_panic() {
     let path = wd.join("g.graph");
     file::save(&g, &path).unwrap();
     let bytes = fs::read(&path).unwrap();
-    let mut errors = 0;
+    let (mut errors, mut loaded) = (0, 0);
     for at in HEADER_LEN..bytes.len() {
         for value in [0x00, 0xff, bytes[at].wrapping_add(1)] {
             let mut b = bytes.clone();
@@ -218,19 +218,39 @@ fn crafted_payloads_never_panic() {
                     assert!(e.to_string().starts_with("crafted.graph: "), "{e}");
                 }
                 Ok(back) => {
-                    // a loaded graph must be safe to use
-                    let _ = GraphInfo::of(&back);
-                    for v in 0..back.model_count() as u32 {
-                        let _ = back.name(v);
+                    loaded += 1;
+                    // A loaded graph must be safe to use and consistent: every edge in range,
+                    // each child edge the mirror of a parent edge of the same kind, the edges
+                    // kept for ordering a subset of all edges.
+                    let n = back.model_count() as u32;
+                    assert_eq!(GraphInfo::of(&back).models, n as usize);
+                    let mut down = Vec::new();
+                    let mut up = Vec::new();
+                    for v in 0..n {
+                        assert!(back.lookup(back.name(v)).is_some(), "byte {at}");
                         let _ = back.scores_of(v);
-                        let _ = back.child_edges(v).count() + back.parent_edges_of(v).count();
-                        let _ = back.dag_children(v).count() + back.dag_parents(v).count();
+                        down.extend(back.child_edges(v).map(|(c, k)| (v, c, k)));
+                        up.extend(back.parent_edges_of(v).map(|(p, k)| (p, v, k)));
+                        assert!(back.dag_children(v).count() <= back.child_edges(v).count());
+                        assert!(back.dag_parents(v).count() <= back.parent_edges_of(v).count());
                     }
+                    assert!(down.iter().all(|&(p, c, _)| p < n && c < n), "byte {at}");
+                    assert_eq!(down.len(), back.edge_count(), "byte {at}");
+                    down.sort_unstable();
+                    up.sort_unstable();
+                    assert_eq!(down, up, "byte {at}: parent and child tables disagree");
+                    // The walks that read both tables run: a topological order of every
+                    // model, and the depths and descendant counts built on it.
+                    let order = lineage::algo::topo::topological_order(&back);
+                    assert_eq!(order.order.len(), n as usize, "byte {at}");
+                    let _ = lineage::algo::depth::depths(&back);
+                    let _ = lineage::algo::derivatives::descendant_counts(&back);
                 }
             }
         }
     }
-    assert!(errors > 0);
+    // Most changes are caught; some (a score, a date, a count) give another valid graph.
+    assert!(errors > 0 && loaded > 0, "{errors} errors, {loaded} loaded");
 }
 
 // ---------------------------------------------------------------- through the binary

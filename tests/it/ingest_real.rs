@@ -442,16 +442,68 @@ fn listing_lineage_from_relation_tags() {
     assert_eq!(k["quantized"], 670);
     assert_eq!(k["merge"], 248);
     assert_eq!(k["unspecified"], 0);
-    // no creation dates in a listing; lastModified kept
-    assert!(g
-        .models
-        .iter()
-        .all(|m| m.created.is_none() || m.flags.has(Flags::DATE_CORRECTED)));
+    // No creation dates in a listing: the one dated model is Meta-Llama-3-8B, which the
+    // shipped date corrections date (grep: it is in the listing once). lastModified kept.
+    let dated: Vec<(&str, String, bool)> = (0..g.model_count() as u32)
+        .filter_map(|v| {
+            let m = &g.models[v as usize];
+            m.created
+                .map(|d| (g.name(v), d.to_string(), m.flags.has(Flags::DATE_CORRECTED)))
+        })
+        .collect();
+    assert_eq!(
+        dated,
+        [("meta-llama/Meta-Llama-3-8B", "2024-04-17".to_string(), true)]
+    );
+    assert_eq!(count_flag(&g, Flags::DATE_CORRECTED), 1);
     let bert = &g.models[node(&g, "google-bert/bert-base-uncased") as usize];
     assert_eq!(g.symbol(bert.pipeline), Some("fill-mask"));
     assert_eq!(bert.downloads, Some(61903514));
     assert_eq!(bert.last_modified.unwrap().to_string(), "2024-02-19");
     assert_eq!(g.symbol(bert.license), Some("apache-2.0"));
+}
+
+/// The listing's numbers above against tests/listing_facts.py, run now: the script reads
+/// the listing with python3's csv and ast modules and applies the methodology's rules.
+#[test]
+fn listing_lineage_agrees_with_listing_facts_py() {
+    let facts = python_facts("listing_facts.py", &[]);
+    let (g, r) = build_files(&[shared_data("hub-listing-2024/models.csv")]);
+    let n = |k: &str| {
+        facts[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {k} in the script's facts")) as usize
+    };
+    assert_eq!(r.inputs[0].rows as usize, n("rows"));
+    assert_eq!(r.described as usize, n("described"));
+    assert_eq!(r.stubs as usize, n("stubs"));
+    assert_eq!(r.self_references.count as usize, n("self_references"));
+    let with_parent = (0..g.model_count() as u32)
+        .filter(|&v| !g.parents_of(v).is_empty())
+        .count();
+    assert_eq!(with_parent, n("with_parent"));
+    assert_eq!(g.edge_count(), n("edges"));
+    let k = kinds(&g);
+    for (kind, count) in facts["edges_by_kind"].as_object().expect("edges by kind") {
+        assert_eq!(
+            Some(k[kind.as_str()] as u64),
+            count.as_u64(),
+            "{kind} edges"
+        );
+    }
+    let dated: Vec<serde_json::Value> = (0..g.model_count() as u32)
+        .filter_map(|v| {
+            g.models[v as usize]
+                .created
+                .map(|d| serde_json::json!([g.name(v), d.to_string()]))
+        })
+        .collect();
+    assert_eq!(serde_json::Value::from(dated), facts["dated"]);
+    // And the script agrees with the figures pinned above.
+    assert_eq!(
+        (n("rows"), n("stubs"), n("edges"), n("with_parent")),
+        (9715, 298, 1799, 1653)
+    );
 }
 
 // ---------------------------------------------------------------- commits

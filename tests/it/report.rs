@@ -267,6 +267,75 @@ fn author_histograms_match_an_independent_count() {
     }
 }
 
+/// The label of the report's repos-per-author bucket whose lower end is `lo`.
+fn repos_bucket(lo: u64) -> String {
+    match lo {
+        1..=5 => lo.to_string(),
+        6 => "6–10".into(),
+        11 => "11–20".into(),
+        21 => "21–50".into(),
+        51 => "51–100".into(),
+        101 => "≥101".into(),
+        _ => panic!("no bucket starts at {lo}"),
+    }
+}
+
+/// The report's numbers against the independent script, run now (not copied from it): new
+/// models of January 2024 by type, the eight commonest licenses in order, and both author
+/// histograms, bucket by bucket.
+#[test]
+fn report_figures_agree_with_report_facts_py() {
+    let facts = crate::common::python_facts("report_facts.py", &["--json"]);
+    let pairs = |key: &str| -> Vec<(String, i64)> {
+        facts[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {key} in the script's facts"))
+            .iter()
+            .map(|p| {
+                let label = match &p[0] {
+                    serde_json::Value::String(s) => s.clone(),
+                    n => n.to_string(),
+                };
+                (label, p[1].as_i64().expect("a count"))
+            })
+            .collect()
+    };
+
+    let o = output("new-models-by-type");
+    let jan = facts["new_models_2024_01"]
+        .as_object()
+        .expect("counts by type");
+    assert_eq!(jan["total"], 919, "the script's total moved: {jan:?}");
+    for (column, n) in jan {
+        let n = n.as_i64().expect("a count");
+        assert_eq!(cell(o, "2024-01", column), n, "2024-01 {column}");
+    }
+
+    let o = output("licenses");
+    let licenses = pairs("licenses_top8");
+    assert_eq!(licenses.len(), 8);
+    for (row, (license, n)) in licenses.iter().enumerate() {
+        assert_eq!(o.table.rows[row][0].to_string(), *license, "row {row}");
+        assert_eq!(cell(o, license, "models"), *n, "{license}");
+    }
+
+    let o = output("repos-per-author");
+    let buckets = pairs("repos_per_author");
+    assert_eq!(buckets.len(), o.table.len(), "one row per bucket");
+    for (lo, n) in &buckets {
+        let label = repos_bucket(lo.parse().expect("a bucket's lower end"));
+        assert_eq!(cell(o, &label, "authors"), *n, "repos per author {label}");
+    }
+    let authors: i64 = buckets.iter().map(|(_, n)| n).sum();
+    assert_eq!(Some(authors), facts["authors"].as_i64());
+
+    let o = output("authors-per-repo");
+    for (k, n) in pairs("authors_per_repo") {
+        let label = if k == "10" { "≥10".to_string() } else { k };
+        assert_eq!(cell(o, &label, "repos"), n, "authors per repo {label}");
+    }
+}
+
 #[test]
 fn lineage_figures_are_consistent_with_the_graph() {
     let g = real_graph();
