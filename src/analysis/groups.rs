@@ -89,6 +89,8 @@ pub enum ThresholdScope {
     /// Share of the new models of at least one period (with at least `min_period_models`).
     #[default]
     Period,
+    /// No share: more than `min_models` models, flagged ones included (the papers' rule).
+    Count,
 }
 
 impl ArchitectureGroups {
@@ -101,6 +103,7 @@ impl ArchitectureGroups {
         by: ThresholdScope,
         unit: Unit,
         min_period_models: usize,
+        min_models: usize,
         forced: &[String],
     ) -> ArchitectureGroups {
         let mut totals: FxHashMap<String, usize> = FxHashMap::default();
@@ -127,6 +130,24 @@ impl ArchitectureGroups {
             }
         }
         match by {
+            ThresholdScope::Count => {
+                // Counted before flagged models are removed, as the papers count.
+                let all_models = Scope {
+                    include_flagged: true,
+                    ..*scope
+                };
+                let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+                for v in all_models.models(g) {
+                    if let Some(a) = model_architecture(g, &g.models[v as usize]) {
+                        *counts.entry(a).or_default() += 1;
+                    }
+                }
+                for (a, c) in counts {
+                    if c > min_models && totals.contains_key(&a) {
+                        keep.insert(a);
+                    }
+                }
+            }
             ThresholdScope::Overall => {
                 for (a, &c) in &totals {
                     if all > 0 && c as f64 / all as f64 >= threshold {

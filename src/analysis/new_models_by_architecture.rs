@@ -55,10 +55,12 @@ crate::params!(
         unit: crate::analysis::Unit = crate::analysis::Unit::Month,
         /// share an architecture needs to keep its own group
         threshold: crate::analysis::params::Share = crate::analysis::params::Share(0.05),
-        /// where the share is measured: overall, or in any one period
+        /// where the share is measured: overall, or in any one period; count: no share, more than min_models models (the papers' rule)
         threshold_scope: crate::analysis::groups::ThresholdScope = crate::analysis::groups::ThresholdScope::Period,
         /// with threshold_scope = period: the fewest new models a period needs to count
         min_period_models: usize = 100,
+        /// with threshold_scope = count: an architecture keeps its name with more than this many models, flagged included
+        min_models: usize = 50,
         /// architectures that keep their own group whatever their share
         keep: Vec<String> = Vec::new(),
         /// table of notable releases (default: the built-in queries/releases.csv)
@@ -96,6 +98,7 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
             p.threshold_scope,
             p.unit,
             p.min_period_models,
+            p.min_models,
             &p.keep,
         );
         let rel = crate::analysis::releases::from_param(cx, &p.releases)?;
@@ -116,18 +119,26 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         );
         fig.subtitle =
             Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
+        let rule = match p.threshold_scope {
+            analysis::groups::ThresholdScope::Overall => format!(
+                "architectures below {:.0}% of all models are grouped as other",
+                p.threshold.0 * 100.0
+            ),
+            analysis::groups::ThresholdScope::Period => format!(
+                "architectures below {:.0}% of the new models of every {} (with at least {} models) are grouped as other",
+                p.threshold.0 * 100.0,
+                p.unit,
+                p.min_period_models
+            ),
+            analysis::groups::ThresholdScope::Count => format!(
+                "architectures with {} models or fewer (flagged included) are grouped as other",
+                p.min_models
+            ),
+        };
         fig.note = Some(format!(
-            "{}; {}; architectures below {:.0}% of {} are grouped as other",
+            "{}; {}; {rule}",
             graph_note(g),
             flagged_note(p.include_flagged),
-            p.threshold.0 * 100.0,
-            match p.threshold_scope {
-                analysis::groups::ThresholdScope::Overall => "all models".to_string(),
-                analysis::groups::ThresholdScope::Period => format!(
-                    "the new models of every {} (with at least {} models)",
-                    p.unit, p.min_period_models
-                ),
-            }
         ));
         let mut rt = Table::new(["release", "date", "architecture", "models"]);
         for (rel, _) in &r.releases {
@@ -192,6 +203,7 @@ mod tests {
             ThresholdScope::Overall,
             Unit::Month,
             1,
+            0,
             &[],
         );
         assert_eq!(groups.names, ["Llama", "Mistral", "other", "unknown"]);
