@@ -93,19 +93,38 @@ pub enum ThresholdScope {
     Count,
 }
 
+/// What decides which architectures keep their own group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupRule {
+    /// The share an architecture needs (with [`ThresholdScope::Overall`] and
+    /// [`ThresholdScope::Period`]).
+    pub threshold: f64,
+    /// Where the share is measured, or [`ThresholdScope::Count`] for a count.
+    pub by: ThresholdScope,
+    /// The period of [`ThresholdScope::Period`].
+    pub unit: Unit,
+    /// With [`ThresholdScope::Period`]: the fewest new models a period needs to count.
+    pub min_period_models: usize,
+    /// With [`ThresholdScope::Count`]: more than this many models keep their name.
+    pub min_models: usize,
+}
+
 impl ArchitectureGroups {
     /// Groups the architectures of the models `scope` selects. Architectures named in
     /// `keep` (readable names, any case) keep their name whatever their share.
     pub fn compute(
         g: &LineageGraph,
         scope: &Scope,
-        threshold: f64,
-        by: ThresholdScope,
-        unit: Unit,
-        min_period_models: usize,
-        min_models: usize,
+        rule: &GroupRule,
         forced: &[String],
     ) -> ArchitectureGroups {
+        let GroupRule {
+            threshold,
+            by,
+            unit,
+            min_period_models,
+            min_models,
+        } = *rule;
         let mut totals: FxHashMap<String, usize> = FxHashMap::default();
         let mut unknown = false;
         let mut dated: Vec<(String, crate::model::Day)> = Vec::new();

@@ -94,11 +94,13 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         let groups = ArchitectureGroups::compute(
             g,
             &sc,
-            p.threshold.0,
-            p.threshold_scope,
-            p.unit,
-            p.min_period_models,
-            p.min_models,
+            &crate::analysis::groups::GroupRule {
+                threshold: p.threshold.0,
+                by: p.threshold_scope,
+                unit: p.unit,
+                min_period_models: p.min_period_models,
+                min_models: p.min_models,
+            },
             &p.keep,
         );
         let rel = crate::analysis::releases::from_param(cx, &p.releases)?;
@@ -199,11 +201,13 @@ mod tests {
         let groups = ArchitectureGroups::compute(
             &g,
             &scope,
-            0.1,
-            ThresholdScope::Overall,
-            Unit::Month,
-            1,
-            0,
+            &crate::analysis::groups::GroupRule {
+                threshold: 0.1,
+                by: ThresholdScope::Overall,
+                unit: Unit::Month,
+                min_period_models: 1,
+                min_models: 0,
+            },
             &[],
         );
         assert_eq!(groups.names, ["Llama", "Mistral", "other", "unknown"]);

@@ -136,11 +136,13 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
         let groups = ArchitectureGroups::compute(
             g,
             &sc,
-            p.threshold.0,
-            p.threshold_scope,
-            p.unit,
-            p.min_period_models,
-            p.min_models,
+            &crate::analysis::groups::GroupRule {
+                threshold: p.threshold.0,
+                by: p.threshold_scope,
+                unit: p.unit,
+                min_period_models: p.min_period_models,
+                min_models: p.min_models,
+            },
             &p.keep,
         );
         let rows = analysis::params_by_architecture::params_by_architecture(g, &sc, &groups);
@@ -217,11 +219,13 @@ mod tests {
         let groups = ArchitectureGroups::compute(
             &g,
             &scope,
-            0.0,
-            ThresholdScope::Overall,
-            Unit::Month,
-            1,
-            0,
+            &crate::analysis::groups::GroupRule {
+                threshold: 0.0,
+                by: ThresholdScope::Overall,
+                unit: Unit::Month,
+                min_period_models: 1,
+                min_models: 0,
+            },
             &[],
         );
         let r = params_by_architecture(&g, &scope, &groups);
