@@ -12,7 +12,8 @@
 //!
 //! `condensation(_, true)` (merge parallel edges) is timed once, outside criterion, and
 //! printed: it merges through `Graph::update_edge`, which scans the source's edge list, so a
-//! base with a hundred thousand children costs quadratic time (about 77 s at 10^6 models).
+//! base with many children costs time quadratic in their number (8.9 s at 10^6 models, against
+//! 0.57 s without merging).
 //! Criterion measures `condensation(_, false)`, which keeps parallel edges.
 
 use std::hint::black_box;
