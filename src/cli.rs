@@ -39,6 +39,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Fetch today's data from the Hugging Face Hub (endpoint from HF_ENDPOINT, token from HF_TOKEN)
     Fetch(FetchArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout: lineage man > lineage.1
+    Man,
+}
+
+/// Shells `lineage completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// bash: source it, or install it as /usr/share/bash-completion/completions/lineage
+    Bash,
+    /// zsh: install it as _lineage in a directory of $fpath
+    Zsh,
+    /// fish: install it as ~/.config/fish/completions/lineage.fish
+    Fish,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +124,12 @@ pub struct SynthArgs {
     /// Output directory
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Also write the ecosystem as a Hub statistics snapshot, models.parquet
+    #[arg(long)]
+    pub parquet: bool,
+    /// Write only models.parquet, not the CSV and JSON Lines files
+    #[arg(long, conflicts_with = "parquet")]
+    pub only_parquet: bool,
 }
 
 // ---- lineage query ----
@@ -275,6 +303,9 @@ pub enum ExportFormat {
     Json,
     /// nodes.csv and edges.csv in the directory given with -o
     Csv,
+    /// nodes.parquet and edges.parquet (typed columns) in the directory given with -o, for
+    /// pandas, polars, DuckDB and Spark GraphFrames
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]
@@ -285,9 +316,14 @@ pub struct ExportArgs {
     /// The graph file
     #[arg(long, short, default_value = "graphs/lineage.graph")]
     pub graph: PathBuf,
-    /// Write to this file (for csv: this directory) instead of stdout
+    /// Write to this file (for csv and parquet: this directory) instead of stdout; `-` is stdout. A file
+    /// name ending in .gz or .zst is compressed accordingly
     #[arg(long = "out", short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Compress the output (implied by an -o name ending in .gz or .zst); with csv, the two
+    /// files become nodes.csv.gz and edges.csv.gz (or .zst)
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub compress: Option<CompressArg>,
     /// Keep only the family of this base model: it and its descendants (id in any case)
     #[arg(long, value_name = "ID")]
     pub base: Option<String>,
@@ -314,9 +350,21 @@ pub struct ExportArgs {
     /// `lineage query derivatives`; lineage runs through them anyway)
     #[arg(long)]
     pub include_flagged: bool,
+    /// graphml: node ids n0, n1, ... (valid against the GraphML schema), the model id as label
+    #[arg(long)]
+    pub strict: bool,
     /// Print nothing on stderr but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Compression of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompressArg {
+    /// gzip (.gz), which every tool reads
+    Gzip,
+    /// Zstandard (.zst): faster and smaller
+    Zstd,
 }
 
 fn parse_kind(s: &str) -> Result<lineage::model::EdgeKind, String> {

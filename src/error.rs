@@ -78,6 +78,14 @@ pub enum IngestError {
         /// What is wrong.
         detail: String,
     },
+    /// A Parquet input that cannot be read (not Parquet, a broken footer, an unreadable row group).
+    #[error("{}: {detail}", path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// A line of a configuration table (aliases, date corrections, rules) is wrong.
     #[error("{}:{line}: {detail}", path.display())]
     Config {

@@ -90,6 +90,7 @@
 
 pub mod algo;
 pub mod analysis;
+pub mod columnar;
 pub mod error;
 pub mod export;
 pub mod fetch;

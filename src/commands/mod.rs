@@ -10,6 +10,7 @@ macro_rules! note {
 }
 
 mod build;
+mod completions;
 mod export;
 mod fetch;
 mod info;
@@ -35,6 +36,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Fetch(args) => fetch::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
     }
 }
 

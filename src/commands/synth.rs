@@ -13,8 +13,14 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
     };
     let started = Instant::now();
-    let written = lineage::synth::write(&config, &args.out)
-        .with_context(|| format!("writing the synthetic ecosystem to {}", args.out.display()))?;
+    let context = || format!("writing the synthetic ecosystem to {}", args.out.display());
+    let mut written = Vec::new();
+    if !args.only_parquet {
+        written = lineage::synth::write(&config, &args.out).with_context(context)?;
+    }
+    if args.parquet || args.only_parquet {
+        written.push(lineage::synth::write_snapshot(&config, &args.out).with_context(context)?);
+    }
     let mut bytes = 0;
     for (path, rows) in &written {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -30,6 +30,13 @@ impl<N: Write, E: Write> CsvWriter<N, E> {
             scratch: Vec::new(),
         }
     }
+
+    /// The two writers underneath, flushed (to end a compressed stream, say).
+    pub fn into_inner(self) -> io::Result<(N, E)> {
+        let nodes = self.nodes.into_inner().map_err(|e| e.into_error())?;
+        let edges = self.edges.into_inner().map_err(|e| e.into_error())?;
+        Ok((nodes, edges))
+    }
 }
 
 /// Keeps an I/O error an I/O error (a closed pipe stays recognisable).

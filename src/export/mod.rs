@@ -28,6 +28,7 @@ pub mod dot;
 pub mod gexf;
 pub mod graphml;
 pub mod json;
+pub mod parquet;
 mod xml;
 
 use std::borrow::Cow;
@@ -57,6 +58,8 @@ pub enum Format {
     Json,
     /// Two CSV tables: nodes and edges.
     Csv,
+    /// nodes.parquet and edges.parquet.
+    Parquet,
 }
 
 impl Format {
@@ -68,6 +71,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -93,7 +97,7 @@ pub enum ExportError {
         until: Day,
     },
     /// The format writes two files and cannot go to one stream.
-    #[error("{0} writes two files (nodes and edges), not one stream: use csv::CsvWriter")]
+    #[error("{0} writes two files (nodes and edges), not one stream: use its own writer")]
     NotSingleStream(Format),
 }
 
@@ -240,6 +244,30 @@ pub struct Schema {
     pub node: Vec<Attr>,
 }
 
+/// Attribute names Gephi's importers take for its own node and edge properties (position,
+/// size, colour, label, weight, time interval) rather than as data columns. A benchmark of
+/// such a name is exported as `score_NAME`; the fixed `label` and `weight` attributes carry
+/// exactly what Gephi expects under those names.
+pub const GEPHI_RESERVED: [&str; 17] = [
+    "id",
+    "label",
+    "weight",
+    "size",
+    "x",
+    "y",
+    "z",
+    "r",
+    "g",
+    "b",
+    "color",
+    "start",
+    "end",
+    "start_open",
+    "end_open",
+    "edgelabel",
+    "edgeid",
+];
+
 const FLAGS: [(&str, u16); 9] = [
     ("stub", Flags::STUB),
     ("flagged", Flags::FLAGGED),
@@ -295,8 +323,9 @@ impl Schema {
                 .chain(&tail)
                 .any(|a| a.name.eq_ignore_ascii_case(name) || a.id == name)
                 || FLAGS.iter().any(|(f, _)| f.eq_ignore_ascii_case(name))
-                || ["id", "source", "target", "kind", "weight"]
+                || ["id", "source", "target", "kind", "weight", "src", "dst"]
                     .iter()
+                    .chain(&GEPHI_RESERVED)
                     .any(|r| r.eq_ignore_ascii_case(name))
         };
         for (i, bench) in graph.benchmarks.iter().enumerate() {
@@ -424,7 +453,7 @@ pub fn writer_for<'w, W: Write + 'w>(
         Format::Gexf => Box::new(gexf::GexfWriter::new(out)),
         Format::Dot => Box::new(dot::DotWriter::new(out)),
         Format::Json => Box::new(json::JsonWriter::new(out)),
-        Format::Csv => return Err(ExportError::NotSingleStream(format)),
+        Format::Csv | Format::Parquet => return Err(ExportError::NotSingleStream(format)),
     })
 }
 
@@ -861,6 +890,34 @@ pub(crate) mod tests {
             err.to_string(),
             "the date range is empty: since 2024-05-01 is after until 2024-01-01"
         );
+    }
+
+    #[test]
+    fn no_attribute_takes_a_name_gephi_reserves() {
+        let mut g = diamond();
+        g.benchmarks = ["Size", "x", "R", "color", "ARC", "src"]
+            .map(String::from)
+            .to_vec();
+        let schema = Schema::of(&g);
+        let names: Vec<&str> = schema.node.iter().map(|a| a.name.as_str()).collect();
+        for reserved in GEPHI_RESERVED {
+            let clashes: Vec<&&str> = names
+                .iter()
+                .filter(|n| n.eq_ignore_ascii_case(reserved))
+                .collect();
+            let allowed = usize::from(reserved == "label");
+            assert_eq!(clashes.len(), allowed, "{reserved}: {names:?}");
+        }
+        for renamed in [
+            "score_Size",
+            "score_x",
+            "score_R",
+            "score_color",
+            "score_src",
+            "ARC",
+        ] {
+            assert!(names.contains(&renamed), "{renamed} missing from {names:?}");
+        }
     }
 
     #[test]

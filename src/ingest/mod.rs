@@ -4,11 +4,13 @@
 //! large the file; rows it cannot fully read are reported as [`RowIssue`]s, never dropped.
 
 pub mod commits;
+pub mod compress;
 pub mod details;
 pub mod hub_api;
 pub mod leaderboard_v1;
 pub mod leaderboard_v2;
 pub mod listing;
+pub mod parquet;
 pub mod pylist;
 pub mod refs;
 pub mod report;
@@ -22,6 +24,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::error::IngestError;
+use crate::ingest::compress::Compression;
 use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
 
 /// The input formats `lineage build` reads.
@@ -30,6 +33,8 @@ use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
 pub enum Format {
     /// Hub API model objects, one JSON object per line.
     HubApi,
+    /// Hub statistics snapshot (`models.parquet`), told by its magic bytes.
+    Parquet,
     /// Hub metadata table (`name,author,created_at,...,base_model`).
     Details,
     /// Hub model listing (`modelId,...,tags,...`).
@@ -44,8 +49,9 @@ pub enum Format {
 
 impl Format {
     /// Every format, in source-priority order.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::HubApi,
+        Format::Parquet,
         Format::Details,
         Format::Listing,
         Format::LeaderboardV2,
@@ -57,6 +63,7 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::HubApi => "hub-api",
+            Format::Parquet => "parquet",
             Format::Details => "details",
             Format::Listing => "listing",
             Format::LeaderboardV2 => "leaderboard-v2",
@@ -69,6 +76,7 @@ impl Format {
     pub fn describe(self) -> &'static str {
         match self {
             Format::HubApi => "Hub API JSON Lines (one model object per line)",
+            Format::Parquet => "Hub statistics snapshot (models.parquet)",
             Format::Details => "Hub metadata CSV (name,author,created_at,...,base_model)",
             Format::Listing => "Hub listing CSV (modelId,...,tags,...)",
             Format::LeaderboardV2 => "Open LLM Leaderboard v2 CSV (...,fullname,...,Base Model)",
@@ -415,6 +423,8 @@ pub mod reason {
     /// Suspicious rather than rejected: a later row of a model its file already gave, with
     /// other values; the first row is kept.
     pub const REPEATED: &str = "repeated row with other values";
+    /// A relation outside finetune, adapter, quantized and merge (its parents are kept).
+    pub const BAD_RELATION: &str = "unknown relation";
     /// Suspicious rather than rejected: a row that repeats the previous row's metadata
     /// under another name (its own was never fetched); its metadata is not used.
     pub const COPIED: &str = "metadata copied from another row";
@@ -492,6 +502,8 @@ pub struct Input {
     pub format: Format,
     /// Its length in bytes, for progress.
     pub len: u64,
+    /// How the bytes are compressed (told by their magic bytes), if they are.
+    pub compression: Option<Compression>,
 }
 
 impl Input {
@@ -504,35 +516,37 @@ impl Input {
             source: InputSource::Embedded(bytes),
             format,
             len: bytes.len() as u64,
+            compression: None,
         })
     }
 
     fn open(&self) -> Result<Box<dyn Read>, IngestError> {
-        match &self.source {
-            InputSource::Embedded(bytes) => Ok(Box::new(*bytes)),
-            InputSource::File(path) => {
-                let file = File::open(path).map_err(|source| IngestError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
-            }
+        let io = |source| IngestError::Io {
+            path: self.name.clone(),
+            source,
+        };
+        let raw: Box<dyn Read + Send> = match &self.source {
+            InputSource::Embedded(bytes) => Box::new(*bytes),
+            InputSource::File(path) => Box::new(File::open(path).map_err(io)?),
             InputSource::Stream(stream) => {
                 let taken = stream.0.lock().ok().and_then(|mut s| s.take());
-                let (head, rest) = taken.ok_or_else(|| IngestError::Io {
-                    path: self.name.clone(),
-                    source: std::io::Error::other("a stream can be read only once"),
-                })?;
-                Ok(Box::new(BufReader::with_capacity(
-                    1 << 16,
-                    std::io::Cursor::new(head).chain(rest),
-                )))
+                let (head, rest) = taken
+                    .ok_or_else(|| io(std::io::Error::other("a stream can be read only once")))?;
+                Box::new(std::io::Cursor::new(head).chain(rest))
             }
+        };
+        match self.compression {
+            // A compressed stream cut short fails in its decoder.
+            Some(c) => c.decoder(raw).map_err(io),
+            None => Ok(Box::new(BufReader::with_capacity(1 << 16, raw))),
         }
     }
 }
 
 const SNIFF: usize = 8192;
+
+/// How much of a compressed stream is read ahead to tell the format of what it holds.
+const COMPRESSED_STREAM_HEAD: usize = 256 << 10;
 
 /// Checks that `head` (the start of a file) is non-empty text and settles its format.
 ///
@@ -544,6 +558,13 @@ fn sniff(path: &Path, head: &[u8], forced: Option<Format>) -> Result<(Format, ()
         .map(|f| f.describe().to_string())
         .unwrap_or_else(Format::expected_list);
     let head = &head[..head.len().min(SNIFF)];
+    if head.starts_with(parquet::MAGIC) && forced.is_none_or(|f| f == Format::Parquet) {
+        return Ok((Format::Parquet, ()));
+    }
+    if forced == Some(Format::Parquet) {
+        // The reader says what is wrong with it.
+        return Ok((Format::Parquet, ()));
+    }
     if head.is_empty() {
         return Err(IngestError::Empty {
             path: path.into(),
@@ -614,7 +635,48 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
         .take(SNIFF as u64)
         .read_to_end(&mut head)
         .map_err(io)?;
-    let (format, ()) = sniff(path, &head, forced)?;
+    let compression = Compression::detect(&head);
+    let mut plain_head = None;
+    if let Some(c) = compression {
+        let decoded = match regular_len {
+            Some(_) => compress::head(c, File::open(path).map_err(io)?, SNIFF),
+            None => {
+                // A stream is read once: keep enough of its compressed bytes to decode a
+                // first block (a zstd block is at most 128 KiB), and put them back later.
+                (&mut reader)
+                    .take((COMPRESSED_STREAM_HEAD - head.len()) as u64)
+                    .read_to_end(&mut head)
+                    .map_err(io)?;
+                compress::head(c, &head[..], SNIFF)
+            }
+        };
+        plain_head = Some(decoded.map_err(|e| IngestError::Binary {
+            path: path.to_path_buf(),
+            detail: format!("{c} data that does not decompress: {e}"),
+            expected: Format::expected_list(),
+        })?);
+    }
+    let (format, ()) = sniff(path, plain_head.as_deref().unwrap_or(&head), forced)?;
+    if format == Format::Parquet {
+        let detail = match (compression, regular_len) {
+            (Some(c), _) => Some(format!(
+                "a {c}-compressed Parquet file; Parquet is read by random access and compresses \
+                 its own columns: decompress the file first"
+            )),
+            (None, None) => Some(
+                "Parquet is read by random access, which a pipe does not allow: write it to a \
+                 file first"
+                    .to_string(),
+            ),
+            (None, Some(_)) => None,
+        };
+        if let Some(detail) = detail {
+            return Err(IngestError::Parquet {
+                path: path.to_path_buf(),
+                detail,
+            });
+        }
+    }
     let (source, len) = match regular_len {
         Some(len) => (InputSource::File(path.to_path_buf()), len),
         None => {
@@ -630,11 +692,13 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
         source,
         format,
         len,
+        compression,
     })
 }
 
-/// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`),
-/// sorted by name; files are kept as given.
+/// Expands directories into the input files they hold (`.csv`, `.jsonl`, `.json`, `.ndjson`,
+/// each possibly compressed as `.gz` or `.zst`, and `.parquet`), sorted by name; files are
+/// kept as given.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
@@ -646,11 +710,16 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
-                    f.is_file()
-                        && matches!(
-                            f.extension().and_then(|e| e.to_str()),
-                            Some("csv" | "jsonl" | "json" | "ndjson")
+                    f.is_file() && {
+                        let plain = match Compression::from_extension(f) {
+                            Some(_) => f.file_stem().map(Path::new),
+                            None => Some(f.as_path()),
+                        };
+                        matches!(
+                            plain.and_then(|p| p.extension()).and_then(|e| e.to_str()),
+                            Some("csv" | "jsonl" | "json" | "ndjson" | "parquet")
                         )
+                    }
                 })
                 .collect();
             found.sort();
@@ -669,6 +738,9 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 
 /// Reads one input into `sink`.
 pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
+    if input.format == Format::Parquet {
+        return read_parquet(input, sink);
+    }
     let reader = input.open()?;
     let mut summary = FileSummary {
         path: input.name.display().to_string(),
@@ -687,6 +759,40 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
         Format::Listing => listing::read(path, reader, &mut counting)?,
         Format::Commits => commits::read(path, reader, &mut counting)?,
         Format::HubApi => hub_api::read(path, reader, &mut counting)?,
+        Format::Parquet => unreachable!("read by random access above"),
+    }
+    Ok(summary)
+}
+
+/// Reads a Parquet input, which needs random access to its bytes rather than a stream.
+fn read_parquet(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
+    let mut summary = FileSummary {
+        path: input.name.display().to_string(),
+        format: Some(input.format),
+        ..Default::default()
+    };
+    let mut counting = Counting {
+        inner: sink,
+        summary: &mut summary,
+    };
+    let path = input.name.as_path();
+    match &input.source {
+        InputSource::Embedded(bytes) => {
+            parquet::read(path, bytes::Bytes::from_static(bytes), &mut counting)?
+        }
+        InputSource::File(file) => {
+            let f = File::open(file).map_err(|source| IngestError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            parquet::read(path, f, &mut counting)?
+        }
+        InputSource::Stream(_) => {
+            return Err(IngestError::Parquet {
+                path: path.to_path_buf(),
+                detail: "Parquet is read by random access, which a pipe does not allow".into(),
+            })
+        }
     }
     Ok(summary)
 }

@@ -22,6 +22,7 @@ mod hub_api;
 mod leaderboard;
 mod metadata;
 mod names;
+mod parquet;
 mod rng;
 mod rows;
 mod text;
@@ -47,6 +48,42 @@ pub const FILES: [&str; 4] = [
     "commits.csv",
     "models.jsonl",
 ];
+
+/// The Hub statistics snapshot [`write_snapshot`] creates.
+pub const SNAPSHOT_FILE: &str = "models.parquet";
+
+/// Generates the ecosystem for `config` and writes it into `dir` (created if missing) as a
+/// Hub statistics snapshot, `models.parquet`: one row per described repo, in the schema the
+/// Hub publishes. The file is written under a temporary name and renamed into place. Returns
+/// its path and number of rows.
+///
+/// Errors: `InvalidInput` above [`MAX_MODELS`]; any I/O error creating or writing the file.
+pub fn write_snapshot(config: &SynthConfig, dir: &Path) -> io::Result<(PathBuf, usize)> {
+    if config.models > MAX_MODELS {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} models is more than the generator's limit of {MAX_MODELS}",
+                config.models
+            ),
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let world = world::generate(config.models, config.seed);
+    let path = dir.join(SNAPSHOT_FILE);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".models-").suffix(".parquet.tmp");
+    // Temporary files are private; the snapshot is an ordinary file once in place.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    let rows = parquet::write(&world, tmp.as_file())?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok((path, rows))
+}
 
 /// The largest ecosystem [`write()`] accepts (memory grows by about 300 bytes per model).
 pub const MAX_MODELS: usize = 20_000_000;

@@ -440,7 +440,7 @@ fn format_overrides_detection() {
         .failure()
         .stderr(predicate::str::contains("unknown format 'xlsx'"))
         .stderr(predicate::str::contains(
-            "hub-api, details, listing, leaderboard-v2, leaderboard-v1, commits",
+            "hub-api, parquet, details, listing, leaderboard-v2, leaderboard-v1, commits",
         ));
 }
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-debs=(chromium libxml2-utils libjgrapht-java)
+debs=(chromium libxml2-utils libjgrapht-java unzip gzip zstd openjdk-17-jre-headless)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
