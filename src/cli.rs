@@ -240,9 +240,10 @@ pub struct ImprovementsArgs {
     /// With --match name: the name pattern (default: the base's name up to its size, e.g. mistral7b)
     #[arg(long, requires = "base")]
     pub pattern: Option<String>,
-    /// With --match name: parameters in billions (default: the base's)
-    #[arg(long, value_name = "B", requires = "base")]
-    pub params: Option<f32>,
+    /// With --match name: parameters in billions, or `none` for no size filter (as the papers
+    /// did for Phi); default: the base's
+    #[arg(long, value_name = "B|none", requires = "base", value_parser = parse_params)]
+    pub params: Option<SizeArg>,
     /// With --match name: accept up to --params + this many billions
     #[arg(long, value_name = "B", default_value_t = 0.0)]
     pub params_range: f32,
@@ -253,6 +254,22 @@ pub struct ImprovementsArgs {
     /// MMLU-PRO); default: the one with more scored models. Their scales differ
     #[arg(long, value_parser = parse_board)]
     pub board: Option<Board>,
+}
+
+/// A parameter count for the name method: billions, or no size filter (`none`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizeArg(pub Option<f32>);
+
+fn parse_params(s: &str) -> Result<SizeArg, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(SizeArg(None));
+    }
+    match s.parse::<f32>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(SizeArg(Some(x))),
+        _ => Err(format!(
+            "'{s}' is not a parameter count; expected billions (7, 46.7) or none"
+        )),
+    }
 }
 
 fn parse_board(s: &str) -> Result<Board, String> {
@@ -287,6 +304,18 @@ pub struct AuthorsArgs {
     /// In the table: how many of the largest components to list with their members
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub components: usize,
+    /// What the top-10 / top-200 share in the table is a share of (JSON gives both)
+    #[arg(long, value_enum, default_value_t = ShareBasis::Contributions)]
+    pub share: ShareBasis,
+}
+
+/// What a top-k author share counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShareBasis {
+    /// The papers' definition: the top authors' repos per author over all authors'
+    Contributions,
+    /// Distinct repos the top authors committed to, over all repos with an author
+    Coverage,
 }
 
 // ---- lineage export ----

@@ -92,10 +92,16 @@ pub struct Collaboration {
     /// `(authors, repos)`: how many repos have exactly that many authors; ascending. Repos
     /// whose only committers are bots are counted with 0 authors.
     pub authors_per_repo: Vec<(u32, u32)>,
-    /// Share of `repos` that the first 10 (200) authors of `ranking` committed to, 0 to 1.
+    /// The papers' top-10 share (methodology section 5), 0 to 1: the repos per author of the
+    /// first 10 authors of `ranking`, summed, over the sum of repos per author of all authors
+    /// (a share of author-repo contributions, not of distinct repos).
     pub top10_share: f64,
-    /// Share of `repos` that the first 200 authors of `ranking` committed to, 0 to 1.
+    /// The same share for the first 200 authors.
     pub top200_share: f64,
+    /// Share of distinct `repos` that the first 10 authors committed to, 0 to 1.
+    pub top10_coverage: f64,
+    /// Share of distinct `repos` that the first 200 authors committed to, 0 to 1.
+    pub top200_coverage: f64,
 }
 
 impl Collaboration {
@@ -119,9 +125,15 @@ impl Collaboration {
         sizes
     }
 
-    /// Share of repos that the top `k` authors committed to, 0 to 1.
-    pub fn top_share(&self, g: &LineageGraph, k: usize, include_flagged: bool) -> f64 {
+    /// Share of distinct repos that the top `k` authors committed to, 0 to 1.
+    pub fn top_coverage(&self, g: &LineageGraph, k: usize, include_flagged: bool) -> f64 {
         top_share(g, &self.ranking, k, include_flagged, self.repos)
+    }
+
+    /// The papers' top-`k` share: the top `k` authors' repos per author over all authors'
+    /// (author-repo contributions), 0 to 1.
+    pub fn top_contribution_share(&self, k: usize) -> f64 {
+        contribution_share(&self.ranking, &self.repos_of, k)
     }
 }
 
@@ -266,8 +278,10 @@ pub fn collaboration_with(
             .map(|(k, c)| (k as u32, c))
             .collect()
     };
-    let top10_share = top_share(g, &ranking, 10, include_flagged, repos);
-    let top200_share = top_share(g, &ranking, 200, include_flagged, repos);
+    let top10_coverage = top_share(g, &ranking, 10, include_flagged, repos);
+    let top200_coverage = top_share(g, &ranking, 200, include_flagged, repos);
+    let top10_share = contribution_share(&ranking, &repos_of, 10);
+    let top200_share = contribution_share(&ranking, &repos_of, 200);
     Collaboration {
         authors: ranking.len() as u32,
         links: pairs.len() as u64,
@@ -281,7 +295,26 @@ pub fn collaboration_with(
         authors_per_repo: histogram(per_repo),
         top10_share,
         top200_share,
+        top10_coverage,
+        top200_coverage,
     }
+}
+
+/// The first `k` authors' repos per author over all authors', 0 to 1 (0 without authors).
+fn contribution_share(ranking: &[u32], repos_of: &[u32], k: usize) -> f64 {
+    let total: u64 = ranking
+        .iter()
+        .map(|&a| u64::from(repos_of[a as usize]))
+        .sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let top: u64 = ranking
+        .iter()
+        .take(k)
+        .map(|&a| u64::from(repos_of[a as usize]))
+        .sum();
+    top as f64 / total as f64
 }
 
 /// Share of `repos` committed to by the first `k` authors of `ranking` (which holds no bots).
@@ -350,9 +383,12 @@ mod tests {
         assert_eq!(first, ["bob", "ann", "cat"]);
         assert_eq!(c.repos_per_author, vec![(1, 4), (2, 1)]);
         assert_eq!(c.authors_per_repo, vec![(0, 1), (1, 2), (2, 2)]);
-        assert_eq!(c.top10_share, 1.0);
-        // bob alone committed to r/1 and r/2 of the 4 repos.
-        assert_eq!(c.top_share(&g, 1, false), 0.5);
+        assert_eq!((c.top10_share, c.top10_coverage), (1.0, 1.0));
+        // bob alone committed to r/1 and r/2 of the 4 repos; 2 of the 6 author-repo
+        // contributions (ann 1, bob 2, cat 1, dan 1, eve 1) are his.
+        assert_eq!(c.top_coverage(&g, 1, false), 0.5);
+        assert!((c.top_contribution_share(1) - 2.0 / 6.0).abs() < 1e-12);
+        assert!((c.top_contribution_share(2) - 3.0 / 6.0).abs() < 1e-12);
         let ranked: Vec<&str> = c.ranking.iter().map(|&a| g.authors.name(a)).collect();
         assert_eq!(ranked, ["bob", "ann", "cat", "dan", "eve"]);
     }

@@ -344,10 +344,14 @@ fn size_end(name: &str) -> Option<usize> {
     None
 }
 
-/// The improvement of the family that `pattern` finds for `base`, scored like
-/// [`improvements`]. Merges are left out unless `options.include_merges`: as the papers did,
-/// a merge is a model marked as one, with a merge parent edge, or with `merge` in its id,
-/// and everything descended from one is left out too. O(n) time.
+/// The papers' name method (methodology section 5), exactly: from the counted models with a
+/// type, merges (the Merged flag or merge type, a tag containing `merge`, `merge` in the
+/// name, as the papers' R code matched names) and every model descended from one are left
+/// out unless `options.include_merges`; members match `pattern`, have a creation date, and
+/// are ordered by creation time (to the second where known). The reference is the earliest
+/// member, not necessarily `base`; days count from its date; the first member is the first
+/// record-setter. Normalised improvement divides the improvement in points by ln(members).
+/// O(n) time.
 pub fn improvements_by_name(
     g: &LineageGraph,
     base: u32,
@@ -355,25 +359,112 @@ pub fn improvements_by_name(
     options: &ImprovementOptions,
 ) -> Improvement {
     let n = g.model_count();
+    let board = options.board.unwrap_or_else(|| g.default_board());
     let tainted = (!options.include_merges).then(|| merge_tainted(g));
-    let family: Vec<u32> = (0..n as u32)
+    let mut family: Vec<u32> = (0..n as u32)
         .into_par_iter()
         .filter(|&v| {
-            v != base
-                && counted(g, v, options.include_flagged)
+            counted(g, v, options.include_flagged)
+                && g.models[v as usize].model_type != crate::model::ModelType::Unknown
                 && !tainted.as_ref().is_some_and(|t| t[v as usize])
                 && pattern.matches(g, v)
         })
         .collect();
-    score(g, base, &family, options)
+    let family_size = family.len() as u32;
+    family.retain(|&v| average(g, v, board).is_some());
+    let scored_members = family.len() as u32;
+    family.retain(|&v| g.models[v as usize].created.is_some());
+    let undated_members = scored_members - family.len() as u32;
+    family.sort_by_key(|&v| (g.models[v as usize].creation_order(), v));
+    let divisor = options.normalize.divisor(family.len());
+    let first = family.first().copied();
+    let reference_average = first.and_then(|v| average(g, v, board));
+    let release = first.and_then(|v| g.models[v as usize].created);
+    let reference = reference_average.map(f64::from);
+    let mut running = f64::NEG_INFINITY;
+    let mut frontier = Vec::new();
+    let mut members = Vec::with_capacity(family.len());
+    let mut best: Option<(u32, f32)> = None;
+    for &v in &family {
+        let avg = average(g, v, board).unwrap_or(f32::NAN);
+        let a = f64::from(avg);
+        let created = g.models[v as usize].created;
+        let points = reference.map(|r| a - r);
+        let pct = reference.and_then(|r| (r != 0.0).then(|| (a - r) / r * 100.0));
+        let normalized = points.and_then(|p| divisor.map(|d| p / d));
+        let days = match (created, release) {
+            (Some(c), Some(r)) => Some(c.0 - r.0),
+            _ => None,
+        };
+        let on_frontier = a > running;
+        if on_frontier {
+            running = a;
+            if let (Some(day), Some(points)) = (created, points) {
+                frontier.push(FrontierStep {
+                    model: v,
+                    created: day,
+                    days_since_release: days,
+                    average: avg,
+                    improvement_points: points,
+                    improvement_pct: pct,
+                    normalized,
+                });
+            }
+        }
+        if best.is_none_or(|(_, b)| avg > b) {
+            best = Some((v, avg));
+        }
+        members.push(Member {
+            model: v,
+            created,
+            days_since_release: days,
+            average: avg,
+            improvement_points: points,
+            improvement_pct: pct,
+            normalized,
+            on_frontier,
+        });
+    }
+    let total_improvement_pct = match (best, reference) {
+        (Some((_, b)), Some(r)) if r != 0.0 => Some((f64::from(b) - r) / r * 100.0),
+        _ => None,
+    };
+    Improvement {
+        base,
+        board,
+        reference_model: first,
+        reference_average,
+        reference_is_base: first == Some(base),
+        release,
+        days_from_earliest_member: true,
+        family_size,
+        scored_members,
+        undated_members,
+        best_model: best.map(|(v, _)| v),
+        total_improvement_pct,
+        normalize: options.normalize,
+        divisor,
+        frontier,
+        members,
+    }
 }
 
-/// Models that are merges by the papers' looser test, or descend from one.
+/// Models that are merges by the papers' test, or descend from one: the Merged flag or merge
+/// type, a tag or dataset containing `merge`, or `merge` in the name (the papers' R code
+/// matched substrings).
 fn merge_tainted(g: &LineageGraph) -> Vec<bool> {
     let n = g.model_count();
     let mut tainted: Vec<bool> = (0..n as u32)
         .into_par_iter()
-        .map(|v| is_merge(g, v) || g.name(v).to_lowercase().contains("merge"))
+        .map(|v| {
+            g.models[v as usize].flags.has(crate::model::Flags::MERGED)
+                // Tags as the Hub lists them, `dataset:` tags included (kept apart here).
+                || g.tags.row(v).iter().chain(g.datasets.row(v)).any(|&t| {
+                    g.symbol(t)
+                        .is_some_and(|s| s.to_lowercase().contains("merge"))
+                })
+                || normalize_name(g.name(v)).contains("merge")
+        })
         .collect();
     for &v in &topological_order(g).order {
         if !tainted[v as usize] && g.dag_parents(v).any(|(p, _)| tainted[p as usize]) {
@@ -752,8 +843,20 @@ mod tests {
         let p = NamePattern::for_base(&g, base);
         assert_eq!((p.pattern.as_str(), p.params), ("mistral7b", Some(7.0)));
         let imp = improvements_by_name(&g, base, &p, &ImprovementOptions::default());
+        // The base is a member too, and the reference as the earliest; the 8 B model, the
+        // merge (by its name), its child and the other name are left out.
         let members: Vec<&str> = imp.members.iter().map(|x| g.name(x.model)).collect();
-        assert_eq!(members, ["x/mistral-7b-tuned", "y/Mistral_7B.chat"]);
+        assert_eq!(
+            members,
+            [
+                "mistralai/Mistral-7B-v0.1",
+                "x/mistral-7b-tuned",
+                "y/Mistral_7B.chat"
+            ]
+        );
+        assert_eq!(imp.reference_model, Some(base));
+        assert_eq!(imp.frontier.len(), 2);
+        assert!((imp.frontier[1].improvement_points - 2.0).abs() < 1e-6);
         let wide = NamePattern {
             params_range: 1.0,
             ..p.clone()
@@ -764,7 +867,7 @@ mod tests {
         };
         assert_eq!(
             improvements_by_name(&g, base, &wide, &opts).scored_members,
-            5
+            6
         );
     }
 

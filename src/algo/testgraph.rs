@@ -39,7 +39,11 @@ impl M {
         self
     }
 
+    /// Scored, as a leaderboard row: with a type (fine-tuned unless set).
     pub(crate) fn avg(mut self, average: f32) -> M {
+        self.0
+            .model_type
+            .get_or_insert(crate::model::ModelType::FineTuned);
         self.0.scores = Some(Scores {
             board: crate::model::Board::V1,
             average,

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use lineage::analysis::license_drift::{license_drift, Rules, Verdict};
+use lineage::analysis::license_drift::{Rules, Verdict};
 use lineage::analysis::licenses::{license_distribution, permission_summary, table, Permissions};
 use lineage::analysis::{Scope, Table};
+use lineage::queries::licenses::{license_drift, licenses, LicenseDriftOptions, LicensesOptions};
 
 use crate::cli::{LicenseDriftArgs, LicensesArgs, QueryFormat};
 
@@ -37,20 +38,21 @@ pub fn run_licenses(args: LicensesArgs) -> anyhow::Result<ExitCode> {
         include_flagged: args.include_flagged,
         ..Scope::default()
     };
-    let rows = license_distribution(&g, &scope, &perms);
     let mut out = std::io::stdout().lock();
+    if args.format == QueryFormat::Json {
+        let o = LicensesOptions {
+            include_flagged: args.include_flagged,
+        };
+        serde_json::to_writer_pretty(&mut out, &licenses(&g, &o, &perms))?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = license_distribution(&g, &scope, &perms);
     let licenses = table(&rows);
     let permissions = permission_summary(&rows);
     match args.format {
         QueryFormat::Csv => licenses.write_csv(&mut out)?,
-        QueryFormat::Json => {
-            let json = serde_json::json!({
-                "licenses": licenses.to_json(),
-                "models_by_permission": permissions.to_json(),
-            });
-            serde_json::to_writer_pretty(&mut out, &json)?;
-            writeln!(out)?;
-        }
+        QueryFormat::Json => unreachable!("answered above"),
         QueryFormat::Table => {
             print(&licenses, &mut out)?;
             writeln!(out, "\nmodels by permission:")?;
@@ -71,8 +73,17 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
         include_flagged: args.include_flagged,
         ..Scope::default()
     };
-    let d = license_drift(&g, &scope, &perms, &rules);
     let mut out = std::io::stdout().lock();
+    if args.format == QueryFormat::Json {
+        let o = LicenseDriftOptions {
+            edges: args.edges,
+            include_flagged: args.include_flagged,
+        };
+        serde_json::to_writer_pretty(&mut out, &license_drift(&g, &o, &perms, &rules))?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let d = lineage::analysis::license_drift::license_drift(&g, &scope, &perms, &rules);
     let t = if args.edges {
         d.edges_table(&g)
     } else {
@@ -80,18 +91,7 @@ pub fn run_license_drift(args: LicenseDriftArgs) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         QueryFormat::Csv => t.write_csv(&mut out)?,
-        QueryFormat::Json => {
-            let json = serde_json::json!({
-                if args.edges { "edges" } else { "pairs" }: t.to_json(),
-                "checked": d.checked(),
-                "ok": d.count(Verdict::Ok),
-                "incompatible": d.count(Verdict::Incompatible),
-                "unverifiable": d.count(Verdict::Unverifiable),
-                "from_undescribed_bases": d.stub_bases,
-            });
-            serde_json::to_writer_pretty(&mut out, &json)?;
-            writeln!(out)?;
-        }
+        QueryFormat::Json => unreachable!("answered above"),
         QueryFormat::Table => {
             print(&t, &mut out)?;
             let n = |x: usize| super::query::thousands(x as u64);

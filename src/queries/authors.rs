@@ -57,6 +57,9 @@ pub struct AuthorsRepos {
     pub repos: u32,
 }
 
+/// What `top10_share` and `top200_share` measure, as every output names it.
+pub const SHARE_BASIS: &str = "author-repo contributions: the top authors' repos per author over all authors' (the papers' definition); an author is a commit author, bots left out";
+
 /// One of the top authors.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopAuthor<'a> {
@@ -94,10 +97,17 @@ pub struct AuthorsAnswer<'a> {
     pub largest_component: u32,
     /// Components by size.
     pub component_sizes: Vec<SizeCount>,
-    /// Share of repos the top 10 authors committed to.
+    /// The papers' top-10 share: the top 10 authors' repos per author over all authors'
+    /// (a share of author-repo contributions), 0 to 1.
     pub top10_share: f64,
-    /// Share of repos the top 200 authors committed to.
+    /// The same for the top 200 authors.
     pub top200_share: f64,
+    /// What the two shares are a share of, in words.
+    pub share_basis: &'static str,
+    /// Share of distinct repos the top 10 authors committed to, 0 to 1.
+    pub top10_coverage: f64,
+    /// Share of distinct repos the top 200 authors committed to, 0 to 1.
+    pub top200_coverage: f64,
     /// Authors by repos committed to.
     pub repos_per_author: Vec<ReposAuthors>,
     /// Repos by authors.
@@ -149,6 +159,9 @@ pub fn authors<'a>(
             .collect(),
         top10_share: c.top10_share,
         top200_share: c.top200_share,
+        share_basis: SHARE_BASIS,
+        top10_coverage: c.top10_coverage,
+        top200_coverage: c.top200_coverage,
         repos_per_author: c
             .repos_per_author
             .iter()

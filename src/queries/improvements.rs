@@ -52,8 +52,9 @@ pub struct ImprovementsOptions {
     pub method: Method,
     /// With [`Method::Name`]: the name pattern (default: the base's name up to its size).
     pub pattern: Option<String>,
-    /// With [`Method::Name`]: parameters in billions (default: the base's).
-    pub params: Option<f32>,
+    /// With [`Method::Name`]: parameters in billions; `Some(None)`: no size filter (the
+    /// papers' Phi bases); `None`: the base's.
+    pub params: Option<Option<f32>>,
     /// With [`Method::Name`]: accept up to `params` + this many billions.
     pub params_range: f32,
     /// List every scored member, not only the frontier.
@@ -283,8 +284,8 @@ pub fn improvements<'a>(
             if let Some(text) = &options.pattern {
                 p.pattern = normalize_name(text);
             }
-            if options.params.is_some() {
-                p.params = options.params;
+            if let Some(size) = options.params {
+                p.params = size;
             }
             p.params_range = options.params_range;
             (improvements_by_name(g, base, &p, &algo), Some(p))

@@ -5,6 +5,7 @@
 pub mod authors;
 pub mod derivatives;
 pub mod improvements;
+pub mod licenses;
 pub mod merge_depth;
 
 use thiserror::Error;

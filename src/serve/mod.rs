@@ -18,12 +18,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::algo::resolve::{resolve_model, ResolveError};
+use crate::analysis::license_drift::Rules;
+use crate::analysis::licenses::Permissions;
 use crate::analysis::registry::{self, AnalysisError, Context, ANALYSES};
 use crate::export::{derived, Derived, Export, Format};
 use crate::graph::info::GraphInfo;
 use crate::graph::LineageGraph;
 use crate::ingest::refs::AliasTable;
-use crate::queries::{authors, derivatives, improvements, merge_depth, QueryError};
+use crate::queries::{authors, derivatives, improvements, licenses, merge_depth, QueryError};
 use explorer::{subgraph, Window, MAX_DEPTH, MAX_LIMIT};
 use params::{query_names, ParamError, Params, QueryRequest};
 use search::NameIndex;
@@ -238,6 +240,17 @@ async fn query(State(d): Shared, Path(name): Path<String>, RawQuery(q): RawQuery
             }
             QueryRequest::MergeDepth(o) => merge_depth::merge_depth(g, &o).map(|a| pretty(&a)),
             QueryRequest::Authors(o) => authors::authors(g, &o).map(|a| pretty(&a)),
+            QueryRequest::Licenses(o) => Ok(pretty(&licenses::licenses(
+                g,
+                &o,
+                &Permissions::builtin(),
+            ))),
+            QueryRequest::LicenseDrift(o) => Ok(pretty(&licenses::license_drift(
+                g,
+                &o,
+                &Permissions::builtin(),
+                &Rules::builtin(),
+            ))),
         };
         match body {
             Ok(b) => json_response(StatusCode::OK, b),

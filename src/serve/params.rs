@@ -10,6 +10,7 @@ use crate::model::{Board, EdgeKind};
 use crate::queries::authors::AuthorsOptions;
 use crate::queries::derivatives::DerivativesOptions;
 use crate::queries::improvements::{ImprovementsOptions, Method};
+use crate::queries::licenses::{LicenseDriftOptions, LicensesOptions};
 use crate::queries::merge_depth::MergeDepthOptions;
 
 /// A parameter that cannot be used: which one, what was wrong, and what it accepts.
@@ -214,10 +215,17 @@ pub enum QueryRequest {
     MergeDepth(MergeDepthOptions),
     /// `authors`.
     Authors(AuthorsOptions),
+    /// `licenses`, with the built-in permissions table.
+    Licenses(LicensesOptions),
+    /// `license-drift`, with the built-in permissions and rules.
+    LicenseDrift(LicenseDriftOptions),
 }
 
 /// The queries served, with their parameters.
-pub const QUERIES: [(&str, &[&str]); 4] = [
+///
+/// `licenses` and `license-drift` use the built-in permissions and rules: the server reads no
+/// file a request names (`--licenses FILE` and `--rules FILE` are the command line's).
+pub const QUERIES: [(&str, &[&str]); 6] = [
     ("derivatives", &["top", "kind", "model", "include-flagged"]),
     (
         "improvements",
@@ -241,6 +249,8 @@ pub const QUERIES: [(&str, &[&str]); 4] = [
         &["top", "chains", "model", "include-flagged"],
     ),
     ("authors", &["top", "components", "include-flagged"]),
+    ("licenses", &["include-flagged"]),
+    ("license-drift", &["edges", "include-flagged"]),
 ];
 
 /// The names of the queries served, for messages.
@@ -284,7 +294,11 @@ impl QueryRequest {
                 let normalize = Normalize::ALL.map(|n| (n.as_str(), n));
                 let method = Method::ALL.map(|m| (m.as_str(), m));
                 let pattern = p.text("pattern")?;
-                let params = p.number("params")?;
+                // `none` drops the size filter, as `--params none` does.
+                let params = match p.one("params", "a number of billions, or none")? {
+                    Some(v) if v.trim().eq_ignore_ascii_case("none") => Some(None),
+                    _ => p.number("params")?.map(Some),
+                };
                 if base.is_none() {
                     for (given, name) in
                         [(pattern.is_some(), "pattern"), (params.is_some(), "params")]
@@ -329,6 +343,11 @@ impl QueryRequest {
                     include_flagged,
                 })
             }
+            "licenses" => QueryRequest::Licenses(LicensesOptions { include_flagged }),
+            "license-drift" => QueryRequest::LicenseDrift(LicenseDriftOptions {
+                edges: p.switch("edges")?,
+                include_flagged,
+            }),
             _ => {
                 let d = AuthorsOptions::default();
                 QueryRequest::Authors(AuthorsOptions {

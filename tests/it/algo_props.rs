@@ -414,7 +414,18 @@ fn reference_collaboration(g: &LineageGraph, bots: &BotFilter, incl: bool) -> Co
     for &a in &ranking {
         *per_author.entry(repos_of[a as usize]).or_default() += 1;
     }
-    let (top10_share, top2_share) = (share(10), share(2));
+    let (top10_coverage, top2_coverage) = (share(10), share(2));
+    // The papers' share: the top authors' repos per author over all authors'.
+    let contributions = |k: usize| {
+        let all: u32 = ranking.iter().map(|&a| repos_of[a as usize]).sum();
+        let top: u32 = ranking.iter().take(k).map(|&a| repos_of[a as usize]).sum();
+        if all == 0 {
+            0.0
+        } else {
+            f64::from(top) / f64::from(all)
+        }
+    };
+    let (top10_share, top2_share) = (contributions(10), contributions(2));
     // Only the fields compared below are filled in.
     Collaboration {
         authors: ranking.len() as u32,
@@ -434,8 +445,10 @@ fn reference_collaboration(g: &LineageGraph, bots: &BotFilter, incl: bool) -> Co
         repos_per_author: per_author.into_iter().collect(),
         authors_per_repo: per_repo.into_iter().collect(),
         top10_share,
-        // The top-2 share: with a handful of authors, 200 would cover them all.
+        // The top-2 shares: with a handful of authors, 200 would cover them all.
         top200_share: top2_share,
+        top10_coverage,
+        top200_coverage: top2_coverage,
     }
 }
 
@@ -555,8 +568,10 @@ proptest! {
         prop_assert_eq!(&c.ranking, &r.ranking);
         prop_assert_eq!(&c.repos_per_author, &r.repos_per_author);
         prop_assert_eq!(&c.authors_per_repo, &r.authors_per_repo);
-        prop_assert_eq!(c.top10_share, r.top10_share);
-        prop_assert_eq!(c.top_share(&g, 2, incl), r.top200_share);
+        prop_assert!((c.top10_share - r.top10_share).abs() < 1e-12);
+        prop_assert!((c.top_contribution_share(2) - r.top200_share).abs() < 1e-12);
+        prop_assert_eq!(c.top10_coverage, r.top10_coverage);
+        prop_assert_eq!(c.top_coverage(&g, 2, incl), r.top200_coverage);
         prop_assert_eq!(c.components.iter().map(|x| x.repos).sum::<u32>(), c.repos);
         for (i, comp) in c.components.iter().enumerate() {
             for &a in &comp.members {

@@ -301,3 +301,30 @@ fn derivatives_said_3_of_958_models_have_descendants() {
         "{out}"
     );
 }
+
+/// Every answer longer than a pipe's buffer (64 KiB), as JSON, into `head -1`: the writer
+/// meets a closed pipe, and must end quietly with status 0 as the tables do.
+#[test]
+fn json_answers_piped_into_head_printed_broken_pipe() {
+    let bin = assert_cmd::cargo::cargo_bin("lineage");
+    for args in [
+        "query license-drift --edges",
+        "query derivatives --top 100000",
+        "query merge-depth --top 100000",
+        "query authors --top 100000",
+    ] {
+        let script = format!(
+            "'{}' {args} -g '{}' --format json | head -c 1 >/dev/null; echo \"exit ${{PIPESTATUS[0]}}\"",
+            bin.display(),
+            real()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stdout, "exit 0\n", "{args}: {stderr}");
+        assert!(stderr.is_empty(), "{args}: {stderr}");
+    }
+}

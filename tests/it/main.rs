@@ -18,6 +18,7 @@ mod hostile_input;
 mod ingest_real;
 mod interop;
 mod options;
+mod papers;
 mod parquet;
 mod petgraph_view;
 mod pinned_report;

@@ -379,10 +379,13 @@ fn license_drift_rules_and_licenses_files_replace_the_builtin_ones() {
 
 /// `--match name` with `--params` / `--params-range`: the family is every model whose name
 /// holds `foo7b` (the base's name up to its size) with a parameter count in
-/// [params, params + range]; merges are left out. Improvements are over the base's 50.
-///   default (the base's 7.0 B, range 0): a/foo-7b-one (7.0)       -> +10 %
-///   --params 7 --params-range 0.5:        a (7.0), b/foo-7b-two (7.2) -> +10 %, +20 %
-///   --params 8:                           c/foo-7b-big (8.0)       -> +30 %
+/// [params, params + range]; merges are left out. As the papers' code does, the base is a
+/// member like any other when its name and size match, and the reference is the earliest dated
+/// member (the first record, 0 points). Improvements are over the base's 50.
+///   default (the base's 7.0 B, range 0): o/foo-7b (7.0), a/foo-7b-one (7.0)   -> 0, +10 %
+///   --params 7 --params-range 0.5:        o, a, b/foo-7b-two (7.2)            -> 0, +10 %, +20 %
+///   --params 8:                           c/foo-7b-big (8.0) alone, its own reference -> 0
+///   --params 7 --params-range 1:          o, a, b, c                           -> 0, 10, 20, 30
 #[test]
 fn name_match_params_and_range_choose_the_family() {
     let by_name = |extra: &[&str]| -> (u64, Vec<(String, f64)>, f64) {
@@ -406,18 +409,27 @@ fn name_match_params_and_range_choose_the_family() {
         }
         assert!(close(got.2, steps[steps.len() - 1].1), "{got:?}");
     };
-    check(by_name(&[]), 1, &[("a/foo-7b-one", 10.0)]);
+    check(
+        by_name(&[]),
+        2,
+        &[("o/foo-7b", 0.0), ("a/foo-7b-one", 10.0)],
+    );
     check(
         by_name(&["--params", "7", "--params-range", "0.5"]),
-        2,
-        &[("a/foo-7b-one", 10.0), ("b/foo-7b-two", 20.0)],
-    );
-    check(by_name(&["--params", "8"]), 1, &[("c/foo-7b-big", 30.0)]);
-    // A range reaching 8.0 takes all three.
-    check(
-        by_name(&["--params", "7", "--params-range", "1"]),
         3,
         &[
+            ("o/foo-7b", 0.0),
+            ("a/foo-7b-one", 10.0),
+            ("b/foo-7b-two", 20.0),
+        ],
+    );
+    check(by_name(&["--params", "8"]), 1, &[("c/foo-7b-big", 0.0)]);
+    // A range reaching 8.0 takes all four.
+    check(
+        by_name(&["--params", "7", "--params-range", "1"]),
+        4,
+        &[
+            ("o/foo-7b", 0.0),
             ("a/foo-7b-one", 10.0),
             ("b/foo-7b-two", 20.0),
             ("c/foo-7b-big", 30.0),
@@ -435,7 +447,7 @@ fn name_match_params_and_range_choose_the_family() {
         "0.5",
     ]);
     assert!(
-        table.contains("2 names matching 'foo7b' with 7-7.5 B parameters"),
+        table.contains("3 names matching 'foo7b' with 7-7.5 B parameters"),
         "{table}"
     );
 }

@@ -166,6 +166,16 @@ fn every_query_endpoint_answers_what_the_command_line_prints() {
             &["query", "authors", "--top", "5", "--components", "2", "--include-flagged"],
             "/api/query/authors?top=5&components=2&include-flagged=true",
         ),
+        (&["query", "licenses"], "/api/query/licenses"),
+        (
+            &["query", "licenses", "--include-flagged"],
+            "/api/query/licenses?include-flagged=true",
+        ),
+        (&["query", "license-drift"], "/api/query/license-drift"),
+        (
+            &["query", "license-drift", "--edges", "--include-flagged"],
+            "/api/query/license-drift?edges=true&include-flagged=true",
+        ),
     ];
     for (args, uri) in cases {
         let (status, body) = get(&rt, uri);

@@ -112,11 +112,11 @@ fn print_table(
         ),
         (
             "top 10 authors",
-            format!("committed to {} of the repos", percent(c.top10_share)),
+            share_text(args.share, c.top10_share, c.top10_coverage),
         ),
         (
             "top 200 authors",
-            format!("committed to {} of the repos", percent(c.top200_share)),
+            share_text(args.share, c.top200_share, c.top200_coverage),
         ),
     ];
     write!(out, "{}", render(&summary(&rows)))?;
@@ -191,4 +191,17 @@ fn print_table(
         )?;
     }
     Ok(())
+}
+
+/// A top-k share in words, naming what it is a share of.
+fn share_text(basis: crate::cli::ShareBasis, contributions: f64, coverage: f64) -> String {
+    match basis {
+        crate::cli::ShareBasis::Contributions => format!(
+            "{} of author-repo contributions (repos per author summed; the papers' share)",
+            percent(contributions)
+        ),
+        crate::cli::ShareBasis::Coverage => {
+            format!("committed to {} of the distinct repos", percent(coverage))
+        }
+    }
 }

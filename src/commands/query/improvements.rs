@@ -35,7 +35,7 @@ pub fn run(args: ImprovementsArgs) -> anyhow::Result<ExitCode> {
             MatchMethod::Name => Method::Name,
         },
         pattern: args.pattern.clone(),
-        params: args.params,
+        params: args.params.map(|s| s.0),
         params_range: args.params_range,
         members: args.members,
         board: args.board,
@@ -89,6 +89,10 @@ fn print_one(
                 base_line += " (named by derivatives only)";
             }
             let reference = match (imp.reference_model, imp.reference_average) {
+                (Some(v), Some(a)) if pattern.is_some() => format!(
+                    "{} (the earliest dated member, as the papers), average {a:.2}",
+                    g.name(v)
+                ),
                 (Some(_), Some(a)) if imp.reference_is_base => format!("the base, average {a:.2}"),
                 (Some(v), Some(a)) => format!(
                     "{} (earliest scored member; the base has no usable score), average {a:.2}",
@@ -123,6 +127,9 @@ fn print_one(
                 family += &format!(", {} of them undated", imp.undated_members);
             }
             let release = match (imp.release, imp.days_from_earliest_member) {
+                (Some(d), true) if pattern.is_some() => {
+                    format!("days count from the earliest dated member, {d} (the papers' rule)")
+                }
                 (Some(d), false) => format!("days count from the base's creation, {d}"),
                 (Some(d), true) => {
                     format!(
@@ -132,23 +139,40 @@ fn print_one(
                 (None, _) => "no dates to count days from".to_string(),
             };
             let total = match (imp.total_improvement_pct, imp.best_model) {
-                (Some(p), Some(best)) => format!(
-                    "{}% (best: {}, {:.2})",
-                    signed(p, 2),
-                    g.name(best),
-                    g.models[best as usize]
+                (Some(p), Some(best)) => {
+                    let b = g.models[best as usize]
                         .average(imp.board)
-                        .unwrap_or(f32::NAN)
-                ),
+                        .unwrap_or(f32::NAN);
+                    let points = f64::from(b) - f64::from(imp.reference_average.unwrap_or(b));
+                    format!(
+                        "{} points, {}% of the reference (best: {}, {:.2})",
+                        signed(points, 2),
+                        signed(p, 2),
+                        g.name(best),
+                        b
+                    )
+                }
                 _ => "-".to_string(),
             };
-            // The result first, then how it was reached.
-            let result = imp
-                .total_improvement_pct
-                .zip(imp.divisor)
-                .map(|(p, d)| signed(p / d, 3));
+            // The result first, then how it was reached. The papers' name method divides
+            // points; the lineage method divides the improvement in percent.
+            let best_points = imp
+                .best_model
+                .and_then(|b| g.models[b as usize].average(imp.board))
+                .zip(imp.reference_average)
+                .map(|(b, r)| f64::from(b) - f64::from(r));
+            let dividend = if pattern.is_some() {
+                best_points
+            } else {
+                imp.total_improvement_pct
+            };
+            let result = dividend.zip(imp.divisor).map(|(v, d)| signed(v / d, 3));
             let norm = match (imp.normalize, imp.divisor, result) {
                 (Normalize::None, _, _) => "none".to_string(),
+                (Normalize::Log, Some(d), Some(r)) if pattern.is_some() => format!(
+                    "{r} (improvement in points / ln({} dated members), ln = {d:.3})",
+                    imp.members.len()
+                ),
                 (Normalize::Log, Some(d), Some(r)) => format!(
                     "{r} (total improvement % / ln({} scored members), ln = {d:.3})",
                     imp.scored_members
@@ -184,7 +208,7 @@ fn print_one(
                     "days",
                     "average",
                     "points",
-                    "improvement",
+                    "% of reference",
                     "normalised",
                 ],
                 &[0, 3, 4, 5, 6, 7],
