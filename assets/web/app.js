@@ -4,6 +4,9 @@
 
 const PALETTE = ["#2a62c9", "#e4572e", "#29a36a", "#f2a541", "#8e44ad", "#17becf", "#c0392b",
   "#7f8c8d", "#bcbd22", "#d35fb7", "#1f3a93", "#6c5b32"];
+// Model types in the order of the types view, so each keeps its colour across views.
+const TYPE_ORDER = ["pretrained", "continuously pretrained", "fine-tuned", "chat", "merge", "multimodal", "unknown"];
+const TYPE_COLOURS = Object.fromEntries(TYPE_ORDER.map((t, i) => [t, PALETTE[i]]));
 const KIND_COLOR = { finetune: "#2a62c9", adapter: "#29a36a", quantized: "#7f8c8d", merge: "#e4572e", unspecified: "#b8a25a" };
 
 // What each view last drew, for people reading the page source and for the browser tests:
@@ -193,13 +196,26 @@ views.authors = async (form) => {
   const periods = [...new Set(activity.map((r) => r.period))].sort();
   const x = periods.map(periodTime);
   const index = new Map(periods.map((p, i) => [p, i]));
-  const series = names.filter((a) => chosen().has(a)).map((a) => {
-    const vals = periods.map(() => 0);
-    for (const r of activity) if (r.author === a) vals[index.get(r.period)] = r.models;
-    const i = names.indexOf(a);
-    return { label: a, color: PALETTE[i % PALETTE.length], values: vals, decimals: 0 };
-  });
-  drawChart("authors-chart", { x, series, yLabel: `models per ${v.unit}` });
+  const shown = names.filter((a) => chosen().has(a));
+  let series;
+  if (v.colour === "type") {
+    // The ticked authors' models per period, stacked by model type.
+    const byType = rowsOf(json, "-types").rows.filter((r) => shown.includes(r.author));
+    const types = TYPE_ORDER.filter((t) => byType.some((r) => r.type === t));
+    series = types.map((t) => {
+      const vals = periods.map(() => 0);
+      for (const r of byType) if (r.type === t) vals[index.get(r.period)] += r.models;
+      return { label: t, color: TYPE_COLOURS[t], values: vals, decimals: 0 };
+    });
+  } else {
+    series = shown.map((a) => {
+      const vals = periods.map(() => 0);
+      for (const r of activity) if (r.author === a) vals[index.get(r.period)] = r.models;
+      const i = names.indexOf(a);
+      return { label: a, color: PALETTE[i % PALETTE.length], values: vals, decimals: 0 };
+    });
+  }
+  drawChart("authors-chart", { x, series, stacked: v.colour === "type", yLabel: `models per ${v.unit}` });
   $("#authors-table").innerHTML = table([{ key: "author", label: "author" }, { key: "models", label: "models", n: true }, { key: "scored", label: "scored", n: true },
     { key: "mean_average", label: "average score", n: true }, { key: "best_average", label: "best", n: true }, { key: "best_model", label: "best model" }],
     main.filter((r) => names.includes(r.author)));

@@ -103,6 +103,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn release_dates_agree_with_the_date_corrections() {
+        // One date per model across the shipped tables: a release's repo that the date
+        // corrections date is released on that date (Llama 3 was once 04-18 against 04-17).
+        let corrections = crate::graph::builder::DateCorrection::builtin();
+        let mut checked = 0;
+        for r in builtin() {
+            for m in &r.models {
+                if let Some(c) = corrections.iter().find(|c| c.model.eq_ignore_ascii_case(m)) {
+                    assert_eq!(c.created, r.date, "{}: {m}", r.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 1, "Meta-Llama-3-8B is in both tables");
+    }
+
+    #[test]
     fn builtin_table_parses() {
         let r = parse(Path::new("queries/releases.csv"), BUILTIN).unwrap();
         assert!(r.len() >= 5);

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::graph::LineageGraph;
-use crate::model::Day;
+use crate::model::{Day, ModelType};
 
 use super::groups::{timeline, AuthorBasis, Bots};
 use super::{Cell, Scope, Table, Timeline, Unit};
@@ -28,6 +28,8 @@ pub struct AuthorActivity {
     pub last: Option<Day>,
     /// Models per period of the timeline.
     pub per_period: Vec<usize>,
+    /// Models per period and type ([`ModelType::ALL`] order).
+    pub per_period_type: Vec<[usize; ModelType::ALL.len()]>,
 }
 
 /// The most prolific authors and their activity over time.
@@ -79,6 +81,7 @@ pub fn top_authors(
                 first: None,
                 last: None,
                 per_period: vec![0; tl.len()],
+                per_period_type: vec![[0; ModelType::ALL.len()]; tl.len()],
             };
             let mut sum = 0.0;
             for v in models {
@@ -96,6 +99,7 @@ pub fn top_authors(
                     act.last = Some(act.last.map_or(d, |l| l.max(d)));
                     if let Some(i) = tl.index_of(d) {
                         act.per_period[i] += 1;
+                        act.per_period_type[i][m.model_type as usize] += 1;
                     }
                 }
             }
@@ -152,6 +156,27 @@ impl TopAuthors {
                         Cell::text(self.timeline.label(i)),
                         Cell::int(c),
                     ]);
+                }
+            }
+        }
+        t
+    }
+
+    /// Long table of models per author, period and type (the interactive tool colours each
+    /// author's models by type); combinations with none left out.
+    pub fn types_table(&self, g: &LineageGraph) -> Table {
+        let mut t = Table::new(["author", "period", "type", "models"]);
+        for a in &self.authors {
+            for (i, counts) in a.per_period_type.iter().enumerate() {
+                for (ty, &c) in ModelType::ALL.iter().zip(counts) {
+                    if c > 0 {
+                        t.push(vec![
+                            Cell::text(g.authors.name(a.author)),
+                            Cell::text(self.timeline.label(i)),
+                            Cell::text(ty.as_str()),
+                            Cell::int(c),
+                        ]);
+                    }
                 }
             }
         }
@@ -303,7 +328,10 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         title: "Top authors' activity and scores".into(),
         description: format!("The authors with most models: how many they made, in how many {}s, and how those models score (the interactive tool's author view); their models per {} are in the second table.", p.unit, p.unit),
         table: r.table(g),
-        extra: vec![("activity".into(), format!("Models per author and {}", p.unit), r.activity_table(g))],
+        extra: vec![
+            ("activity".into(), format!("Models per author and {}", p.unit), r.activity_table(g)),
+            ("types".into(), format!("Models per author, {} and type", p.unit), r.types_table(g)),
+        ],
         figure: fig,
         notes: Vec::new(),
     })
@@ -357,5 +385,15 @@ mod tests {
         assert_eq!(a.per_period, [1, 0, 1]);
         assert_eq!(r.authors[1].mean_average, None);
         assert_eq!(r.activity_table(&g).len(), 3);
+        // by type: a's two pretrained models in January and March; b's unscored one in
+        // January has no type the inputs state
+        let types = r.types_table(&g).to_csv_string();
+        assert_eq!(
+            types,
+            "author,period,type,models\n\
+             a,2024-01,pretrained,1\n\
+             a,2024-03,pretrained,1\n\
+             b,2024-01,unknown,1\n"
+        );
     }
 }

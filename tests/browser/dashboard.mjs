@@ -138,6 +138,18 @@ try {
   const tableRows = await page.$$eval("#authors-table tr", (trs) => trs.length - 1);
   check(tableRows === main.length, "average score table lists every author shown");
   await shot("authors");
+  // Coloured by type: the ticked authors' models per period, stacked by type.
+  await select("authors", "colour", "type");
+  v = await drawn("authors", v.at);
+  json = await apiJSON(v.url);
+  const byType = rowsOf(json, "-types");
+  p = await plotted("authors-chart", true);
+  const typesShown = [...new Set(byType.map((r) => r.type))];
+  check(p.labels.length === typesShown.length && p.labels.every((t) => typesShown.includes(t)), "author activity by type plots every type the API lists");
+  check(p.labels.every((t, i) => sameSeries(p.ys[i], periods.map((per) => byType.filter((r) => r.type === t && r.period === per).reduce((a, r) => a + r.models, 0)))), "author activity by type equals the API's counts");
+  const perAuthor = periods.map((per) => activity.filter((r) => r.period === per).reduce((a, r) => a + r.models, 0));
+  check(sameSeries(periods.map((_, k) => p.ys.reduce((a, s) => a + s[k], 0)), perAuthor), "the types add up to the authors' models per period");
+  await shot("authors-by-type");
 
   // Scores by type.
   await page.goto(`${base}#scores`);
