@@ -15,6 +15,7 @@ With --json it prints the same facts as one JSON object (tests/it/report.rs read
 import ast
 import collections
 import csv
+import datetime
 import json
 import os
 import sys
@@ -156,6 +157,18 @@ jan = collections.Counter(m["type"] or "unknown" for m in counted
                           if m["created"] and m["created"].startswith("2024-01"))
 fact("new_models_2024_01", dict(jan, total=sum(jan.values())),
      "2024-01 by type", dict(jan), "total", sum(jan.values()))
+
+# New models per ISO week by type (the report counts weeks, as the papers' figure 4 does):
+# the week starting Monday 2024-01-08.
+def week_start(created):
+    d = datetime.date.fromisoformat(created[:10])
+    return (d - datetime.timedelta(days=d.weekday())).isoformat()
+
+
+week = collections.Counter(m["type"] or "unknown" for m in counted
+                           if m["created"] and week_start(m["created"]) == "2024-01-08")
+fact("new_models_week_2024_01_08", dict(week, total=sum(week.values())),
+     "week of 2024-01-08 by type", dict(week), "total", sum(week.values()))
 
 
 # License distribution (lower case, list brackets removed).

@@ -89,6 +89,24 @@ pub enum ThresholdScope {
     /// Share of the new models of at least one period (with at least `min_period_models`).
     #[default]
     Period,
+    /// No share: more than `min_models` models, flagged ones included (the papers' rule).
+    Count,
+}
+
+/// What decides which architectures keep their own group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupRule {
+    /// The share an architecture needs (with [`ThresholdScope::Overall`] and
+    /// [`ThresholdScope::Period`]).
+    pub threshold: f64,
+    /// Where the share is measured, or [`ThresholdScope::Count`] for a count.
+    pub by: ThresholdScope,
+    /// The period of [`ThresholdScope::Period`].
+    pub unit: Unit,
+    /// With [`ThresholdScope::Period`]: the fewest new models a period needs to count.
+    pub min_period_models: usize,
+    /// With [`ThresholdScope::Count`]: more than this many models keep their name.
+    pub min_models: usize,
 }
 
 impl ArchitectureGroups {
@@ -97,12 +115,16 @@ impl ArchitectureGroups {
     pub fn compute(
         g: &LineageGraph,
         scope: &Scope,
-        threshold: f64,
-        by: ThresholdScope,
-        unit: Unit,
-        min_period_models: usize,
+        rule: &GroupRule,
         forced: &[String],
     ) -> ArchitectureGroups {
+        let GroupRule {
+            threshold,
+            by,
+            unit,
+            min_period_models,
+            min_models,
+        } = *rule;
         let mut totals: FxHashMap<String, usize> = FxHashMap::default();
         let mut unknown = false;
         let mut dated: Vec<(String, crate::model::Day)> = Vec::new();
@@ -127,6 +149,24 @@ impl ArchitectureGroups {
             }
         }
         match by {
+            ThresholdScope::Count => {
+                // Counted before flagged models are removed, as the papers count.
+                let all_models = Scope {
+                    include_flagged: true,
+                    ..*scope
+                };
+                let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+                for v in all_models.models(g) {
+                    if let Some(a) = model_architecture(g, &g.models[v as usize]) {
+                        *counts.entry(a).or_default() += 1;
+                    }
+                }
+                for (a, c) in counts {
+                    if c > min_models && totals.contains_key(&a) {
+                        keep.insert(a);
+                    }
+                }
+            }
             ThresholdScope::Overall => {
                 for (a, &c) in &totals {
                     if all > 0 && c as f64 / all as f64 >= threshold {

@@ -55,10 +55,12 @@ crate::params!(
         unit: crate::analysis::Unit = crate::analysis::Unit::Month,
         /// share an architecture needs to keep its own group
         threshold: crate::analysis::params::Share = crate::analysis::params::Share(0.05),
-        /// where the share is measured: overall, or in any one period
+        /// where the share is measured: overall, or in any one period; count: no share, more than min_models models (the papers' rule)
         threshold_scope: crate::analysis::groups::ThresholdScope = crate::analysis::groups::ThresholdScope::Period,
         /// with threshold_scope = period: the fewest new models a period needs to count
         min_period_models: usize = 100,
+        /// with threshold_scope = count: an architecture keeps its name with more than this many models, flagged included
+        min_models: usize = 50,
         /// architectures that keep their own group whatever their share
         keep: Vec<String> = Vec::new(),
         /// table of notable releases (default: the built-in queries/releases.csv)
@@ -92,10 +94,13 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         let groups = ArchitectureGroups::compute(
             g,
             &sc,
-            p.threshold.0,
-            p.threshold_scope,
-            p.unit,
-            p.min_period_models,
+            &crate::analysis::groups::GroupRule {
+                threshold: p.threshold.0,
+                by: p.threshold_scope,
+                unit: p.unit,
+                min_period_models: p.min_period_models,
+                min_models: p.min_models,
+            },
             &p.keep,
         );
         let rel = crate::analysis::releases::from_param(cx, &p.releases)?;
@@ -116,18 +121,26 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         );
         fig.subtitle =
             Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
+        let rule = match p.threshold_scope {
+            analysis::groups::ThresholdScope::Overall => format!(
+                "architectures below {:.0}% of all models are grouped as other",
+                p.threshold.0 * 100.0
+            ),
+            analysis::groups::ThresholdScope::Period => format!(
+                "architectures below {:.0}% of the new models of every {} (with at least {} models) are grouped as other",
+                p.threshold.0 * 100.0,
+                p.unit,
+                p.min_period_models
+            ),
+            analysis::groups::ThresholdScope::Count => format!(
+                "architectures with {} models or fewer (flagged included) are grouped as other",
+                p.min_models
+            ),
+        };
         fig.note = Some(format!(
-            "{}; {}; architectures below {:.0}% of {} are grouped as other",
+            "{}; {}; {rule}",
             graph_note(g),
             flagged_note(p.include_flagged),
-            p.threshold.0 * 100.0,
-            match p.threshold_scope {
-                analysis::groups::ThresholdScope::Overall => "all models".to_string(),
-                analysis::groups::ThresholdScope::Period => format!(
-                    "the new models of every {} (with at least {} models)",
-                    p.unit, p.min_period_models
-                ),
-            }
         ));
         let mut rt = Table::new(["release", "date", "architecture", "models"]);
         for (rel, _) in &r.releases {
@@ -188,10 +201,13 @@ mod tests {
         let groups = ArchitectureGroups::compute(
             &g,
             &scope,
-            0.1,
-            ThresholdScope::Overall,
-            Unit::Month,
-            1,
+            &crate::analysis::groups::GroupRule {
+                threshold: 0.1,
+                by: ThresholdScope::Overall,
+                unit: Unit::Month,
+                min_period_models: 1,
+                min_models: 0,
+            },
             &[],
         );
         assert_eq!(groups.names, ["Llama", "Mistral", "other", "unknown"]);

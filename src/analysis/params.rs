@@ -313,9 +313,10 @@ choice!(
     |s| match s {
         ThresholdScope::Overall => "overall",
         ThresholdScope::Period => "period",
+        ThresholdScope::Count => "count",
     }
     .to_string(),
-    ["overall", "period"]
+    ["overall", "period", "count"]
 );
 choice!(
     NormalizeParam,

@@ -95,10 +95,12 @@ crate::params!(
     Params {
         /// share an architecture needs to keep its own group
         threshold: crate::analysis::params::Share = crate::analysis::params::Share(0.05),
-        /// where the share is measured: overall, or in any one period
+        /// where the share is measured: overall, or in any one period; count: no share, more than min_models models (the papers' rule)
         threshold_scope: crate::analysis::groups::ThresholdScope = crate::analysis::groups::ThresholdScope::Period,
         /// with threshold_scope = period: the fewest new models a period needs to count
         min_period_models: usize = 100,
+        /// with threshold_scope = count: an architecture keeps its name with more than this many models, flagged included
+        min_models: usize = 50,
         /// architectures that keep their own group whatever their share
         keep: Vec<String> = Vec::new(),
         /// aggregation period: day, week (ISO, from Monday) or month
@@ -134,10 +136,13 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
         let groups = ArchitectureGroups::compute(
             g,
             &sc,
-            p.threshold.0,
-            p.threshold_scope,
-            p.unit,
-            p.min_period_models,
+            &crate::analysis::groups::GroupRule {
+                threshold: p.threshold.0,
+                by: p.threshold_scope,
+                unit: p.unit,
+                min_period_models: p.min_period_models,
+                min_models: p.min_models,
+            },
             &p.keep,
         );
         let rows = analysis::params_by_architecture::params_by_architecture(g, &sc, &groups);
@@ -214,10 +219,13 @@ mod tests {
         let groups = ArchitectureGroups::compute(
             &g,
             &scope,
-            0.0,
-            ThresholdScope::Overall,
-            Unit::Month,
-            1,
+            &crate::analysis::groups::GroupRule {
+                threshold: 0.0,
+                by: ThresholdScope::Overall,
+                unit: Unit::Month,
+                min_period_models: 1,
+                min_models: 0,
+            },
             &[],
         );
         let r = params_by_architecture(&g, &scope, &groups);

@@ -191,19 +191,24 @@ fn every_chart_is_a_valid_image() {
 #[test]
 fn new_models_by_type_match_an_independent_count() {
     let o = output("new-models-by-type");
-    // python (models without a Hub date dated by their first commit): 2024-01 by type
-    // {'chat': 165, 'fine-tuned': 571, 'merge': 104, 'pretrained': 58, 'unknown': 18,
-    // 'continuously pretrained': 3} total 919
+    // The report counts ISO weeks, as the papers' figure 4. python (models without a Hub date
+    // dated by their first commit): the week of Monday 2024-01-08 by type {'chat': 33,
+    // 'fine-tuned': 127, 'merge': 10, 'pretrained': 7, 'continuously pretrained': 1,
+    // 'unknown': 4} total 182
     for (column, n) in [
-        ("pretrained", 58),
-        ("continuously pretrained", 3),
-        ("fine-tuned", 571),
-        ("chat", 165),
-        ("merge", 104),
-        ("unknown", 18),
-        ("total", 919),
+        ("pretrained", 7),
+        ("continuously pretrained", 1),
+        ("fine-tuned", 127),
+        ("chat", 33),
+        ("merge", 10),
+        ("unknown", 4),
+        ("total", 182),
     ] {
-        assert_eq!(cell(o, "2024-01", column), n, "2024-01 {column}");
+        assert_eq!(
+            cell(o, "2024-01-08", column),
+            n,
+            "week of 2024-01-08 {column}"
+        );
     }
 }
 
@@ -302,13 +307,17 @@ fn report_figures_agree_with_report_facts_py() {
     };
 
     let o = output("new-models-by-type");
-    let jan = facts["new_models_2024_01"]
+    let week = facts["new_models_week_2024_01_08"]
         .as_object()
         .expect("counts by type");
-    assert_eq!(jan["total"], 919, "the script's total moved: {jan:?}");
-    for (column, n) in jan {
+    assert_eq!(week["total"], 182, "the script's total moved: {week:?}");
+    for (column, n) in week {
         let n = n.as_i64().expect("a count");
-        assert_eq!(cell(o, "2024-01", column), n, "2024-01 {column}");
+        assert_eq!(
+            cell(o, "2024-01-08", column),
+            n,
+            "week of 2024-01-08 {column}"
+        );
     }
 
     let o = output("licenses");
