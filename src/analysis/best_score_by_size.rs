@@ -117,7 +117,7 @@ impl crate::analysis::registry::Compute for BestScoreBySizeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::size_scatter;
-        use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
+        use crate::analysis::notes::{board_note, flagged_note, graph_note, rounded_sizes_note};
         use crate::analysis::{self, Output};
 
         use crate::analysis::groups::SizeClasses;
@@ -134,6 +134,7 @@ impl crate::analysis::registry::Compute for BestScoreBySizeAnalysis {
             graph_note(g),
             flagged_note(p.include_flagged)
         ));
+        board_note(&mut fig, g, p.board);
         Ok(Output {
                 name: String::new(),
                 analysis: Self::NAME,

@@ -82,13 +82,13 @@ impl crate::analysis::registry::Compute for ImprovementOverDaysAnalysis {
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::series;
         use crate::analysis::notes::{
-            flagged_note, graph_note, improvement_options, normalize_label,
+            board_note, flagged_note, graph_note, improvement_options, normalize_label,
         };
         use crate::analysis::{self, Output};
 
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
 
-        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize);
+        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize, p.board);
         let bases: Vec<u32> = if p.bases.is_empty() {
             analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o)
                 .iter()
@@ -210,6 +210,7 @@ impl crate::analysis::registry::Compute for ImprovementOverDaysAnalysis {
             graph_note(g),
             flagged_note(p.include_flagged)
         ));
+        board_note(&mut fig, g, p.board);
         let notes = rows
             .iter()
             .filter(|i| i.reference_model != Some(i.base))

@@ -94,13 +94,13 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_axis_top_down, row_span, series};
         use crate::analysis::notes::{
-            flagged_note, graph_note, improvement_options, normalize_label,
+            board_note, flagged_note, graph_note, improvement_options, normalize_label,
         };
         use crate::analysis::{self, Output};
         use crate::render::palette::TEXT;
         use crate::render::{Anchor, Axis, Figure, Layer, Layout, Panel};
 
-        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize);
+        let o = improvement_options(p.include_merges, p.include_flagged, p.normalize, p.board);
         let rows = analysis::improvement_per_base::improvement_per_base(g, p.min_family, p.top, &o);
         // The chart ranks the bases by total improvement (the table keeps its order).
         let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -216,6 +216,7 @@ impl crate::analysis::registry::Compute for ImprovementPerBaseAnalysis {
                 format!("; {cut_note}")
             }
         ));
+        board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -69,6 +69,7 @@ pub fn improvement_options(
     include_merges: bool,
     include_flagged: bool,
     n: NormalizeParam,
+    board: Option<crate::model::Board>,
 ) -> ImprovementOptions {
     ImprovementOptions {
         include_merges,
@@ -78,7 +79,7 @@ pub fn improvement_options(
             NormalizeParam::Count => Normalize::Count,
             NormalizeParam::None => Normalize::None,
         },
-        board: None,
+        board,
     }
 }
 
@@ -89,4 +90,19 @@ pub fn normalize_label(n: NormalizeParam) -> &'static str {
         NormalizeParam::Count => "improvement / scored derivatives",
         NormalizeParam::None => "improvement (%)",
     }
+}
+
+/// Names on a figure's note the leaderboard whose scores it shows: the two boards' averages
+/// are on different scales, so a score figure always says which one it uses.
+pub fn board_note(
+    fig: &mut crate::render::Figure,
+    g: &LineageGraph,
+    board: Option<crate::model::Board>,
+) {
+    let board = board.unwrap_or_else(|| g.default_board());
+    let named = format!("scores of leaderboard {}", board.label());
+    fig.note = Some(match fig.note.take() {
+        Some(n) => format!("{n}; {named}"),
+        None => named,
+    });
 }

@@ -299,6 +299,11 @@ macro_rules! choice {
 
 choice!(Unit, |u| u.as_str().to_string(), ["day", "week", "month"]);
 choice!(
+    Option<crate::model::Board>,
+    |b| b.map_or(String::new(), |b| b.as_str().to_string()),
+    ["v1", "v2"]
+);
+choice!(
     AuthorBasis,
     |b| match b {
         AuthorBasis::Owners => "owners",
@@ -406,11 +411,13 @@ macro_rules! params {
             pub to: Option<$crate::analysis::params::Date>,
             /// Count flagged models too.
             pub include_flagged: bool,
+            /// The leaderboard whose scores count (`None`: the one with more scored models).
+            pub board: Option<$crate::model::Board>,
             $(#[doc = $doc] pub $field: $ty,)*
         }
         impl Default for $name {
             fn default() -> Self {
-                $name { from: None, to: None, include_flagged: false, $($field: $default,)* }
+                $name { from: None, to: None, include_flagged: false, board: None, $($field: $default,)* }
             }
         }
         impl $name {
@@ -421,7 +428,7 @@ macro_rules! params {
                     include_flagged: self.include_flagged,
                     from: self.from.map(|d| d.0),
                     to: self.to.map(|d| d.0),
-                    board: None,
+                    board: self.board,
                 }
             }
         }
@@ -433,6 +440,7 @@ macro_rules! params {
                     doc("from", "first creation day counted", &d.from),
                     doc("to", "last creation day counted", &d.to),
                     doc("include_flagged", "count models the leaderboard flagged", &d.include_flagged),
+                    doc("board", "the leaderboard whose scores count, v1 or v2 (default: the one with more scored models)", &d.board),
                     $(doc(stringify!($field), $doc.trim(), &d.$field),)*
                 ]
             }
@@ -442,6 +450,7 @@ macro_rules! params {
                     "from" => Some(<Option<$crate::analysis::params::Date> as ParamType>::from_text),
                     "to" => Some(<Option<$crate::analysis::params::Date> as ParamType>::from_text),
                     "include_flagged" => Some(<bool as ParamType>::from_text),
+                    "board" => Some(<Option<$crate::model::Board> as ParamType>::from_text),
                     $(stringify!($field) => Some(<$ty as ParamType>::from_text),)*
                     _ => None,
                 }
@@ -526,11 +535,20 @@ mod tests {
         let names: Vec<&str> = d.iter().map(|d| d.name).collect();
         assert_eq!(
             names,
-            ["from", "to", "include_flagged", "unit", "top", "size_edges"]
+            [
+                "from",
+                "to",
+                "include_flagged",
+                "board",
+                "unit",
+                "top",
+                "size_edges"
+            ]
         );
-        assert_eq!(d[3].default, "month");
-        assert_eq!(d[4].default, "20");
-        assert_eq!(d[5].default, "1.5,4");
+        assert_eq!(d[3].accepted, Some(vec!["v1", "v2"]));
+        assert_eq!(d[4].default, "month");
+        assert_eq!(d[5].default, "20");
+        assert_eq!(d[6].default, "1.5,4");
         assert_eq!(d[0].default, "");
     }
 }

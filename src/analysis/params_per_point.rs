@@ -143,7 +143,7 @@ impl crate::analysis::registry::Compute for ParamsPerPointAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{series, time_axis};
-        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::notes::{board_note, flagged_note, graph_note};
         use crate::analysis::{self, Output};
 
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -190,6 +190,7 @@ impl crate::analysis::registry::Compute for ParamsPerPointAnalysis {
             graph_note(g),
             flagged_note(p.include_flagged)
         ));
+        board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -172,7 +172,7 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::time_axis;
-        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::notes::{board_note, flagged_note, graph_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -232,6 +232,7 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
             graph_note(g),
             flagged_note(p.include_flagged)
         ));
+        board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -215,7 +215,7 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_axis_top_down, row_span, series};
-        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::notes::{basis_text, board_note, bots, flagged_note, graph_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::TEXT;
         use crate::render::{Anchor, Axis, Figure, Layer, Layout, LegendEntry, Panel};
@@ -322,6 +322,7 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
             graph_note(g),
             flagged_note(p.include_flagged)
         ));
+        board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -240,7 +240,7 @@ mod tests {
         let e = err("# comment\nanalysis = \"new-models-by-kind\"\n");
         assert!(e.starts_with("q.toml:2:12: unknown analysis 'new-models-by-kind'; expected one of authors-over-time,"), "{e}");
         let e = err("analysis = \"new-models-by-type\"\n[params]\nunits = \"week\"\n");
-        assert!(e.starts_with("q.toml:3:1: unknown field `units`, expected one of `from`, `to`, `include_flagged`, `unit`"), "{e}");
+        assert!(e.starts_with("q.toml:3:1: unknown field `units`, expected one of `from`, `to`, `include_flagged`, `board`, `unit`"), "{e}");
         let e = err("analysis = \"new-models-by-type\"\n[params]\nunit = \"year\"\n");
         assert!(
             e.contains("q.toml:3:8") && e.contains("`day`, `week`, `month`"),

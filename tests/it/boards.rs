@@ -237,3 +237,46 @@ fn real_both_boards_never_mix() {
     assert_eq!(r.scored.get("v2"), Some(&3747));
     assert_eq!(g.default_board(), Board::V1);
 }
+
+/// Every analysis takes `board`: on the two-board ecosystem, the top authors' scores are v2's
+/// by default (two scored models against one) and v1's when the spec says so, and the chart's
+/// note names the board. org/m averages 20 on v2 and 55 on v1 (its better v1 row); me/tuned
+/// has only a v2 score, 24.
+#[test]
+fn every_score_analysis_takes_a_board_and_names_it() {
+    let wd = Workdir::new();
+    let inputs = both_boards(&wd);
+    let mut build = vec!["build".to_string()];
+    build.extend(inputs.iter().map(|p| p.display().to_string()));
+    build.extend(["-o".into(), "g.graph".into(), "-q".into()]);
+    let build: Vec<&str> = build.iter().map(String::as_str).collect();
+    wd.command(&build).assert().success();
+    let run = |board: Option<&str>| {
+        let spec = format!(
+            "analysis = \"top-authors\"\n[params]\n{}",
+            board.map_or(String::new(), |b| format!("board = \"{b}\"\n"))
+        );
+        let name = format!("spec-{}.toml", board.unwrap_or("default"));
+        wd.write(&name, spec);
+        let out = format!("out-{}", board.unwrap_or("default"));
+        wd.command(&["run", &name, "-g", "g.graph", "--out", &out, "-q"])
+            .assert()
+            .success();
+        let table = std::fs::read_to_string(wd.join(&format!("{out}/top-authors.csv"))).unwrap();
+        let svg = std::fs::read_to_string(wd.join(&format!("{out}/top-authors.svg"))).unwrap();
+        let mut rows: Vec<String> = table
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').take(4).collect::<Vec<_>>().join(","))
+            .collect();
+        rows.sort();
+        (rows, svg)
+    };
+    let (default, svg) = run(None);
+    assert_eq!(default, ["me,1,1,24", "org,1,1,20"]);
+    assert!(svg.contains("scores of leaderboard v2 (IFEval ... MMLU-PRO)"));
+    let (v1, svg) = run(Some("v1"));
+    assert_eq!(v1, ["me,1,0,", "org,1,1,55"]);
+    assert!(svg.contains("scores of leaderboard v1 (ARC ... GSM8K)"));
+    assert_eq!(run(Some("v2")).0, default);
+}

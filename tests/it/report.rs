@@ -437,7 +437,7 @@ fn bad_specs_name_file_line_and_accepted_values() {
         "{err}"
     );
     assert!(
-        err.contains("expected one of `from`, `to`, `include_flagged`, `unit`"),
+        err.contains("expected one of `from`, `to`, `include_flagged`, `board`, `unit`"),
         "{err}"
     );
 
