@@ -20,6 +20,57 @@ pub struct BaseDerivatives {
     pub by_kind: [u32; 5],
 }
 
+/// The bases of the papers' improvement figures (11 and 12), as repo ids.
+pub const PAPER_BASES: [&str; 11] = [
+    "meta-llama/Meta-Llama-3-8B",
+    "mistralai/Mistral-7B-v0.1",
+    "mistralai/Mixtral-8x7B-v0.1",
+    "meta-llama/Llama-2-7b-hf",
+    "microsoft/Phi-3-mini-4k-instruct",
+    "microsoft/phi-2",
+    "meta-llama/Meta-Llama-3-70B",
+    "huggyllama/llama-30b",
+    "huggyllama/llama-7b",
+    "meta-llama/Llama-2-70b-hf",
+    "microsoft/Phi-3-medium-4k-instruct",
+];
+
+/// Which bases the figure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BaseSet {
+    /// The models with most descendants (merge hubs top this list).
+    #[default]
+    Top,
+    /// The bases people build on: the papers' bases and the models of the notable
+    /// releases (`queries/releases.csv`), whatever their rank.
+    Papers,
+}
+
+/// The derivative counts of the given models, most descendants first (then name): every
+/// model is listed, with no descendants too. O(sum of descendants).
+pub fn derivative_counts_of(g: &LineageGraph, models: &[u32]) -> Vec<BaseDerivatives> {
+    let all = algo::derivatives::derivatives(g);
+    let mut rows: Vec<BaseDerivatives> = models
+        .iter()
+        .map(|&v| {
+            let d = &all[v as usize];
+            BaseDerivatives {
+                model: v,
+                direct: d.direct,
+                descendants: d.descendants,
+                by_kind: d.by_kind,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.descendants
+            .cmp(&a.descendants)
+            .then_with(|| g.name(a.model).cmp(g.name(b.model)))
+    });
+    rows
+}
+
 /// The `top` models by descendants (then direct children, then name). Flagged models are
 /// not ranked unless the scope includes them; stubs are (lineage names them as bases).
 /// O(sum of descendants) through `algo::derivatives`.
@@ -44,6 +95,22 @@ pub fn derivative_counts(g: &LineageGraph, scope: &Scope, top: usize) -> Vec<Bas
     });
     ranked.truncate(top);
     ranked
+}
+
+/// The most derived-from models with the share of their descendants made by merging: the
+/// merge hubs that top a raw descendant count.
+pub fn hubs_table(g: &LineageGraph, rows: &[BaseDerivatives]) -> Table {
+    let mut t = table(g, rows);
+    t.columns.push("merge share".into());
+    for (row, r) in t.rows.iter_mut().zip(rows) {
+        let merges = r.by_kind[EdgeKind::Merge as usize];
+        row.push(Cell::float(if r.descendants > 0 {
+            f64::from(merges) / f64::from(r.descendants)
+        } else {
+            0.0
+        }));
+    }
+    t
 }
 
 /// The ranking as a table, one row per base.
@@ -74,8 +141,12 @@ pub fn table(g: &LineageGraph, rows: &[BaseDerivatives]) -> Table {
 crate::params!(
     /// The parameters of the `derivative-counts` analysis.
     Params {
-        /// how many models to show
+        /// which bases: top (the models with most descendants) or papers (the papers' bases and the notable releases' models, with the top models as a second table)
+        set: crate::analysis::derivative_counts::BaseSet = crate::analysis::derivative_counts::BaseSet::Top,
+        /// how many models to show (with set = papers: in the table of the most derived-from models)
         top: usize = 20,
+        /// with set = papers: the table of notable releases (default: the built-in queries/releases.csv)
+        releases: Option<toml::Spanned<String>> = None,
     }
 );
 
@@ -93,9 +164,10 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
         &self,
         g: &crate::graph::LineageGraph,
         p: &Params,
-        _cx: &crate::analysis::registry::Context,
+        cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_axis_top_down, row_span, series};
+        use crate::analysis::derivative_counts::{BaseSet, PAPER_BASES};
         use crate::analysis::notes::{flagged_note, graph_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::TEXT;
@@ -104,7 +176,35 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
         use crate::model::EdgeKind;
 
         let sc = p.scope();
-        let rows = analysis::derivative_counts::derivative_counts(g, &sc, p.top);
+        let ranked = analysis::derivative_counts::derivative_counts(g, &sc, p.top);
+        let mut missing: Vec<String> = Vec::new();
+        let rows = match p.set {
+            BaseSet::Top => ranked.clone(),
+            BaseSet::Papers => {
+                let releases = crate::analysis::releases::from_param(cx, &p.releases)?;
+                let mut ids: Vec<u32> = Vec::new();
+                let named = PAPER_BASES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(releases.into_iter().flat_map(|r| r.models));
+                for id in named {
+                    match g.lookup(&id) {
+                        Some(v) if !ids.contains(&v) => ids.push(v),
+                        Some(_) => {}
+                        None if !missing.contains(&id) => missing.push(id),
+                        None => {}
+                    }
+                }
+                analysis::derivative_counts::derivative_counts_of(g, &ids)
+            }
+        };
+        // A graph that holds none of the named bases (a synthetic one, say) charts the top.
+        let set = if rows.is_empty() { BaseSet::Top } else { p.set };
+        let rows = if rows.is_empty() {
+            ranked.clone()
+        } else {
+            rows
+        };
         let names: Vec<String> = rows.iter().map(|r| g.name(r.model).to_string()).collect();
         let n = rows.len();
         let max = rows.iter().map(|r| r.descendants).max().unwrap_or(1) as f64;
@@ -149,11 +249,17 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
                 .collect(),
             anchor: Anchor::Right,
         });
-        let mut fig = Figure::new(format!("The {} most derived-from models", rows.len()));
-        fig.subtitle = Some(
-            "Distinct descendants through lineage edges, split by how each descendant was made"
-                .into(),
-        );
+        let mut fig = Figure::new(match set {
+            BaseSet::Top => format!("The {} most derived-from models", rows.len()),
+            BaseSet::Papers => "Models built on the papers' bases and the notable releases".into(),
+        });
+        fig.subtitle = Some(match set {
+            BaseSet::Top => {
+                "Distinct descendants through lineage edges, split by how each descendant was made"
+                    .into()
+            }
+            BaseSet::Papers => "Distinct descendants through lineage edges, split by how each was made; the most derived-from models (merge hubs among them) are the second table".into(),
+        });
         fig.height = (260 + 34 * n as u32).max(700);
         fig.panels.push(panel);
         fig.legend = legend;
@@ -168,9 +274,25 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
         title: "Derivative counts per base".into(),
         description: "Which models the community builds on: models ranked by distinct descendants, with direct children and the split by how each descendant was made (paper figure 6).".into(),
         table: analysis::derivative_counts::table(g, &rows),
-        extra: Vec::new(),
+        extra: match p.set {
+            BaseSet::Top => Vec::new(),
+            BaseSet::Papers => vec![(
+                "most-derived".into(),
+                format!("The {} most derived-from models, merge hubs among them", ranked.len()),
+                analysis::derivative_counts::hubs_table(g, &ranked),
+            )],
+        },
         figure: fig,
-        notes: vec![format!("{} lineage edges in the graph, {} closing a cycle", g.edge_count(), g.cycle_edges())],
+        notes: {
+            let mut notes = vec![format!("{} lineage edges in the graph, {} closing a cycle", g.edge_count(), g.cycle_edges())];
+            if !missing.is_empty() {
+                notes.push(format!("not in the graph: {}", missing.join(", ")));
+            }
+            if set != p.set {
+                notes.push("none of the papers' bases or the releases' models is in the graph: the chart shows the most derived-from models".into());
+            }
+            notes
+        },
     })
     }
 }
@@ -195,5 +317,33 @@ mod tests {
         assert_eq!(got, [("o/base", 1, 2), ("a/t1", 1, 1), ("o/other", 1, 1)]);
         assert_eq!(r[0].by_kind[EdgeKind::Unspecified as usize], 2);
         assert_eq!(table(&g, &r).get(2, "stub"), Some(&Cell::text("yes")));
+        // Named bases are all listed, a base without descendants too, most descendants first.
+        let named: Vec<u32> = ["b/t3", "a/t1", "o/base"]
+            .iter()
+            .map(|n| g.lookup(n).unwrap())
+            .collect();
+        let of = derivative_counts_of(&g, &named);
+        let got: Vec<(&str, u32)> = of
+            .iter()
+            .map(|d| (g.name(d.model), d.descendants))
+            .collect();
+        assert_eq!(got, [("o/base", 2), ("a/t1", 1), ("b/t3", 0)]);
+    }
+
+    #[test]
+    fn hubs_table_gives_the_share_made_by_merging() {
+        // o/hub: two merges below it and one fine-tune of a merge (3 descendants, 2 merges;
+        // the rows differ in downloads, or the second would read as copied metadata).
+        let details = "0,o/hub,o,,,1,,[],,,\n\
+                       1,a/m1,a,,,1,,[],,,\"['o/hub', 'o/other']\"\n\
+                       2,a/m2,a,,,2,,[],,,\"['o/hub', 'o/other']\"\n\
+                       3,b/t,b,,,1,,[],,,a/m1\n";
+        let g = build(details, "", "");
+        let r = derivative_counts(&g, &Scope::default(), 1);
+        assert_eq!(g.name(r[0].model), "o/hub");
+        let t = hubs_table(&g, &r);
+        assert_eq!(t.get(0, "descendants"), Some(&Cell::int(3)));
+        let share = t.get(0, "merge share").and_then(Cell::as_f64).unwrap();
+        assert!((share - 2.0 / 3.0).abs() < 1e-3, "{share}");
     }
 }

@@ -299,6 +299,15 @@ macro_rules! choice {
 
 choice!(Unit, |u| u.as_str().to_string(), ["day", "week", "month"]);
 choice!(
+    crate::analysis::derivative_counts::BaseSet,
+    |b| match b {
+        crate::analysis::derivative_counts::BaseSet::Top => "top",
+        crate::analysis::derivative_counts::BaseSet::Papers => "papers",
+    }
+    .to_string(),
+    ["top", "papers"]
+);
+choice!(
     Option<crate::model::Board>,
     |b| b.map_or(String::new(), |b| b.as_str().to_string()),
     ["v1", "v2"]

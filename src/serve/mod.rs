@@ -31,19 +31,7 @@ use params::{query_names, ParamError, Params, QueryRequest};
 use search::NameIndex;
 
 /// The bases of the papers' evolution figures, offered first in the evolution view.
-pub const PAPER_BASES: [&str; 11] = [
-    "meta-llama/Meta-Llama-3-8B",
-    "mistralai/Mistral-7B-v0.1",
-    "mistralai/Mixtral-8x7B-v0.1",
-    "meta-llama/Llama-2-7b-hf",
-    "microsoft/Phi-3-mini-4k-instruct",
-    "microsoft/phi-2",
-    "meta-llama/Meta-Llama-3-70B",
-    "huggyllama/llama-30b",
-    "huggyllama/llama-7b",
-    "meta-llama/Llama-2-70b-hf",
-    "microsoft/Phi-3-medium-4k-instruct",
-];
+pub use crate::analysis::derivative_counts::PAPER_BASES;
 
 /// What the server holds: the graph and what is worth computing once for every request.
 pub struct Dashboard {

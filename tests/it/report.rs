@@ -360,6 +360,24 @@ fn lineage_figures_are_consistent_with_the_graph() {
     ] {
         assert_eq!(cell(o, "mistralai/Mistral-7B-v0.1", column), n, "{column}");
     }
+    // The figure shows the papers' bases and the releases' models, whatever their rank: the
+    // Llama 3 bases are listed with no descendant (no model in this data names them), and
+    // the merge hubs that top a raw count are in the second table, not in the chart.
+    assert_eq!(cell(o, "meta-llama/Meta-Llama-3-8B", "descendants"), 0);
+    assert!(o
+        .table
+        .find("model", "mlabonne/Marcoro14-7B-slerp")
+        .is_none());
+    let (_, _, hubs) = o
+        .extra
+        .iter()
+        .find(|(name, _, _)| name == "most-derived")
+        .expect("the most derived-from table");
+    let hub = hubs
+        .find("model", "mlabonne/Marcoro14-7B-slerp")
+        .expect("a merge hub among the most derived-from");
+    let share = hubs.get(hub, "merge share").unwrap().as_f64().unwrap();
+    assert!(share > 0.9, "{share}");
     // Every improvement row's total is its best member over the reference, in percent.
     let o = output("improvement-per-base");
     for r in 0..o.table.len() {
@@ -669,10 +687,16 @@ fn report_runs_the_built_in_set_on_a_small_graph() {
             assert!(out.join(format!("{name}.{ext}")).exists(), "{name}.{ext}");
         }
     }
-    // org/base-7b has 12 fine-tunes and, through them, 4 merges.
-    let csv = std::fs::read_to_string(out.join("derivative-counts.csv")).unwrap();
-    let first = csv.lines().nth(1).unwrap();
-    assert!(first.starts_with("org/base-7b,12,16,"), "{first}");
+    // org/base-7b has 12 fine-tunes and, through them, 4 merges. None of the papers' bases is
+    // in this graph, so the chart shows the most derived-from models, as its second table does.
+    for file in [
+        "derivative-counts.csv",
+        "derivative-counts-most-derived.csv",
+    ] {
+        let csv = std::fs::read_to_string(out.join(file)).unwrap();
+        let first = csv.lines().nth(1).unwrap();
+        assert!(first.starts_with("org/base-7b,12,16,"), "{file}: {first}");
+    }
 }
 
 #[test]
