@@ -203,5 +203,16 @@ mod tests {
         assert_eq!(r.classes[0].mean, Some(42.5));
         assert_eq!(r.classes[1].best.unwrap().0, 70.0);
         assert_eq!(r.points.len(), 3);
+        // The smallest (1 B) and largest (7 B) models sit inside the axis, not on its ends,
+        // and the log axis keeps ticks at 1, 2, 5.
+        let fig = crate::analysis::charts::size_scatter(&r, &g, "t");
+        let x = &fig.panels[0].x;
+        let (lo, hi) = (x.min.unwrap(), x.max.unwrap());
+        assert!(lo < 1.0 && hi > 7.0, "{lo} {hi}");
+        let crate::render::Ticks::At(ticks) = &x.ticks else {
+            panic!("ticks at 1, 2, 5")
+        };
+        let labels: Vec<&str> = ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["1", "2", "5"]);
     }
 }

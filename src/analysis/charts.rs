@@ -255,10 +255,27 @@ pub fn category_bars(
 
 /// Scatter of size against score coloured by type, with the best model of each size class.
 pub fn size_scatter(r: &BestScoreBySize, g: &crate::graph::LineageGraph, title: &str) -> Figure {
-    let mut p = Panel::new(
-        Axis::new("parameters (billions, log scale)").log(),
-        Axis::new("leaderboard average score (%)"),
-    );
+    // A fifth of a step of margin on the log axis, so the smallest and largest models' dots
+    // are drawn whole rather than cut by the axis.
+    let xs = r.points.iter().map(|x| x.0).filter(|x| *x > 0.0);
+    let (lo, hi) = xs.fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    let mut x = Axis::new("parameters (billions, log scale)").log();
+    if lo.is_finite() && hi > 0.0 {
+        let (lo, hi) = (lo / 1.25, hi * 1.25);
+        let mut ticks = Vec::new();
+        for decade in lo.log10().floor() as i32..=hi.log10().ceil() as i32 {
+            for m in [1.0, 2.0, 5.0] {
+                let v = m * 10f64.powi(decade);
+                if (lo..=hi).contains(&v) {
+                    ticks.push((v, format!("{v}")));
+                }
+            }
+        }
+        x = x.range(lo, hi).ticks(ticks);
+    }
+    let mut p = Panel::new(x, Axis::new("leaderboard average score (%)"));
     let mut legend = Vec::new();
     for t in ModelType::ALL {
         let pts: Vec<(f64, f64)> = r
