@@ -47,7 +47,7 @@ pub enum BaseSet {
     Papers,
 }
 
-/// The derivative counts of the given models, most descendants first (then name): every
+/// The derivative counts of the given models, ranked as [`derivative_counts`] ranks: every
 /// model is listed, with no descendants too. O(sum of descendants).
 pub fn derivative_counts_of(g: &LineageGraph, models: &[u32]) -> Vec<BaseDerivatives> {
     let all = algo::derivatives::derivatives(g);
@@ -63,12 +63,18 @@ pub fn derivative_counts_of(g: &LineageGraph, models: &[u32]) -> Vec<BaseDerivat
             }
         })
         .collect();
+    rank(g, &mut rows);
+    rows
+}
+
+/// Most descendants first, then most direct children, then by name.
+fn rank(g: &LineageGraph, rows: &mut [BaseDerivatives]) {
     rows.sort_by(|a, b| {
         b.descendants
             .cmp(&a.descendants)
+            .then(b.direct.cmp(&a.direct))
             .then_with(|| g.name(a.model).cmp(g.name(b.model)))
     });
-    rows
 }
 
 /// The `top` models by descendants (then direct children, then name). Flagged models are
@@ -87,12 +93,7 @@ pub fn derivative_counts(g: &LineageGraph, scope: &Scope, top: usize) -> Vec<Bas
             by_kind: d.by_kind,
         })
         .collect();
-    ranked.sort_by(|a, b| {
-        b.descendants
-            .cmp(&a.descendants)
-            .then(b.direct.cmp(&a.direct))
-            .then_with(|| g.name(a.model).cmp(g.name(b.model)))
-    });
+    rank(g, &mut ranked);
     ranked.truncate(top);
     ranked
 }

@@ -738,10 +738,6 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 
 /// Reads one input into `sink`.
 pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
-    if input.format == Format::Parquet {
-        return read_parquet(input, sink);
-    }
-    let reader = input.open()?;
     let mut summary = FileSummary {
         path: input.name.display().to_string(),
         format: Some(input.format),
@@ -752,6 +748,11 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
         summary: &mut summary,
     };
     let path = input.name.as_path();
+    if input.format == Format::Parquet {
+        read_parquet(input, &mut counting)?;
+        return Ok(summary);
+    }
+    let reader = input.open()?;
     match input.format {
         Format::LeaderboardV1 => leaderboard_v1::read(path, reader, &mut counting)?,
         Format::LeaderboardV2 => leaderboard_v2::read(path, reader, &mut counting)?,
@@ -765,36 +766,24 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
 }
 
 /// Reads a Parquet input, which needs random access to its bytes rather than a stream.
-fn read_parquet(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, IngestError> {
-    let mut summary = FileSummary {
-        path: input.name.display().to_string(),
-        format: Some(input.format),
-        ..Default::default()
-    };
-    let mut counting = Counting {
-        inner: sink,
-        summary: &mut summary,
-    };
+fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), IngestError> {
     let path = input.name.as_path();
     match &input.source {
         InputSource::Embedded(bytes) => {
-            parquet::read(path, bytes::Bytes::from_static(bytes), &mut counting)?
+            parquet::read(path, bytes::Bytes::from_static(bytes), counting)
         }
         InputSource::File(file) => {
             let f = File::open(file).map_err(|source| IngestError::Io {
                 path: file.clone(),
                 source,
             })?;
-            parquet::read(path, f, &mut counting)?
+            parquet::read(path, f, counting)
         }
-        InputSource::Stream(_) => {
-            return Err(IngestError::Parquet {
-                path: path.to_path_buf(),
-                detail: "Parquet is read by random access, which a pipe does not allow".into(),
-            })
-        }
+        InputSource::Stream(_) => Err(IngestError::Parquet {
+            path: path.to_path_buf(),
+            detail: "Parquet is read by random access, which a pipe does not allow".into(),
+        }),
     }
-    Ok(summary)
 }
 
 /// Counts what passes through to the real sink, for the file's summary.

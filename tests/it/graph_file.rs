@@ -305,7 +305,11 @@ fn a_successful_build_leaves_no_temporary_file() {
     .assert()
     .success();
     assert_eq!(entries(&wd.join("graphs")), vec!["out.graph"]);
-    assert!(file::load(&wd.join("graphs/out.graph")).is_ok());
+    // The file holds the graph the library builds from the same input.
+    assert_eq!(
+        file::load(&wd.join("graphs/out.graph")).unwrap(),
+        small_graph()
+    );
 }
 
 #[test]
@@ -447,6 +451,20 @@ fn a_graph_from_a_pipe_loads_and_an_endless_pipe_stops() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // It reads as the file does: the same summary, under the name it was read by.
+    let from_file = wd
+        .command(&["info", "--graph", "g.graph"])
+        .output()
+        .unwrap();
+    let text = |o: &std::process::Output| String::from_utf8(o.stdout.clone()).unwrap();
+    assert_eq!(
+        text(&out).replacen("/dev/stdin", "g.graph", 1),
+        text(&from_file)
+    );
+    // 14 models: the fixture's 13 records and the one base they name without describing.
+    assert!(text(&out)
+        .lines()
+        .any(|l| l.split_whitespace().eq(["models", "14"])));
     // The same header followed by endless zeros (`cat g.graph /dev/zero`): stops after the
     // announced length with a clear error.
     let command = format!(
@@ -509,7 +527,7 @@ fn graph_files_honour_the_umask_and_a_rebuild_keeps_the_mode() {
     fs::set_permissions(wd.join("g.graph"), fs::Permissions::from_mode(0o640)).unwrap();
     build("022");
     assert_eq!(mode(&wd.join("g.graph")), 0o640);
-    assert!(file::load(&wd.join("g.graph")).is_ok());
+    assert_eq!(file::load(&wd.join("g.graph")).unwrap(), small_graph());
 }
 
 /// A failed save (`--out` an existing directory) still wrote `--report`; and a report that

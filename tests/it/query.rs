@@ -396,7 +396,8 @@ fn mistakes_are_named_with_what_would_work() {
 //
 // Every number below was established with a short python3 script using only the csv and
 // ast modules on the raw files (details.csv, leaderboard.csv, commits.csv), written apart
-// from this code: it re-derives the edges from the `base_model` column and the
+// from this code (tests/lineage_facts.py, which real_lineage_agrees_with_lineage_facts_py
+// runs): it re-derives the edges from the `base_model` column and the
 // `base_model:` tags (aliases from graphs/aliases.csv, legacy ids included, case folded,
 // self-references dropped, a row whose metadata repeats the previous row's under another
 // name ignored), takes the best leaderboard row of each repo with its inverted
@@ -588,6 +589,82 @@ fn real_improvement_over_mistral_7b() {
     assert_eq!(by_name["frontier"].as_array().map(Vec::len), Some(14));
     let total = by_name["total_improvement_pct"].as_f64().unwrap_or(0.0);
     assert!((total - 25.357).abs() < 1e-3, "{total}");
+}
+
+/// The real-data numbers above against tests/lineage_facts.py, run now: the script rebuilds
+/// the lineage from the raw files with python3's csv and ast modules and counts by plain
+/// searches (breadth-first, memoised recursion, a sort).
+#[test]
+fn real_lineage_agrees_with_lineage_facts_py() {
+    let facts = crate::common::python_facts("lineage_facts.py", &[]);
+    let g = real();
+    let info: Value = serde_json::from_str(&{
+        let out = lineage()
+            .args(["info", "--format", "json", "--graph", g])
+            .output()
+            .expect("lineage runs");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("UTF-8")
+    })
+    .expect("JSON");
+    for k in ["models", "stubs", "edges", "edges_by_kind"] {
+        assert_eq!(info[k], facts[k], "{k}");
+    }
+
+    let mistral = &json(&["derivatives", "--graph", g, "--model", "mistral-7b"])[0];
+    let expected = &facts["mistral_descendants"];
+    for k in ["direct", "descendants", "by_kind"] {
+        assert_eq!(mistral[k], expected[k], "Mistral-7B-v0.1 {k}");
+    }
+    let top: Vec<Value> = json(&["derivatives", "--graph", g, "--top", "3"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| serde_json::json!([r["model"], r["descendants"]]))
+        .collect();
+    assert_eq!(Value::from(top), facts["top_by_descendants"]);
+    let with = facts["models_with_descendants"].as_u64().expect("a count");
+    let table = query(&["derivatives", "--graph", g, "--top", "1"]);
+    assert!(
+        table.contains(&format!("of {with} models with descendants")),
+        "{table}"
+    );
+
+    let depth = json(&["merge-depth", "--graph", g, "--top", "1"]);
+    let distribution: Vec<Value> = depth["distribution"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|b| serde_json::json!([b["depth"], b["models"]]))
+        .collect();
+    assert_eq!(Value::from(distribution), facts["merge_depth_distribution"]);
+    let deepest = &facts["deepest_merge_chain"];
+    assert_eq!(depth["top"][0]["merge_depth"], deepest["depth"]);
+    assert_eq!(
+        serde_json::json!([depth["top"][0]["model"]]),
+        deepest["models"]
+    );
+
+    let imp = json(&[
+        "improvements",
+        "--graph",
+        g,
+        "--base",
+        "mistralai/Mistral-7B-v0.1",
+    ]);
+    let expected = &facts["mistral_improvement"];
+    for k in ["family_size", "scored_members", "reference_average"] {
+        assert_eq!(imp[k], expected[k], "{k}");
+    }
+    let frontier: Vec<Value> = imp["frontier"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|s| serde_json::json!([s["model"], s["days_since_release"], s["average"]]))
+        .collect();
+    assert_eq!(Value::from(frontier), expected["frontier"]);
+    let total = |v: &Value| v["total_improvement_pct"].as_f64().expect("a total");
+    assert!((total(&imp) - total(expected)).abs() < 1e-3);
 }
 
 #[test]
