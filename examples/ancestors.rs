@@ -14,7 +14,6 @@ use std::path::Path;
 
 use lineage::algo::depth::depths;
 use lineage::graph::LineageGraph;
-use lineage::ingest::Input;
 use petgraph::visit::{Bfs, Reversed, Walker};
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -73,26 +72,13 @@ fn load(path: Option<&Path>) -> Result<LineageGraph, Box<dyn Error>> {
     if let Some(path) = path {
         return Ok(lineage::graph::file::load(path)?);
     }
-    let inputs = [
-        Input::embedded(
-            "details.csv",
-            include_bytes!("../graphs/sample/details.csv"),
-        )?,
-        Input::embedded(
-            "leaderboard.csv",
-            include_bytes!("../graphs/sample/leaderboard.csv"),
-        )?,
-        Input::embedded(
-            "commits.csv",
-            include_bytes!("../graphs/sample/commits.csv"),
-        )?,
-    ];
-    Ok(lineage::build(&inputs, Default::default(), None)?.0)
+    Ok(lineage::sample::graph()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lineage::ingest::Input;
     use std::collections::{BTreeMap, VecDeque};
 
     /// The shortest distance up the parents from `v` to each ancestor, by the test's own

@@ -13,7 +13,6 @@ use std::path::Path;
 
 use lineage::algo::made_by;
 use lineage::graph::LineageGraph;
-use lineage::ingest::Input;
 use lineage::model::EdgeKind;
 use rayon::prelude::*;
 
@@ -81,26 +80,13 @@ fn load(path: Option<&Path>) -> Result<LineageGraph, Box<dyn Error>> {
     if let Some(path) = path {
         return Ok(lineage::graph::file::load(path)?);
     }
-    let inputs = [
-        Input::embedded(
-            "details.csv",
-            include_bytes!("../graphs/sample/details.csv"),
-        )?,
-        Input::embedded(
-            "leaderboard.csv",
-            include_bytes!("../graphs/sample/leaderboard.csv"),
-        )?,
-        Input::embedded(
-            "commits.csv",
-            include_bytes!("../graphs/sample/commits.csv"),
-        )?,
-    ];
-    Ok(lineage::build(&inputs, Default::default(), None)?.0)
+    Ok(lineage::sample::graph()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lineage::ingest::Input;
 
     /// The parallel statistic equals a plain sequential loop, on one thread and on four.
     #[test]

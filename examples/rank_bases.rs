@@ -14,7 +14,6 @@ use std::path::Path;
 
 use lineage::algo::derivatives::{derivatives, top};
 use lineage::graph::LineageGraph;
-use lineage::ingest::Input;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,26 +54,13 @@ fn load(path: Option<&Path>) -> Result<LineageGraph, Box<dyn Error>> {
     if let Some(path) = path {
         return Ok(lineage::graph::file::load(path)?);
     }
-    let inputs = [
-        Input::embedded(
-            "details.csv",
-            include_bytes!("../graphs/sample/details.csv"),
-        )?,
-        Input::embedded(
-            "leaderboard.csv",
-            include_bytes!("../graphs/sample/leaderboard.csv"),
-        )?,
-        Input::embedded(
-            "commits.csv",
-            include_bytes!("../graphs/sample/commits.csv"),
-        )?,
-    ];
-    Ok(lineage::build(&inputs, Default::default(), None)?.0)
+    Ok(lineage::sample::graph()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lineage::ingest::Input;
     use petgraph::visit::{Bfs, Walker};
 
     /// On a generated ecosystem: the ranking is sorted, and each count is what a petgraph

@@ -101,6 +101,7 @@ pub mod model;
 pub mod queries;
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod serve;
 pub mod synth;
 
