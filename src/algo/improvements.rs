@@ -125,6 +125,21 @@ pub struct FrontierStep {
     pub normalized: Option<f64>,
 }
 
+impl Member {
+    /// The member as a step of the frontier: `None` without a date or a reference.
+    fn step(&self) -> Option<FrontierStep> {
+        Some(FrontierStep {
+            model: self.model,
+            created: self.created?,
+            days_since_release: self.days_since_release,
+            average: self.average,
+            improvement_points: self.improvement_points?,
+            improvement_pct: self.improvement_pct,
+            normalized: self.normalized,
+        })
+    }
+}
+
 /// The improvement of one base's family over the base.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Improvement {
@@ -397,24 +412,10 @@ pub fn improvements_by_name(
             _ => None,
         };
         let on_frontier = a > running;
-        if on_frontier {
-            running = a;
-            if let (Some(day), Some(points)) = (created, points) {
-                frontier.push(FrontierStep {
-                    model: v,
-                    created: day,
-                    days_since_release: days,
-                    average: avg,
-                    improvement_points: points,
-                    improvement_pct: pct,
-                    normalized,
-                });
-            }
-        }
         if best.is_none_or(|(_, b)| avg > b) {
             best = Some((v, avg));
         }
-        members.push(Member {
+        let member = Member {
             model: v,
             created,
             days_since_release: days,
@@ -423,7 +424,12 @@ pub fn improvements_by_name(
             improvement_pct: pct,
             normalized,
             on_frontier,
-        });
+        };
+        if on_frontier {
+            running = a;
+            frontier.extend(member.step());
+        }
+        members.push(member);
     }
     let total_improvement_pct = match (best, reference) {
         (Some((_, b)), Some(r)) if r != 0.0 => Some((f64::from(b) - r) / r * 100.0),
@@ -558,19 +564,7 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
             _ => None,
         };
         let on_frontier = created.is_some() && reference.is_some() && a > running;
-        if let (true, Some(day), Some(points)) = (on_frontier, created, points) {
-            running = a;
-            frontier.push(FrontierStep {
-                model: v,
-                created: day,
-                days_since_release: days,
-                average: avg,
-                improvement_points: points,
-                improvement_pct: pct,
-                normalized,
-            });
-        }
-        members.push(Member {
+        let member = Member {
             model: v,
             created,
             days_since_release: days,
@@ -579,7 +573,12 @@ fn score(g: &LineageGraph, base: u32, family: &[u32], options: &ImprovementOptio
             improvement_pct: pct,
             normalized,
             on_frontier,
-        });
+        };
+        if on_frontier {
+            running = a;
+            frontier.extend(member.step());
+        }
+        members.push(member);
     }
     let best = scored
         .iter()
