@@ -50,7 +50,15 @@ pub enum BaseSet {
 /// The derivative counts of the given models, ranked as [`derivative_counts`] ranks: every
 /// model is listed, with no descendants too. O(sum of descendants).
 pub fn derivative_counts_of(g: &LineageGraph, models: &[u32]) -> Vec<BaseDerivatives> {
-    let all = algo::derivatives::derivatives(g);
+    named_counts(g, &algo::derivatives::derivatives(g), models)
+}
+
+/// [`derivative_counts_of`] over counts already made.
+fn named_counts(
+    g: &LineageGraph,
+    all: &[algo::derivatives::Derivatives],
+    models: &[u32],
+) -> Vec<BaseDerivatives> {
     let mut rows: Vec<BaseDerivatives> = models
         .iter()
         .map(|&v| {
@@ -81,7 +89,16 @@ fn rank(g: &LineageGraph, rows: &mut [BaseDerivatives]) {
 /// not ranked unless the scope includes them; stubs are (lineage names them as bases).
 /// O(sum of descendants) through `algo::derivatives`.
 pub fn derivative_counts(g: &LineageGraph, scope: &Scope, top: usize) -> Vec<BaseDerivatives> {
-    let all = algo::derivatives::derivatives(g);
+    ranked_counts(g, &algo::derivatives::derivatives(g), scope, top)
+}
+
+/// [`derivative_counts`] over counts already made.
+fn ranked_counts(
+    g: &LineageGraph,
+    all: &[algo::derivatives::Derivatives],
+    scope: &Scope,
+    top: usize,
+) -> Vec<BaseDerivatives> {
     let mut ranked: Vec<BaseDerivatives> = all
         .iter()
         .enumerate()
@@ -177,7 +194,9 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
         use crate::model::EdgeKind;
 
         let sc = p.scope();
-        let ranked = analysis::derivative_counts::derivative_counts(g, &sc, p.top);
+        // One pass over the graph serves both the named bases and the ranking.
+        let all = crate::algo::derivatives::derivatives(g);
+        let ranked = ranked_counts(g, &all, &sc, p.top);
         let mut missing: Vec<String> = Vec::new();
         let rows = match p.set {
             BaseSet::Top => ranked.clone(),
@@ -196,7 +215,7 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
                         None => {}
                     }
                 }
-                analysis::derivative_counts::derivative_counts_of(g, &ids)
+                named_counts(g, &all, &ids)
             }
         };
         // A graph that holds none of the named bases (a synthetic one, say) charts the top.
