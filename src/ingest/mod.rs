@@ -663,11 +663,7 @@ pub fn open_input(path: &Path, forced: Option<Format>) -> Result<Input, IngestEr
                 "a {c}-compressed Parquet file; Parquet is read by random access and compresses \
                  its own columns: decompress the file first"
             )),
-            (None, None) => Some(
-                "Parquet is read by random access, which a pipe does not allow: write it to a \
-                 file first"
-                    .to_string(),
-            ),
+            (None, None) => Some(PARQUET_ON_A_PIPE.to_string()),
             (None, Some(_)) => None,
         };
         if let Some(detail) = detail {
@@ -765,6 +761,10 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
     Ok(summary)
 }
 
+/// Why a Parquet file cannot come through a pipe.
+const PARQUET_ON_A_PIPE: &str =
+    "Parquet is read by random access, which a pipe does not allow: write it to a file first";
+
 /// Reads a Parquet input, which needs random access to its bytes rather than a stream.
 fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), IngestError> {
     let path = input.name.as_path();
@@ -781,7 +781,7 @@ fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), Ingest
         }
         InputSource::Stream(_) => Err(IngestError::Parquet {
             path: path.to_path_buf(),
-            detail: "Parquet is read by random access, which a pipe does not allow".into(),
+            detail: PARQUET_ON_A_PIPE.into(),
         }),
     }
 }

@@ -59,15 +59,7 @@ pub const SNAPSHOT_FILE: &str = "models.parquet";
 ///
 /// Errors: `InvalidInput` above [`MAX_MODELS`]; any I/O error creating or writing the file.
 pub fn write_snapshot(config: &SynthConfig, dir: &Path) -> io::Result<(PathBuf, usize)> {
-    if config.models > MAX_MODELS {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} models is more than the generator's limit of {MAX_MODELS}",
-                config.models
-            ),
-        ));
-    }
+    within_limit(config)?;
     std::fs::create_dir_all(dir)?;
     let world = world::generate(config.models, config.seed);
     let path = dir.join(SNAPSHOT_FILE);
@@ -88,13 +80,8 @@ pub fn write_snapshot(config: &SynthConfig, dir: &Path) -> io::Result<(PathBuf, 
 /// The largest ecosystem [`write()`] accepts (memory grows by about 300 bytes per model).
 pub const MAX_MODELS: usize = 20_000_000;
 
-/// Generates the ecosystem for `config` and writes its files into `dir` (created if
-/// missing). Returns each file's path and its number of rows. `models.jsonl` is left out
-/// (and an old one removed) when no model has a Hub API record, which only happens for an
-/// empty ecosystem.
-///
-/// Errors: `InvalidInput` above [`MAX_MODELS`]; any I/O error creating or writing the files.
-pub fn write(config: &SynthConfig, dir: &Path) -> io::Result<Vec<(PathBuf, usize)>> {
+/// `InvalidInput` for an ecosystem above [`MAX_MODELS`].
+fn within_limit(config: &SynthConfig) -> io::Result<()> {
     if config.models > MAX_MODELS {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -104,6 +91,17 @@ pub fn write(config: &SynthConfig, dir: &Path) -> io::Result<Vec<(PathBuf, usize
             ),
         ));
     }
+    Ok(())
+}
+
+/// Generates the ecosystem for `config` and writes its files into `dir` (created if
+/// missing). Returns each file's path and its number of rows. `models.jsonl` is left out
+/// (and an old one removed) when no model has a Hub API record, which only happens for an
+/// empty ecosystem.
+///
+/// Errors: `InvalidInput` above [`MAX_MODELS`]; any I/O error creating or writing the files.
+pub fn write(config: &SynthConfig, dir: &Path) -> io::Result<Vec<(PathBuf, usize)>> {
+    within_limit(config)?;
     std::fs::create_dir_all(dir)?;
     let world = world::generate(config.models, config.seed);
     let evals = leaderboard::evaluations(&world);
