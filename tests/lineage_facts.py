@@ -33,6 +33,8 @@ import json
 import os
 import sys
 
+from project_tables import ALIASES, CORRECTIONS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "..", "shared", "data", "openllm-2024")
 if not os.path.isdir(DATA):
@@ -43,15 +45,6 @@ PLACEHOLDERS = {"", "unknown", "none", "[]", "nan"}
 MISTRAL = "mistralai/mistral-7b-v0.1"
 
 
-def table(name):
-    """Rows of a project table under graphs/ (comment lines skipped), header row dropped."""
-    with open(os.path.join(HERE, "..", "graphs", name), encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(line for line in f if not line.startswith("#") and line.strip()))
-    return rows[1:]
-
-
-ALIASES = {a.strip().lower(): t.strip() for a, t in table("aliases.csv")}
-CORRECTIONS = {r[0].strip().lower(): r[1].strip() for r in table("date-corrections.csv")}
 
 
 def pylist(s):

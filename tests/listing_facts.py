@@ -22,6 +22,8 @@ import json
 import os
 import sys
 
+from project_tables import ALIASES, CORRECTIONS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LISTING = os.path.join(HERE, "..", "..", "shared", "data", "hub-listing-2024", "models.csv")
 if not os.path.isfile(LISTING):
@@ -30,15 +32,6 @@ if not os.path.isfile(LISTING):
 RELATIONS = {"finetune", "adapter", "quantized", "merge"}
 
 
-def table(name):
-    """Rows of a project table under graphs/ (comment lines skipped), header row dropped."""
-    with open(os.path.join(HERE, "..", "graphs", name), encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(line for line in f if not line.startswith("#") and line.strip()))
-    return rows[1:]
-
-
-ALIASES = {a.strip().lower(): t.strip() for a, t in table("aliases.csv")}
-CORRECTIONS = {r[0].strip().lower(): r[1].strip() for r in table("date-corrections.csv")}
 
 
 def key(i):
