@@ -505,6 +505,13 @@ fn nothing_a_request_sends_makes_the_server_fail() {
         "/api/analyses/top-authors?top=18446744073709551615".into(),
         "/api/analyses/release-effect?releases=/etc/passwd".into(),
         "/api/analyses/improvement-over-days?bases=%00".into(),
+        "/api/analyses/derivative-counts?set=papers&releases=/etc/passwd".into(),
+        "/api/analyses/derivative-counts?set=%00&top=18446744073709551615".into(),
+        "/api/analyses/best-score-by-size?board=v3".into(),
+        "/api/query/improvements?base=phi-2&match=name&params=none&params=7".into(),
+        "/api/query/improvements?base=phi-2&match=name&params=NONE%00".into(),
+        "/api/query/license-drift?edges=maybe&include-flagged=true".into(),
+        "/api/query/licenses?licenses=/etc/passwd".into(),
         "/%FF".into(),
     ];
     // Random bytes, percent-encoded, in every parameter slot (bounded and seeded).
@@ -514,6 +521,9 @@ fn nothing_a_request_sends_makes_the_server_fail() {
         "/api/query/improvements",
         "/api/query/merge-depth",
         "/api/query/authors",
+        "/api/query/licenses",
+        "/api/query/license-drift",
+        "/api/analyses/derivative-counts",
         "/api/lineage",
         "/api/models",
         "/api/analyses/score-by-type",
@@ -531,6 +541,9 @@ fn nothing_a_request_sends_makes_the_server_fail() {
         "unit",
         "from",
         "all",
+        "edges",
+        "board",
+        "set",
     ];
     for i in 0..120 {
         let len = rng.usize(0..40);
