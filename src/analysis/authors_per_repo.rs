@@ -194,7 +194,11 @@ mod tests {
         assert_eq!(r.repos, 2);
         assert_eq!(r.without_commits, 1);
         assert_eq!(r.only_bots, 1);
-        assert_eq!(r.buckets.len(), 2, "one bar per count up to the most authors");
+        assert_eq!(
+            r.buckets.len(),
+            2,
+            "one bar per count up to the most authors"
+        );
         assert_eq!(r.buckets[0].3, 1);
         assert_eq!(r.buckets[1].3, 1);
         assert_eq!(r.max, 2);

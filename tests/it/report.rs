@@ -751,6 +751,19 @@ fn assert_text_layout(o: &Output, data: &str) {
         o.name,
         boxes.len()
     );
+    // Labels left out for want of room are counted, and the note says how many.
+    let left_out = o.figure.labels_left_out().unwrap();
+    let all: Vec<&str> = boxes.iter().map(|b| b.text.as_str()).collect();
+    let all = all.join(" ");
+    if left_out > 0 {
+        assert!(
+            all.contains(&format!("{left_out} label")) && all.contains("left out where"),
+            "{data} {}: {left_out} labels left out, not stated: {all}",
+            o.name
+        );
+    } else {
+        assert!(!all.contains("left out where"), "{data} {}: {all}", o.name);
+    }
     let (w, h) = (o.figure.width as f64, o.figure.height as f64);
     for (i, b) in boxes.iter().enumerate() {
         assert!(
