@@ -227,7 +227,7 @@ for m in counted:
         continue
     n = len([a for a in m["contributors"] if not bot(a)])
     if n:
-        apr[min(n, 10)] += 1
+        apr[min(n, 30)] += 1
 fact("authors_per_repo", sorted(apr.items()), "authors per repo", sorted(apr.items()))
 
 

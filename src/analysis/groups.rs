@@ -111,6 +111,28 @@ pub struct GroupRule {
     pub min_models: usize,
 }
 
+impl GroupRule {
+    /// The rule in words, for a chart's note: which architectures become "other".
+    pub fn describe(&self) -> String {
+        match self.by {
+            ThresholdScope::Overall => format!(
+                "architectures below {:.0}% of all models are grouped as other",
+                self.threshold * 100.0
+            ),
+            ThresholdScope::Period => format!(
+                "architectures below {:.0}% of the new models of every {} (with at least {} models) are grouped as other",
+                self.threshold * 100.0,
+                self.unit,
+                self.min_period_models
+            ),
+            ThresholdScope::Count => format!(
+                "architectures with {} models or fewer (flagged included) are grouped as other",
+                self.min_models
+            ),
+        }
+    }
+}
+
 impl ArchitectureGroups {
     /// Groups the architectures of the models `scope` selects. Architectures named in
     /// `keep` (readable names, any case) keep their name whatever their share.
