@@ -23,14 +23,16 @@ use crate::intern::Names;
 pub const MAGIC: &[u8; 8] = b"LINEAGE\x1a";
 /// Bumped whenever the encoded layout changes. 2: averages per leaderboard board and each
 /// benchmark's board; creation time of day; commit count and first/last commit days. 3: the
-/// large tables as fixed-width sections read in place.
-pub const FORMAT_VERSION: u32 = 3;
+/// large tables as fixed-width sections read in place. 4: the model table as fixed-width
+/// rows ([`super::model_table`]).
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
-/// The sections of a version-2 file, in directory order: the bincode-encoded rest of the
-/// graph, then the arrays.
-const SECTIONS: [&str; 21] = [
+/// The sections of a file, in directory order: the bincode-encoded rest of the graph, the
+/// model rows, then the arrays.
+const SECTIONS: [&str; 22] = [
     "graph",
+    "models",
     "names.text",
     "names.ends",
     "authors.text",
@@ -65,6 +67,9 @@ fn config() -> impl bincode::config::Config {
 /// The arrays of a graph in [`SECTIONS`] order (after the first), as little-endian bytes.
 fn array_sections(g: &LineageGraph) -> Vec<std::borrow::Cow<'_, [u8]>> {
     let mut out = Vec::with_capacity(SECTIONS.len() - 1);
+    let mut models = Vec::new();
+    super::model_table::encode(&g.models, &mut models);
+    out.push(models.into());
     for names in [&g.names, &g.authors, &g.symbols] {
         let (text, ends) = names.parts();
         out.push(text.le_bytes());
@@ -555,6 +560,9 @@ fn decode_backing(path: &Path, file: Arc<Backing>) -> Result<LineageGraph, Graph
             take(file, targets, &corrupt)?,
         ))
     };
+    let (range, name) = array()?;
+    graph.models = super::model_table::decode(&bytes[range])
+        .map_err(|e| corrupt(format!("section {name}: {e}")))?;
     graph.names = names(&file, array()?, array()?)?;
     graph.authors = names(&file, array()?, array()?)?;
     graph.symbols = names(&file, array()?, array()?)?;

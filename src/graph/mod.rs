@@ -10,6 +10,7 @@ pub mod builder;
 pub mod csr;
 pub mod file;
 pub mod info;
+pub mod model_table;
 pub mod visit;
 
 use serde::{Deserialize, Serialize};
@@ -38,15 +39,18 @@ pub struct Source {
 /// tables. Build it with [`crate::build`], save and load it with [`mod@file`].
 ///
 /// The large fixed-width tables (names, adjacency, scores, side tables) are [`Array`]s, read
-/// in place from a loaded graph file; every other field is written to the file with serde, so
-/// a new field of that kind needs nothing more than its declaration (and a format version
-/// bump). A new fixed-width table is `#[serde(skip)]` and listed in [`mod@file`]'s sections.
+/// in place from a loaded graph file; the models are fixed-width rows decoded in parallel
+/// ([`model_table`]: a new [`Model`] field goes there); every other field is written to the
+/// file with serde, so a new field of that kind needs nothing more than its declaration (and
+/// a format version bump). A new fixed-width table is `#[serde(skip)]` and listed in
+/// [`mod@file`]'s sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineageGraph {
     /// Model ids; the index is the model's dense id.
     #[serde(skip)]
     pub names: Names,
     /// Node data; the index is the model's dense id.
+    #[serde(skip)]
     pub models: Vec<Model>,
     /// Author names (namespaces and commit authors).
     #[serde(skip)]
