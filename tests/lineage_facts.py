@@ -87,6 +87,7 @@ def reference(value, child, relation=None):
 
 described = set()
 created = {}
+license_of = {}  # lower id -> the license its tags, else its leaderboard row, declare
 merge_tagged = set()
 named = collections.defaultdict(dict)  # child -> {parent: stated relation or None}
 
@@ -113,6 +114,9 @@ with open(os.path.join(DATA, "details.csv"), encoding="utf-8", newline="") as f:
         if c and child not in created:
             created[child] = c[:10]
         tags = [t for t in pylist(rec["tags"]) if isinstance(t, str)]
+        for t in tags:
+            if t.startswith("license:") and child not in license_of:
+                license_of[child] = t[len("license:"):]
         if "merge" in tags:
             merge_tagged.add(child)
         parents = named[child]
@@ -147,6 +151,10 @@ with open(os.path.join(DATA, "leaderboard.csv"), encoding="utf-8", newline="") a
         if k not in best or (avg is not None and (best[k][1] is None or avg > best[k][1])):
             best[k] = (row, avg)
 flagged = {k for k, (row, _) in best.items() if row["Flagged"].strip() == "False"}
+for k, (row, _) in best.items():
+    hub = row["Hub License"].strip()
+    if k not in license_of and hub.lower() not in {"", "?", "none", "nan"}:
+        license_of[k] = hub
 marked_merge = {k for k, (row, _) in best.items()
                 if row["Merged"].strip() == "False" or row["Type"].strip().startswith("🤝")
                 or row["TypeString"].strip().startswith("🤝")} | merge_tagged
@@ -302,6 +310,20 @@ for repo in PAPER_BASES:
     k = ALIASES.get(repo.lower(), repo).lower()
     paper_bases_lineage[repo] = lineage_improvement(k) if k in names else None
 
+# License drift: lineage edges by (base license, derivative license), lower case, list
+# brackets and quotes removed, "(none)" where none is declared; edges with a flagged end are
+# left out.
+def license_name(v):
+    lic = license_of.get(v)
+    if lic is None:
+        return "(none)"
+    return lic.strip().strip("[]").strip("'\" ").lower() or "(none)"
+
+
+drift = collections.Counter((license_name(p), license_name(c))
+                            for c, ps in parents_of.items() for p in ps
+                            if counted(p) and counted(c))
+
 edge_kinds = collections.Counter(kind_of[c] for c, ps in parents_of.items() for _ in ps)
 facts = {
     "models": len(nodes),
@@ -317,6 +339,9 @@ facts = {
     "top_by_descendants": [[names[v], per_model[v][0]] for v in top],
     "merge_depth_distribution": sorted(distribution.items()),
     "deepest_merge_chain": {"depth": deepest, "models": at_deepest},
+    "license_pairs": [[b, d, n] for (b, d), n in drift.most_common()
+                      if (b, d) in {("cc-by-nc-4.0", "apache-2.0"), ("llama2", "apache-2.0"),
+                                    ("llama2", "mit"), ("cc-by-sa-4.0", "apache-2.0")}],
     "mistral_improvement": {
         "family_size": len(family),
         "scored_members": len(scored),

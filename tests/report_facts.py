@@ -2,7 +2,9 @@
 """Independent check of numbers behind `lineage report` on the real 2024 data.
 
 Reads ../shared/data/openllm-2024/{details,leaderboard,commits}.csv with the csv module
-only (no lineage code) and prints the facts that tests/report.rs pins. It follows the
+only (no lineage code) and prints the facts that tests/it/report.rs pins: at least one for
+each figure of queries/paper.toml that is not a lineage figure (those are in
+tests/lineage_facts.py). It follows the
 rules the methodology states: one node per repo id (case-insensitive), the leaderboard row
 with the best average wins, the v1 Flagged column is inverted, flagged models are left out
 of counts, a Hub metadata row that copies another repo's metadata is not used, a model
@@ -28,7 +30,7 @@ def fact(name, value, *text):
     """Records a fact for --json and prints it for a reader otherwise."""
     FACTS[name] = value
     if not AS_JSON:
-        print(*text)
+        print(*text, *([value] if len(text) == 1 else []))
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "openllm-2024")
 if not os.path.isdir(DATA):
@@ -85,6 +87,11 @@ with open(os.path.join(DATA, "details.csv"), encoding="utf-8", newline="") as f:
         else:
             previous = (meta, i.lower())
         rec = dict(zip(header, row))
+        if m.get("downloads") is None and rec["downloads"].strip():
+            try:
+                m["downloads"] = int(float(rec["downloads"]))
+            except ValueError:
+                pass
         c = rec["created_at"].strip()
         if c and m["created"] is None:
             m["created"] = c[:10]
@@ -126,6 +133,7 @@ def mtype(label):
 MISSING = {"", "?", "none", "nan"}
 for k, (row, _) in best.items():
     m = node(row["model_name_for_query"].strip())
+    m["row"] = row
     if m["type"] is None:
         m["type"] = mtype(row["TypeString"] or row["Type"])
     if m["license"] is None and row["Hub License"].strip().lower() not in MISSING:
@@ -217,8 +225,159 @@ for m in counted:
         continue
     n = len([a for a in m["contributors"] if not bot(a)])
     if n:
-        apr[min(n, 10)] += 1
+        apr[min(n, 30)] += 1
 fact("authors_per_repo", sorted(apr.items()), "authors per repo", sorted(apr.items()))
+
+
+# ---------------------------------------------------------------- the other figures
+# One fact for each of the remaining figures, from the same model table. A model's
+# architecture, parameter count and average are those of its best leaderboard row; its
+# downloads those of its first Hub metadata row that is not a copy.
+
+def average_of(m):
+    try:
+        return float(m["row"]["Average ⬆️"]) if "row" in m else None
+    except ValueError:
+        return None
+
+
+def params_of(m):
+    try:
+        p = float(m["row"]["#Params (B)"]) if "row" in m else None
+    except ValueError:
+        return None
+    return p if p is not None and p > 0 else None
+
+
+SUFFIXES = ["ForCausalLM", "ForCasualLM", "ForConditionalGeneration", "LMHeadCustomModel",
+            "LMHeadModel", "Model"]
+PRETTY = {"GPT2": "GPT-2", "GPTNeoX": "GPT-NeoX", "GPTNeo": "GPT-Neo", "GPTJ": "GPT-J",
+          "Rwkv": "RWKV", "QWen": "Qwen", "StableLm": "StableLM", "Xglm": "XGLM", "RW": "Falcon"}
+
+
+def architecture(m):
+    """The readable architecture (`MistralForCausalLM` -> `Mistral`), or None."""
+    raw = m["row"]["Architecture"].strip() if "row" in m else ""
+    if "," in raw and all(len(p) == 1 for p in raw.split(",")):
+        raw = raw.replace(",", "")
+    if raw in ("", "?") or raw.lower() == "unknown":
+        return None
+    for suffix in SUFFIXES:
+        if raw.endswith(suffix) and raw != suffix:
+            raw = raw[: -len(suffix)]
+            break
+    return PRETTY.get(raw, raw)
+
+
+# The papers' groups: an architecture of more than 50 models, flagged ones included.
+arch_total = collections.Counter(architecture(m) for m in models.values() if architecture(m))
+GROUPS = {a for a, n in arch_total.items() if n > 50}
+fact("architecture_groups", sorted(GROUPS), "architecture groups", sorted(GROUPS))
+
+
+def group(m):
+    a = architecture(m)
+    return "unknown" if a is None else a if a in GROUPS else "other"
+
+
+wk = collections.Counter(group(m) for m in counted
+                         if m["created"] and week_start(m["created"]) == "2024-01-08")
+fact("architecture_week_2024_01_08", dict(wk), "week of 2024-01-08 by architecture", dict(wk))
+
+
+# Authors over time, by month: an author (owner or commit author, bots left out) is new in
+# the month of their first model; active in every month they have a model in.
+def people(m):
+    p = set(m["contributors"])
+    if "/" in m["id"]:
+        p.add(m["id"].split("/", 1)[0].lower())
+    return {a for a in p if not bot(a)}
+
+
+first_month, active = {}, collections.defaultdict(set)
+for m in counted:
+    if not m["created"]:
+        continue
+    month = m["created"][:7]
+    for a in people(m):
+        first_month[a] = min(first_month.get(a, month), month)
+        active[month].add(a)
+fact("authors_2024_01", {"new_authors": sum(1 for f in first_month.values() if f == "2024-01"),
+                         "total_authors": sum(1 for f in first_month.values() if f <= "2024-01"),
+                         "active_authors": len(active["2024-01"])},
+     "authors in 2024-01: new, total, active")
+
+# Score by type, January 2024: scored models created that month, their mean and best.
+jan_scores = collections.defaultdict(list)
+for m in counted:
+    if m["created"] and m["created"].startswith("2024-01") and average_of(m) is not None:
+        jan_scores[m["type"] or "unknown"].append((average_of(m), m["id"]))
+fact("scores_2024_01", {t: {"new_scored": len(v), "best": max(v)[0],
+                            "average": round(sum(a for a, _ in v) / len(v), 4)}
+                        for t, v in jan_scores.items()}, "scores of 2024-01 by type")
+
+# Parameter counts of the Mistral group: models with a count, and their median.
+mistral_params = sorted(params_of(m) for m in counted
+                        if group(m) == "Mistral" and params_of(m) is not None)
+n = len(mistral_params)
+median = (mistral_params[(n - 1) // 2] + mistral_params[n // 2]) / 2
+fact("mistral_params", {"models": n, "median_b": median, "max_b": mistral_params[-1]},
+     "Mistral params", n, median)
+
+# Size classes cut at 1.5, 4, 8, 15, 40, 80 B (a model of exactly a boundary goes above it).
+EDGES = [1.5, 4, 8, 15, 40, 80]
+LABELS = ["<1.5B", "1.5–4B", "4–8B", "8–15B", "15–40B", "40–80B", "≥80B"]
+
+
+def size(m):
+    p = params_of(m)
+    return None if p is None else LABELS[sum(1 for e in EDGES if e <= p)]
+
+
+dl = [m for m in counted if size(m) == "4–8B" and m.get("downloads") is not None]
+top_dl = max(dl, key=lambda m: m["downloads"])
+fact("downloads_4_8b", {"models": len(dl), "total_downloads": sum(m["downloads"] for m in dl),
+                        "top_model": top_dl["id"], "top_downloads": top_dl["downloads"]},
+     "downloads 4-8B")
+
+# The best score of each size class; on a tie every model with that score is listed.
+scored_by_size = collections.defaultdict(list)
+for m in counted:
+    if average_of(m) is not None and size(m) is not None:
+        scored_by_size[size(m)].append((average_of(m), m["id"]))
+best_by_size = {}
+for s, v in scored_by_size.items():
+    top_average = max(a for a, _ in v)
+    best_by_size[s] = {"scored_models": len(v), "best_average": top_average,
+                       "best_models": sorted(i for a, i in v if a == top_average)}
+fact("best_by_size", best_by_size, "best by size", best_by_size)
+
+# Parameters per point: the best-scoring model created in January 2024, its size over its
+# average.
+jan = [m for m in counted if m["created"] and m["created"].startswith("2024-01")
+       and average_of(m) is not None and params_of(m) is not None]
+top = max(jan, key=lambda m: average_of(m))
+fact("params_per_point_2024_01", {"best_model": top["id"], "params_b": params_of(top),
+                                  "average": average_of(top),
+                                  "params_b_per_point": round(params_of(top) / average_of(top), 4)},
+     "params per point 2024-01")
+
+# Release effect: the share of Mistral models among the models created in the 90 days from
+# Mistral 7B's release (2023-09-27, its day included), and in the 90 days before it.
+release = datetime.date(2023, 9, 27)
+
+
+def days_from_release(m):
+    return (datetime.date.fromisoformat(m["created"]) - release).days
+
+
+after = [m for m in counted if m["created"] and 0 <= days_from_release(m) < 90]
+before = [m for m in counted if m["created"] and -90 <= days_from_release(m) < 0]
+fact("mistral_release_window", {"new_models_after": len(after),
+                                "mistral_after": sum(1 for m in after if group(m) == "Mistral"),
+                                "new_models_before": len(before),
+                                "mistral_before": sum(1 for m in before if group(m) == "Mistral")},
+     "Mistral 7B release window")
 
 if AS_JSON:
     json.dump(FACTS, sys.stdout, indent=1, sort_keys=True)

@@ -11,7 +11,7 @@ const KIND_COLOR = { finetune: "#2a62c9", adapter: "#29a36a", quantized: "#7f8c8
 
 // What each view last drew, for people reading the page source and for the browser tests:
 // the request, its JSON, and every plotted series as plain numbers.
-window.dashboard = { views: {}, busy: 0 };
+window.dashboard = { views: {}, busy: 0, labels: {} };
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
@@ -146,6 +146,24 @@ async function analysis(view, name, params) {
   const json = await api(url);
   status(view, `${json.notes.join("; ")}${json.notes.length ? "; " : ""}answered in ${Math.round(performance.now() - t0)} ms`);
   return { url, json };
+}
+
+// Places each label at the first of eight spots around its point where it overlaps no
+// label or point already placed and stays inside `box`; a label with no free spot is left
+// out. Returns the placed boxes ({x, y, w, h, text}, y at the text's top).
+function placeLabels(items, box, h, width, pad) {
+  const taken = items.map((it) => ({ x: it.px - pad, y: it.py - pad, w: 2 * pad, h: 2 * pad }));
+  const meets = (r) => taken.some((q) => r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h);
+  const inside = (r) => r.x >= box.left && r.x + r.w <= box.right && r.y >= box.top && r.y + r.h <= box.bottom;
+  const placed = [];
+  for (const it of items) {
+    const w = width(it.text);
+    const spots = [[pad, -pad - h], [pad, pad], [-pad - w, -pad - h], [-pad - w, pad],
+      [pad, -2 * pad - 2 * h], [-pad - w, -2 * pad - 2 * h], [pad, 2 * pad + h], [-pad - w, 2 * pad + h]];
+    const r = spots.map(([dx, dy]) => ({ x: it.px + dx, y: it.py + dy, w, h, text: it.text })).find((c) => inside(c) && !meets(c));
+    if (r) { taken.push(r); placed.push(r); }
+  }
+  return placed;
 }
 
 // ---- views ----
@@ -355,19 +373,27 @@ views.evolution = async (form) => {
   });
   series.forEach((s) => { s.width = 2; });
   const drawLabels = (u) => {
-    if (!v.labels) return;
-    const ctx = u.ctx;
-    ctx.save(); ctx.font = `${10 * devicePixelRatio}px sans-serif`; ctx.fillStyle = "#333";
+    const ctx = u.ctx, dpr = devicePixelRatio;
+    ctx.save();
+    // Every record-setter gets a dot in its base's colour, so a frontier of one record shows.
+    const items = [];
     series.forEach((s, si) => s.values.forEach((val, k) => {
       if (val === null || !names[si][k]) return;
       const px = u.valToPos(days[k], "x", true), py = u.valToPos(val, "y", true);
-      ctx.beginPath(); ctx.arc(px, py, 3 * devicePixelRatio, 0, 7); ctx.fill();
-      const text = names[si][k].split("/").pop().slice(0, 24);
-      const w = ctx.measureText(text).width;
-      const right = u.bbox.left + u.bbox.width;
-      ctx.fillText(text, px + 4 + w > right ? px - 4 - w : px + 4, py - 4 * devicePixelRatio);
+      ctx.fillStyle = s.color; ctx.beginPath(); ctx.arc(px, py, 3.5 * dpr, 0, 7); ctx.fill();
+      items.push({ px, py, text: names[si][k].split("/").pop().slice(0, 24) });
     }));
+    let placed = [];
+    if (v.labels) {
+      ctx.font = `${10 * dpr}px sans-serif`; ctx.fillStyle = "#333"; ctx.textBaseline = "top"; ctx.textAlign = "left";
+      const box = { left: u.bbox.left, top: u.bbox.top, right: u.bbox.left + u.bbox.width, bottom: u.bbox.top + u.bbox.height };
+      placed = placeLabels(items, box, 10 * dpr, (t) => ctx.measureText(t).width, 4 * dpr);
+      for (const r of placed) ctx.fillText(r.text, r.x, r.y);
+    }
     ctx.restore();
+    const hidden = v.labels ? items.length - placed.length : 0;
+    window.dashboard.labels["evolution-chart"] = { placed: placed.map((r) => ({ ...r })), hidden, plot: { left: u.bbox.left, top: u.bbox.top, width: u.bbox.width, height: u.bbox.height } };
+    $("#evolution-hidden").textContent = hidden ? `${hidden} of ${items.length} labels left out where they would overlap; hover a dot for its model.` : "";
   };
   const yLabel = { improvement_points: "improvement over the base, points", improvement_pct: "improvement over the base, %", normalized: "improvement % / ln(scored members)" }[v.y];
   drawChart("evolution-chart", { x: days, series, xTime: false, xLabel: "days since release", yLabel, hooks: { draw: [drawLabels] }, height: 420 });
@@ -388,23 +414,39 @@ function drawGraph(sub) {
   const levels = new Map();
   for (const n of sub.nodes) { if (!levels.has(n.level)) levels.set(n.level, []); levels.get(n.level).push(n); }
   const order = [...levels.keys()].sort((a, b) => a - b);
-  const colW = 300, rowH = 26, boxW = 270;
+  const colW = 340, rowH = 26, boxW = 270, gap = colW - boxW, top = 24;
   const pos = new Map();
   let height = 0;
   order.forEach((l, c) => levels.get(l).forEach((n, r) => { pos.set(n.id, { x: 10 + c * colW, y: 30 + r * rowH }); height = Math.max(height, 30 + (r + 1) * rowH); }));
   const width = 20 + order.length * colW;
   const heads = order.map((l, c) => `<text x="${10 + c * colW}" y="16" fill="#5d6778">${l < 0 ? `${-l} generation${l < -1 ? "s" : ""} up` : l === 0 ? "model" : `${l} generation${l > 1 ? "s" : ""} down`}</text>`).join("");
+  // Edges run only through the gaps between columns and the band above the boxes, so no
+  // edge crosses a model it does not join.
+  const route = (a, b) => {
+    const ya = a.y + 9, yb = b.y + 9;
+    if (a.x === b.x) {
+      // Within one generation: an arc in the gap right of the column, wider for longer spans.
+      const r = a.x + boxW, bulge = Math.min(gap - 12, 10 + 3 * Math.abs(yb - ya) / rowH);
+      return `M${r},${ya} C${r + bulge},${ya} ${r + bulge},${yb} ${r},${yb}`;
+    }
+    const fwd = b.x > a.x;
+    const xa = fwd ? a.x + boxW : a.x, xb = fwd ? b.x : b.x + boxW;
+    if (Math.abs(b.x - a.x) === colW) {
+      const m = (xa + xb) / 2;
+      return `M${xa},${ya} C${m},${ya} ${m},${yb} ${xb},${yb}`;
+    }
+    // Across generations: up the gap, along the band above the boxes, down the far gap.
+    const ga = fwd ? xa + gap / 2 : xa - gap / 2, gb = fwd ? xb - gap / 2 : xb + gap / 2;
+    return `M${xa},${ya} L${ga},${ya} L${ga},${top} L${gb},${top} L${gb},${yb} L${xb},${yb}`;
+  };
   const edges = sub.edges.map((e) => {
     const a = pos.get(e.source), b = pos.get(e.target);
     if (!a || !b) return "";
-    const x1 = a.x + boxW, y1 = a.y + 9, x2 = b.x, y2 = b.y + 9;
-    const back = x2 <= x1;
-    const d = back ? `M${a.x},${y1} C${a.x - 40},${y1} ${x2 + boxW + 40},${y2} ${x2 + boxW},${y2}` : `M${x1},${y1} C${x1 + 20},${y1} ${x2 - 20},${y2} ${x2},${y2}`;
-    return `<path d="${d}" fill="none" stroke="${KIND_COLOR[e.kind] || "#999"}" stroke-width="1.3"><title>${esc(e.source)} → ${esc(e.target)} (${e.kind})</title></path>`;
+    return `<path d="${route(a, b)}" data-source="${esc(e.source)}" data-target="${esc(e.target)}" fill="none" stroke="${KIND_COLOR[e.kind] || "#999"}" stroke-width="1.3"><title>${esc(e.source)} → ${esc(e.target)} (${e.kind})</title></path>`;
   }).join("");
   const nodes = sub.nodes.map((n) => {
     const p = pos.get(n.id);
-    const label = n.id.length > 40 ? n.id.slice(0, 39) + "…" : n.id;
+    const label = n.id.length > 34 ? n.id.slice(0, 33) + "…" : n.id;
     const tip = `${n.id}\ncreated ${n.created ?? "?"}\nlicense ${n.license ?? "?"}\naverage ${fmt(n.average)}\n${fmt(n.descendants)} descendants${n.stub ? "\n(named by derivatives only)" : ""}${n.flagged ? "\nflagged" : ""}`;
     return `<g class="node ${n.role}" data-id="${esc(n.id)}" transform="translate(${p.x},${p.y})"><rect width="${boxW}" height="19" rx="4"></rect><text x="5" y="13">${esc(label)}${n.average != null ? ` · ${n.average.toFixed(1)}` : ""}</text><title>${esc(tip)}</title></g>`;
   }).join("");

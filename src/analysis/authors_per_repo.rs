@@ -7,8 +7,10 @@ use super::groups::Bots;
 use super::repos_per_author::bucket_label;
 use super::{Cell, Scope, Table};
 
-/// Bucket lower bounds; the last bucket is open.
-pub const BUCKETS: [usize; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+/// One bar per author count up to this many; a repo with more authors goes in the last
+/// bar, "≥LAST", which the chart's note then names. Per-count bars keep the categorical
+/// axis honest: every bar is one unit wide, so no wide bin makes a false bump.
+pub const LAST: usize = 30;
 
 /// How many authors committed to each repo (a histogram).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,26 +32,21 @@ pub struct AuthorsPerRepo {
 /// Linear in models plus contributor entries.
 pub fn authors_per_repo(g: &LineageGraph, scope: &Scope, bots: &Bots) -> AuthorsPerRepo {
     let mask = bots.mask(g);
-    let mut buckets: Vec<(String, usize, Option<usize>, usize)> = BUCKETS
-        .iter()
-        .enumerate()
-        .map(|(i, &lo)| {
-            let hi = BUCKETS.get(i + 1).map(|n| n - 1);
-            (bucket_label(lo, hi), lo, hi, 0)
-        })
-        .collect();
+    let mut per_count = vec![0usize; LAST + 1];
     let (mut repos, mut without, mut only_bots, mut max, mut sum) = (0, 0, 0, 0, 0usize);
+    let mut people: Vec<u32> = Vec::new();
     for v in scope.models(g) {
         let row = g.contributors.row(v);
         if row.is_empty() {
             without += 1;
             continue;
         }
-        let mut people: Vec<u32> = row
-            .iter()
-            .copied()
-            .filter(|&a| !mask.get(a as usize).copied().unwrap_or(false))
-            .collect();
+        people.clear();
+        people.extend(
+            row.iter()
+                .copied()
+                .filter(|&a| !mask.get(a as usize).copied().unwrap_or(false)),
+        );
         people.sort_unstable();
         people.dedup();
         let n = people.len();
@@ -57,12 +54,19 @@ pub fn authors_per_repo(g: &LineageGraph, scope: &Scope, bots: &Bots) -> Authors
             only_bots += 1;
             continue;
         }
-        let i = BUCKETS.partition_point(|&lo| lo <= n) - 1;
-        buckets[i].3 += 1;
+        per_count[n.min(LAST)] += 1;
         repos += 1;
         max = max.max(n);
         sum += n;
     }
+    // Bars from one author to the most any repo has (at most LAST), empty counts included.
+    let top = max.clamp(1, LAST);
+    let buckets = (1..=top)
+        .map(|lo| {
+            let hi = if lo == LAST { None } else { Some(lo) };
+            (bucket_label(lo, hi), lo, hi, per_count[lo])
+        })
+        .collect();
     AuthorsPerRepo {
         buckets,
         repos,
@@ -145,10 +149,15 @@ impl crate::analysis::registry::Compute for AuthorsPerRepoAnalysis {
             r.repos, r.mean, r.max
         ));
         fig.note = Some(format!(
-            "{}; {}; bots left out; {} models without commit data",
+            "{}; {}; bots left out; {} models without commit data{}",
             graph_note(g),
             flagged_note(p.include_flagged),
-            r.without_commits
+            r.without_commits,
+            if r.max > LAST {
+                format!("; the last bar counts every repository with {LAST} or more authors")
+            } else {
+                String::new()
+            }
         ));
         Ok(Output {
         name: String::new(),
@@ -185,6 +194,11 @@ mod tests {
         assert_eq!(r.repos, 2);
         assert_eq!(r.without_commits, 1);
         assert_eq!(r.only_bots, 1);
+        assert_eq!(
+            r.buckets.len(),
+            2,
+            "one bar per count up to the most authors"
+        );
         assert_eq!(r.buckets[0].3, 1);
         assert_eq!(r.buckets[1].3, 1);
         assert_eq!(r.max, 2);

@@ -253,15 +253,16 @@ pub fn category_bars(
     fig
 }
 
-/// Scatter of size against score coloured by type, with the best model of each size class.
-pub fn size_scatter(r: &BestScoreBySize, g: &crate::graph::LineageGraph, title: &str) -> Figure {
-    // A fifth of a step of margin on the log axis, so the smallest and largest models' dots
-    // are drawn whole rather than cut by the axis.
-    let xs = r.points.iter().map(|x| x.0).filter(|x| *x > 0.0);
-    let (lo, hi) = xs.fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
-        (lo.min(x), hi.max(x))
-    });
-    let mut x = Axis::new("parameters (billions, log scale)").log();
+/// A log axis spanning the positive `values` with a margin of a quarter step at both
+/// ends, so the smallest and largest marks (dots, whisker caps) are drawn whole rather
+/// than on the axis line, with ticks at 1, 2 and 5 of each decade.
+pub fn padded_log_axis(label: &str, values: impl Iterator<Item = f64>) -> Axis {
+    let (lo, hi) = values
+        .filter(|x| *x > 0.0 && x.is_finite())
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    let mut axis = Axis::new(label).log();
     if lo.is_finite() && hi > 0.0 {
         let (lo, hi) = (lo / 1.25, hi * 1.25);
         let mut ticks = Vec::new();
@@ -273,8 +274,15 @@ pub fn size_scatter(r: &BestScoreBySize, g: &crate::graph::LineageGraph, title: 
                 }
             }
         }
-        x = x.range(lo, hi).ticks(ticks);
+        axis = axis.range(lo, hi).ticks(ticks);
     }
+    axis
+}
+
+/// Scatter of size against score coloured by type, with the best model of each size class.
+pub fn size_scatter(r: &BestScoreBySize, g: &crate::graph::LineageGraph, title: &str) -> Figure {
+    let xs = r.points.iter().map(|x| x.0);
+    let x = padded_log_axis("parameters (billions, log scale)", xs);
     let mut p = Panel::new(x, Axis::new("leaderboard average score (%)"));
     let mut legend = Vec::new();
     for t in ModelType::ALL {

@@ -76,6 +76,8 @@ pub struct ArchitectureGroups {
     pub names: Vec<String>,
     /// Readable architecture name -> group index.
     by_name: FxHashMap<String, usize>,
+    /// Architecture symbol -> group index, for every symbol seen when grouping.
+    by_symbol: FxHashMap<u32, Option<usize>>,
     other: Option<usize>,
     unknown: Option<usize>,
 }
@@ -109,6 +111,28 @@ pub struct GroupRule {
     pub min_models: usize,
 }
 
+impl GroupRule {
+    /// The rule in words, for a chart's note: which architectures become "other".
+    pub fn describe(&self) -> String {
+        match self.by {
+            ThresholdScope::Overall => format!(
+                "architectures below {:.0}% of all models are grouped as other",
+                self.threshold * 100.0
+            ),
+            ThresholdScope::Period => format!(
+                "architectures below {:.0}% of the new models of every {} (with at least {} models) are grouped as other",
+                self.threshold * 100.0,
+                self.unit,
+                self.min_period_models
+            ),
+            ThresholdScope::Count => format!(
+                "architectures with {} models or fewer (flagged included) are grouped as other",
+                self.min_models
+            ),
+        }
+    }
+}
+
 impl ArchitectureGroups {
     /// Groups the architectures of the models `scope` selects. Architectures named in
     /// `keep` (readable names, any case) keep their name whatever their share.
@@ -125,20 +149,25 @@ impl ArchitectureGroups {
             min_period_models,
             min_models,
         } = *rule;
-        let mut totals: FxHashMap<String, usize> = FxHashMap::default();
-        let mut unknown = false;
-        let mut dated: Vec<(String, crate::model::Day)> = Vec::new();
+        // Counted per architecture symbol, and each symbol named once: a model costs a
+        // hash lookup, not a string.
+        let mut per_symbol: FxHashMap<u32, usize> = FxHashMap::default();
         let mut all = 0usize;
         for v in scope.models(g) {
-            let m = &g.models[v as usize];
             all += 1;
-            match model_architecture(g, m) {
-                Some(a) => {
-                    *totals.entry(a.clone()).or_default() += 1;
-                    if let Some(d) = m.created {
-                        dated.push((a, d));
-                    }
-                }
+            *per_symbol
+                .entry(g.models[v as usize].architecture)
+                .or_default() += 1;
+        }
+        let mut readable: FxHashMap<u32, Option<String>> = per_symbol
+            .keys()
+            .map(|&sym| (sym, g.symbol(sym).and_then(architecture_name)))
+            .collect();
+        let mut totals: FxHashMap<String, usize> = FxHashMap::default();
+        let mut unknown = false;
+        for (sym, &c) in &per_symbol {
+            match &readable[sym] {
+                Some(a) => *totals.entry(a.clone()).or_default() += c,
                 None => unknown = true,
             }
         }
@@ -155,10 +184,19 @@ impl ArchitectureGroups {
                     include_flagged: true,
                     ..*scope
                 };
-                let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+                let mut per_symbol_all: FxHashMap<u32, usize> = FxHashMap::default();
                 for v in all_models.models(g) {
-                    if let Some(a) = model_architecture(g, &g.models[v as usize]) {
-                        *counts.entry(a).or_default() += 1;
+                    *per_symbol_all
+                        .entry(g.models[v as usize].architecture)
+                        .or_default() += 1;
+                }
+                let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+                for (sym, c) in per_symbol_all {
+                    let name = readable
+                        .entry(sym)
+                        .or_insert_with(|| g.symbol(sym).and_then(architecture_name));
+                    if let Some(a) = name {
+                        *counts.entry(a.clone()).or_default() += c;
                     }
                 }
                 for (a, c) in counts {
@@ -177,14 +215,16 @@ impl ArchitectureGroups {
             ThresholdScope::Period => {
                 // Shares are of all new models in the period, unknown architectures included.
                 let mut period_all: FxHashMap<crate::model::Day, usize> = FxHashMap::default();
-                for v in scope.models(g) {
-                    if let Some(d) = g.models[v as usize].created {
-                        *period_all.entry(unit.start_of(d)).or_default() += 1;
-                    }
-                }
                 let mut per: FxHashMap<(crate::model::Day, &str), usize> = FxHashMap::default();
-                for (a, d) in &dated {
-                    *per.entry((unit.start_of(*d), a.as_str())).or_default() += 1;
+                for v in scope.models(g) {
+                    let m = &g.models[v as usize];
+                    if let Some(d) = m.created {
+                        let p = unit.start_of(d);
+                        *period_all.entry(p).or_default() += 1;
+                        if let Some(Some(a)) = readable.get(&m.architecture) {
+                            *per.entry((p, a.as_str())).or_default() += 1;
+                        }
+                    }
                 }
                 for ((p, a), c) in per {
                     let n = period_all.get(&p).copied().unwrap_or(0);
@@ -218,9 +258,20 @@ impl ArchitectureGroups {
         } else {
             None
         };
+        let by_symbol = readable
+            .into_iter()
+            .map(|(sym, name)| {
+                let group = match name {
+                    Some(a) => by_name.get(&a).copied().or(other),
+                    None => unknown,
+                };
+                (sym, group)
+            })
+            .collect();
         ArchitectureGroups {
             names,
             by_name,
+            by_symbol,
             other,
             unknown,
         }
@@ -229,6 +280,9 @@ impl ArchitectureGroups {
     /// The group index of a model (`None` only if the model was not in the computed set
     /// and its case is not covered).
     pub fn group_of(&self, g: &LineageGraph, m: &Model) -> Option<usize> {
+        if let Some(&group) = self.by_symbol.get(&m.architecture) {
+            return group;
+        }
         match model_architecture(g, m) {
             Some(a) => self.by_name.get(&a).copied().or(self.other),
             None => self.unknown,

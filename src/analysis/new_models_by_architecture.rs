@@ -91,18 +91,14 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         use crate::analysis::groups::ArchitectureGroups;
 
         let sc = p.scope();
-        let groups = ArchitectureGroups::compute(
-            g,
-            &sc,
-            &crate::analysis::groups::GroupRule {
-                threshold: p.threshold.0,
-                by: p.threshold_scope,
-                unit: p.unit,
-                min_period_models: p.min_period_models,
-                min_models: p.min_models,
-            },
-            &p.keep,
-        );
+        let rule = crate::analysis::groups::GroupRule {
+            threshold: p.threshold.0,
+            by: p.threshold_scope,
+            unit: p.unit,
+            min_period_models: p.min_period_models,
+            min_models: p.min_models,
+        };
+        let groups = ArchitectureGroups::compute(g, &sc, &rule, &p.keep);
         let rel = crate::analysis::releases::from_param(cx, &p.releases)?;
         let r = analysis::new_models_by_architecture::new_models_by_architecture(
             g, &sc, p.unit, &groups, &rel,
@@ -121,22 +117,7 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         );
         fig.subtitle =
             Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
-        let rule = match p.threshold_scope {
-            analysis::groups::ThresholdScope::Overall => format!(
-                "architectures below {:.0}% of all models are grouped as other",
-                p.threshold.0 * 100.0
-            ),
-            analysis::groups::ThresholdScope::Period => format!(
-                "architectures below {:.0}% of the new models of every {} (with at least {} models) are grouped as other",
-                p.threshold.0 * 100.0,
-                p.unit,
-                p.min_period_models
-            ),
-            analysis::groups::ThresholdScope::Count => format!(
-                "architectures with {} models or fewer (flagged included) are grouped as other",
-                p.min_models
-            ),
-        };
+        let rule = rule.describe();
         fig.note = Some(format!(
             "{}; {}; {rule}",
             graph_note(g),

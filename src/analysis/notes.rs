@@ -9,7 +9,7 @@ use crate::model::Day;
 
 /// The last creation date in the graph: trend charts' last period may be partial.
 pub fn data_end(g: &LineageGraph) -> Option<Day> {
-    g.models.iter().filter_map(|m| m.created).max()
+    g.last_created()
 }
 
 /// "Data: details.csv, ... (N models, created up to D)".

@@ -125,26 +125,22 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
         p: &Params,
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
-        use crate::analysis::charts::category_axis;
+        use crate::analysis::charts::{category_axis, padded_log_axis};
         use crate::analysis::groups::ArchitectureGroups;
         use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
-        use crate::render::{Axis, Figure, Layer, Panel};
+        use crate::render::{Figure, Layer, Panel};
 
         let sc = p.scope();
-        let groups = ArchitectureGroups::compute(
-            g,
-            &sc,
-            &crate::analysis::groups::GroupRule {
-                threshold: p.threshold.0,
-                by: p.threshold_scope,
-                unit: p.unit,
-                min_period_models: p.min_period_models,
-                min_models: p.min_models,
-            },
-            &p.keep,
-        );
+        let rule = crate::analysis::groups::GroupRule {
+            threshold: p.threshold.0,
+            by: p.threshold_scope,
+            unit: p.unit,
+            min_period_models: p.min_period_models,
+            min_models: p.min_models,
+        };
+        let groups = ArchitectureGroups::compute(g, &sc, &rule, &p.keep);
         let rows = analysis::params_by_architecture::params_by_architecture(g, &sc, &groups);
         let names: Vec<String> = rows
             .iter()
@@ -152,7 +148,10 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
             .collect();
         let mut panel = Panel::new(
             category_axis("architecture (models of known size)", &names),
-            Axis::new("parameters (billions, log scale)").log(),
+            padded_log_axis(
+                "parameters (billions, log scale)",
+                rows.iter().flat_map(|r| [r.min, r.max]),
+            ),
         );
         for (i, r) in rows.iter().enumerate() {
             panel.layers.push(Layer::Boxes {
@@ -166,11 +165,17 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
             "Boxes: quartiles; thick line: median; whiskers: smallest and largest model".into(),
         );
         fig.panels.push(panel);
-        fig.note = Some(format!(
-            "{}; {}",
-            graph_note(g),
-            flagged_note(p.include_flagged)
-        ));
+        fig.note = Some(
+            [
+                graph_note(g),
+                flagged_note(p.include_flagged).to_string(),
+                rule.describe(),
+            ]
+            .into_iter()
+            .chain(rounded_sizes_note(g))
+            .collect::<Vec<_>>()
+            .join("; "),
+        );
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -51,58 +51,62 @@ pub fn score_by_type(g: &LineageGraph, scope: &Scope, unit: Unit) -> ScoreByType
     let timeline = Timeline::spanning(unit, scored().map(|(_, d, _)| d), scope.from, scope.to);
     let n = timeline.len();
     let first = timeline.starts.first().copied();
-    let mut series = Vec::new();
-    for t in ModelType::ALL {
-        let mut s = TypeSeries {
+    // One pass over the models fills every type's series; types without a scored model
+    // are left out.
+    let mut all: Vec<TypeSeries> = ModelType::ALL
+        .iter()
+        .map(|&t| TypeSeries {
             model_type: t,
             new: vec![0; n],
             cumulative: vec![0; n],
             average: vec![None; n],
             best: vec![None; n],
             best_so_far: vec![None; n],
-        };
-        let mut sums = vec![0.0f64; n];
-        let mut before = 0usize;
-        let mut best_before: Option<(f64, u32)> = None;
-        let mut any = false;
-        for (v, d, a) in scored() {
-            if g.models[v as usize].model_type != t {
-                continue;
-            }
-            any = true;
-            match timeline.index_of(d) {
-                Some(p) => {
-                    s.new[p] += 1;
-                    sums[p] += a;
-                    s.best[p] = Some(s.best[p].map_or(a, |b: f64| b.max(a)));
-                    let better = match s.best_so_far[p] {
-                        Some((b, _)) => a > b,
-                        None => true,
-                    };
-                    if better {
-                        s.best_so_far[p] = Some((a, v));
-                    }
+        })
+        .collect();
+    let mut sums = vec![vec![0.0f64; n]; all.len()];
+    let mut before = vec![0usize; all.len()];
+    let mut best_before: Vec<Option<(f64, u32)>> = vec![None; all.len()];
+    let mut any = vec![false; all.len()];
+    for (v, d, a) in scored() {
+        let t = g.models[v as usize].model_type as usize;
+        let s = &mut all[t];
+        any[t] = true;
+        match timeline.index_of(d) {
+            Some(p) => {
+                s.new[p] += 1;
+                sums[t][p] += a;
+                s.best[p] = Some(s.best[p].map_or(a, |b: f64| b.max(a)));
+                let better = match s.best_so_far[p] {
+                    Some((b, _)) => a > b,
+                    None => true,
+                };
+                if better {
+                    s.best_so_far[p] = Some((a, v));
                 }
-                None if first.is_some_and(|f| d < f) => {
-                    before += 1;
-                    if best_before.is_none_or(|(b, _)| a > b) {
-                        best_before = Some((a, v));
-                    }
-                }
-                None => {}
             }
+            None if first.is_some_and(|f| d < f) => {
+                before[t] += 1;
+                if best_before[t].is_none_or(|(b, _)| a > b) {
+                    best_before[t] = Some((a, v));
+                }
+            }
+            None => {}
         }
-        if !any {
+    }
+    let mut series = Vec::new();
+    for (t, mut s) in all.into_iter().enumerate() {
+        if !any[t] {
             continue;
         }
-        let mut run = before;
-        let mut best = best_before;
+        let mut run = before[t];
+        let mut best = best_before[t];
         #[allow(clippy::needless_range_loop)] // four arrays walk in step
         for p in 0..n {
             run += s.new[p];
             s.cumulative[p] = run;
             if s.new[p] > 0 {
-                s.average[p] = Some(sums[p] / s.new[p] as f64);
+                s.average[p] = Some(sums[t][p] / s.new[p] as f64);
             }
             if let Some((a, v)) = s.best_so_far[p] {
                 if best.is_none_or(|(b, _)| a > b) {

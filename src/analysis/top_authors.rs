@@ -59,23 +59,30 @@ pub fn top_authors(
     let mask = bots.mask(g);
     let tl = timeline(g, scope, unit);
     let board = scope.board(g);
-    let mut per: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    // Count first, dense by author id; only the chosen authors' models are gathered after.
+    let mut counts = vec![0u32; g.authors.len()];
     let mut authors = Vec::new();
     for v in scope.models(g) {
         basis.authors_of(g, v, &mask, &mut authors);
         for &a in &authors {
-            per.entry(a).or_default().push(v);
+            counts[a as usize] += 1;
         }
     }
-    let mut ranked: Vec<(u32, Vec<u32>)> = per.into_iter().collect();
-    let all_authors = ranked.len();
-    let contributions = ranked.iter().map(|(_, m)| m.len()).sum();
-    ranked.sort_by(|a, b| {
-        b.1.len()
-            .cmp(&a.1.len())
-            .then_with(|| g.authors.name(a.0).cmp(g.authors.name(b.0)))
-    });
-    ranked.truncate(n);
+    let chosen = most_models(g, &counts, n);
+    let slot: FxHashMap<u32, usize> = chosen.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let mut ranked: Vec<(u32, Vec<u32>)> = chosen.iter().map(|&a| (a, Vec::new())).collect();
+    if !ranked.is_empty() {
+        for v in scope.models(g) {
+            basis.authors_of(g, v, &mask, &mut authors);
+            for a in &authors {
+                if let Some(&i) = slot.get(a) {
+                    ranked[i].1.push(v);
+                }
+            }
+        }
+    }
+    let all_authors = counts.iter().filter(|&&c| c > 0).count();
+    let contributions = counts.iter().map(|&c| c as usize).sum();
     let authors = ranked
         .into_iter()
         .map(|(a, models)| {
@@ -122,6 +129,28 @@ pub fn top_authors(
         all_authors,
         contributions,
     }
+}
+
+/// The `n` authors with most models by `counts` (ties by name), most first. Selects
+/// before it sorts, so names are compared only among the candidates.
+fn most_models(g: &LineageGraph, counts: &[u32], n: usize) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..counts.len() as u32)
+        .filter(|&a| counts[a as usize] > 0)
+        .collect();
+    let order = |a: &u32, b: &u32| {
+        counts[*b as usize]
+            .cmp(&counts[*a as usize])
+            .then_with(|| g.authors.name(*a).cmp(g.authors.name(*b)))
+    };
+    if n < ids.len() {
+        if n == 0 {
+            return Vec::new();
+        }
+        ids.select_nth_unstable_by(n - 1, order);
+        ids.truncate(n);
+    }
+    ids.sort_unstable_by(order);
+    ids
 }
 
 impl TopAuthors {

@@ -757,6 +757,7 @@ impl GraphBuilder {
             tags,
             datasets,
             contributors,
+            facts: Default::default(),
             cycles,
             sources: self.sources,
         };

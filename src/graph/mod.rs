@@ -89,6 +89,25 @@ pub struct LineageGraph {
     pub cycles: Vec<Vec<u32>>,
     /// The inputs it was built from.
     pub sources: Vec<Source>,
+    /// Whole-graph facts worked out on first use.
+    #[serde(skip)]
+    facts: Facts,
+}
+
+/// Facts about the whole graph that every chart note asks for: each costs a pass over all
+/// models, so a server answering many requests works them out once. Derived from the
+/// frozen models, so two graphs with equal models have equal facts and comparisons ignore
+/// them.
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    default_board: std::sync::OnceLock<Board>,
+    last_created: std::sync::OnceLock<Option<crate::model::Day>>,
+}
+
+impl PartialEq for Facts {
+    fn eq(&self, _: &Facts) -> bool {
+        true
+    }
 }
 
 impl LineageGraph {
@@ -229,11 +248,21 @@ impl LineageGraph {
     /// The board score-based analyses use unless told otherwise: the one with more scored
     /// (unflagged) models; v1 on a tie.
     pub fn default_board(&self) -> Board {
-        if self.scored_on(Board::V2) > self.scored_on(Board::V1) {
-            Board::V2
-        } else {
-            Board::V1
-        }
+        *self.facts.default_board.get_or_init(|| {
+            if self.scored_on(Board::V2) > self.scored_on(Board::V1) {
+                Board::V2
+            } else {
+                Board::V1
+            }
+        })
+    }
+
+    /// The latest creation date of any model.
+    pub fn last_created(&self) -> Option<crate::model::Day> {
+        *self
+            .facts
+            .last_created
+            .get_or_init(|| self.models.iter().filter_map(|m| m.created).max())
     }
 
     /// The boards with at least one scored model.

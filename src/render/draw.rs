@@ -3,7 +3,7 @@
 //! the canvas: labels that would collide move (release tags to another row, bar values
 //! up or aside) or, where no place is free, are left out and counted.
 
-use super::palette::{AXIS, GREY, GRID, MARKER, TEXT};
+use super::palette::{AXIS, GREY, GRID, MARKER, TEXT, WHITE};
 use super::svg::{measure, Canvas, HPos, TextBox, VPos};
 use super::{Anchor, Axis, Figure, Format, Layer, Layout, Panel, Scale, Swatch, Ticks};
 
@@ -38,8 +38,40 @@ fn wrap(text: &str, size: f64, max_w: f64) -> Vec<String> {
     lines
 }
 
-/// Draws `fig`; the canvas holds the SVG and every text box.
+/// Draws `fig`; the canvas holds the SVG and every text box. Labels left out where they
+/// would overlap are counted in the note; saying so can take a line, which changes what
+/// fits, so the figure is drawn again until the count it states is the count it left out.
 pub(super) fn figure(fig: &Figure) -> Result<Canvas, String> {
+    let mut c = draw(fig, fig.note.as_deref())?;
+    let mut stated = 0;
+    for _ in 0..4 {
+        if c.left_out == stated {
+            break;
+        }
+        stated = c.left_out;
+        let said = left_out_note(fig.note.as_deref(), stated);
+        c = draw(fig, said.as_deref())?;
+    }
+    Ok(c)
+}
+
+/// The note with the count of labels left out added (none: the note as it is).
+fn left_out_note(note: Option<&str>, left_out: usize) -> Option<String> {
+    if left_out == 0 {
+        return note.map(str::to_string);
+    }
+    let said = format!(
+        "{left_out} label{} left out where {} would overlap (every value is in the table)",
+        if left_out == 1 { "" } else { "s" },
+        if left_out == 1 { "it" } else { "they" }
+    );
+    Some(match note {
+        Some(n) => format!("{n}; {said}"),
+        None => said,
+    })
+}
+
+fn draw(fig: &Figure, note: Option<&str>) -> Result<Canvas, String> {
     let mut c = Canvas::new(fig.width, fig.height);
     let (w, h) = (fig.width as f64, fig.height as f64);
     let margin = 18.0;
@@ -60,10 +92,7 @@ pub(super) fn figure(fig: &Figure) -> Result<Canvas, String> {
         }
         top += 7.0;
     }
-    let note_lines = fig
-        .note
-        .as_ref()
-        .map_or(Vec::new(), |n| wrap(n, fs(14.0), w - 2.0 * margin));
+    let note_lines = note.map_or(Vec::new(), |n| wrap(n, fs(14.0), w - 2.0 * margin));
     let line_h = measure("Ag", fs(14.0)).1 + 2.0;
     let note_h = if note_lines.is_empty() {
         0.0
@@ -94,8 +123,8 @@ pub(super) fn figure(fig: &Figure) -> Result<Canvas, String> {
             ),
             Swatch::Point => c.circle(lx + 11.0, cy, 5.0, entry.color, 1.0),
             Swatch::Hatched => {
-                c.rect(lx, cy - 7.0, lx + 22.0, cy + 7.0, GRID, 1.0);
-                c.hatch(lx, cy - 7.0, lx + 22.0, cy + 7.0, GREY);
+                c.rect(lx, cy - 7.0, lx + 22.0, cy + 7.0, GREY, 1.0);
+                c.hatch(lx, cy - 7.0, lx + 22.0, cy + 7.0, WHITE);
             }
             Swatch::Heading => {}
         }
@@ -566,9 +595,10 @@ fn panel(
             Layer::Labels { .. } => {}
         }
     }
-    // Periods too small to read a share from: washed out and hatched.
+    // Periods too small to read a share from: white stripes over their bars, which keep
+    // their colours (a pale category, such as "unknown", stays visible).
     for &(fx0, fx1) in &p.faded {
-        c.hatch(cx(fx0), y0, cx(fx1), y1, GREY);
+        c.hatch(cx(fx0), y0, cx(fx1), y1, WHITE);
     }
     // Markers: dashed lines through the plot.
     for m in &p.markers {
@@ -589,6 +619,8 @@ fn panel(
         b.x1 += shift;
         if c.is_free(&b, 1.0) {
             c.text_at(&b, tag_size, TEXT);
+        } else {
+            c.left_out += 1;
         }
     }
     // Frame.
@@ -682,6 +714,7 @@ fn panel(
                 ],
             };
             let inside = |b: &TextBox| b.x0 >= x && b.x1 <= x + w && b.y0 >= y && b.y1 <= y + h;
+            let mut placed = false;
             for (dx, dy) in tries {
                 let moved = TextBox {
                     text: first.text.clone(),
@@ -692,8 +725,12 @@ fn panel(
                 };
                 if inside(&moved) && c.is_free(&moved, 1.0) {
                     c.text_at(&moved, size, *color);
+                    placed = true;
                     break;
                 }
+            }
+            if !placed {
+                c.left_out += 1;
             }
         }
     }
@@ -703,6 +740,51 @@ fn panel(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_left_out_are_counted_in_the_note() {
+        use crate::render::{Axis, Figure, Layer, Panel};
+        // Twenty labels on one spot: a few find a free place nearby, the rest cannot.
+        let mut p = Panel::new(
+            Axis::new("x").range(0.0, 10.0),
+            Axis::new("y").range(0.0, 10.0),
+        );
+        p.layers.push(Layer::Labels {
+            color: TEXT,
+            labels: (0..20).map(|i| (5.0, 5.0, format!("label {i}"))).collect(),
+            anchor: Anchor::Above,
+        });
+        let mut fig = Figure::new("crowded");
+        fig.note = Some("a note".into());
+        fig.panels.push(p);
+        let c = figure(&fig).unwrap();
+        let drawn = c
+            .boxes
+            .iter()
+            .filter(|b| b.text.starts_with("label "))
+            .count();
+        assert!(drawn > 0 && drawn < 20, "{drawn} drawn");
+        assert_eq!(drawn + c.left_out, 20);
+        let text: Vec<&str> = c.boxes.iter().map(|b| b.text.as_str()).collect();
+        let note = text.join(" ");
+        assert!(
+            note.contains(&format!(
+                "a note; {} labels left out where they would overlap",
+                c.left_out
+            )),
+            "{note}"
+        );
+        // Nothing left out: the note is as given.
+        let mut calm = fig.clone();
+        calm.panels[0].layers = vec![Layer::Labels {
+            color: TEXT,
+            labels: vec![(5.0, 5.0, "alone".into())],
+            anchor: Anchor::Above,
+        }];
+        let c = figure(&calm).unwrap();
+        assert_eq!(c.left_out, 0);
+        assert!(!c.boxes.iter().any(|b| b.text.contains("left out")));
+    }
 
     #[test]
     fn ticks_are_round() {

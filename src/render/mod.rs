@@ -375,6 +375,17 @@ impl Figure {
             })
     }
 
+    /// How many labels (values, release tags) the drawing left out because every place
+    /// for them was taken; the figure's note states the count.
+    pub fn labels_left_out(&self) -> Result<usize, RenderError> {
+        draw::figure(self)
+            .map(|c| c.left_out)
+            .map_err(|detail| RenderError::Draw {
+                path: PathBuf::from("(layout)"),
+                detail,
+            })
+    }
+
     /// The figure as PNG bytes: its SVG rasterised.
     pub fn to_png(&self) -> Result<Vec<u8>, RenderError> {
         let svg = self.to_svg()?;

@@ -16,6 +16,8 @@ pub const GRID: RGBColor = RGBColor(225, 225, 225);
 pub const MARKER: RGBColor = RGBColor(120, 120, 120);
 /// Series without a colour of their own.
 pub const GREY: RGBColor = RGBColor(150, 150, 150);
+/// Stripes over bars that say little (share periods of few models).
+pub const WHITE: RGBColor = RGBColor(255, 255, 255);
 /// Secondary series.
 pub const LIGHT_GREY: RGBColor = RGBColor(199, 199, 199);
 

@@ -131,6 +131,8 @@ pub struct Canvas {
     defs: String,
     /// Every text drawn, in drawing order.
     pub boxes: Vec<TextBox>,
+    /// Labels (values, release tags) left out because every place for them was taken.
+    pub left_out: usize,
     clips: usize,
 }
 
@@ -143,6 +145,7 @@ impl Canvas {
             body: String::new(),
             defs: String::new(),
             boxes: Vec::new(),
+            left_out: 0,
             clips: 0,
         };
         c.rect(0.0, 0.0, c.width, c.height, RGBColor(255, 255, 255), 1.0);
@@ -172,7 +175,7 @@ impl Canvas {
         if !self.defs.contains("id=\"hatch\"") {
             let _ = write!(
                 self.defs,
-                "<pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#FFFFFF\" fill-opacity=\"0.6\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"{}\" stroke-width=\"2\"/></pattern>",
+                "<pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"{}\" stroke-width=\"4\"/></pattern>",
                 hex(color)
             );
         }

@@ -89,7 +89,8 @@ try {
   await page.goto(`${base}#overview`);
   const ov = await drawn("overview");
   const loadMs = Date.now() - t0;
-  console.log(`overview usable after ${loadMs} ms (first load in a fresh profile)`);
+  const inPage = await page.evaluate(() => Math.round(window.dashboard.views.overview.at - performance.timeOrigin));
+  console.log(`overview usable after ${loadMs} ms (first load in a fresh profile; ${inPage} ms after navigation start by the page's own clock)`);
   const t1 = Date.now();
   await page.reload();
   await drawn("overview");
@@ -201,6 +202,13 @@ try {
   check(ok, "evolution frontier equals the API's improvement percentages");
   await page.check("#view-evolution [name=labels]");
   v = await drawn("evolution", v.at);
+  const lab = await page.evaluate(() => window.dashboard.labels["evolution-chart"]);
+  const meet = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  check(lab && lab.placed.length > 0, "evolution labels are drawn");
+  check(lab.placed.every((a, i) => lab.placed.every((b, j) => i === j || !meet(a, b))), "no two evolution labels overlap");
+  check(lab.placed.every((r) => r.x >= lab.plot.left && r.y >= lab.plot.top && r.x + r.w <= lab.plot.left + lab.plot.width && r.y + r.h <= lab.plot.top + lab.plot.height), "every evolution label lies inside the plot");
+  const hiddenNote = await page.textContent("#evolution-hidden");
+  check(lab.hidden === 0 ? hiddenNote === "" : hiddenNote.startsWith(`${lab.hidden} of `), `labels left out are counted on screen (${lab.hidden}: "${hiddenNote}")`);
   await shot("evolution");
 
   // Effect of releases.
@@ -228,6 +236,26 @@ try {
   check(drawnNodes.length === json.nodes.length && json.nodes.every((n) => drawnNodes.includes(n.id)), "every node of the subgraph is drawn");
   const graphml = await page.evaluate(async () => (await fetch(document.querySelector("#explorer-graphml").href)).text());
   check(graphml.startsWith("<?xml") && (graphml.match(/<node /g) || []).length === json.nodes.length, "GraphML download holds the shown nodes");
+  // No edge passes through a model it does not join, and every label fits its box.
+  const crossings = await page.evaluate(() => {
+    const boxes = [...document.querySelectorAll("#explorer-graph .node")].map((g) => {
+      const r = g.querySelector("rect"), t = g.transform.baseVal.consolidate().matrix;
+      return { id: g.dataset.id, x: t.e, y: t.f, w: r.width.baseVal.value, h: r.height.baseVal.value, text: g.querySelector("text").getComputedTextLength() };
+    });
+    const bad = [];
+    for (const p of document.querySelectorAll("#explorer-graph path")) {
+      const len = p.getTotalLength();
+      for (let i = 0; i <= 80; i++) {
+        const q = p.getPointAtLength((len * i) / 80);
+        const hit = boxes.find((b) => b.id !== p.dataset.source && b.id !== p.dataset.target && q.x > b.x + 1 && q.x < b.x + b.w - 1 && q.y > b.y + 1 && q.y < b.y + b.h - 1);
+        if (hit) { bad.push(`${p.dataset.source} -> ${p.dataset.target} crosses ${hit.id}`); break; }
+      }
+    }
+    const overflow = boxes.filter((b) => b.text > b.w - 5).map((b) => b.id);
+    return { bad, overflow, paths: document.querySelectorAll("#explorer-graph path").length };
+  });
+  check(crossings.paths > 0 && crossings.bad.length === 0, `no explorer edge crosses a model (${crossings.bad.slice(0, 3).join("; ")})`);
+  check(crossings.overflow.length === 0, `every explorer label fits its box (${crossings.overflow.slice(0, 3).join(", ")})`);
   await shot("explorer");
   const target = json.nodes.find((n) => n.role === "descendant") || json.nodes.find((n) => n.role === "ancestor");
   if (check(!!target, "explorer shows a neighbour to click")) {

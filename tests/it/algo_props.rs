@@ -323,6 +323,61 @@ fn check_improvement(g: &LineageGraph, base: u32, opts: &ImprovementOptions, imp
         let total = imp.total_improvement_pct.unwrap_or(f64::NAN);
         assert!((total - (best - r) / r * 100.0).abs() < 1e-9);
     }
+    // The best model: the first of the members in their order with the best average.
+    let best_model = scored
+        .iter()
+        .copied()
+        .find(|&v| f64::from(avg(v).unwrap_or(0.0)) == best);
+    assert_eq!(imp.best_model, best_model, "best model of {base}");
+    // Every member's and every step's improvement in points, in percent of the reference,
+    // and normalised: divided by ln(scored members) (undefined below two), by their number,
+    // or not at all.
+    let n = scored.len() as f64;
+    let divisor = match opts.normalize {
+        Normalize::Log => (scored.len() >= 2).then(|| n.ln()),
+        Normalize::Count => (!scored.is_empty()).then_some(n),
+        Normalize::None => Some(1.0),
+    };
+    assert_eq!(imp.divisor, divisor);
+    let close = |got: Option<f64>, want: Option<f64>, what: &str, v: u32| match (got, want) {
+        (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{what} of {v}: {x}, want {y}"),
+        _ => assert_eq!(got, want, "{what} of {v}"),
+    };
+    let pct = |v: u32| {
+        let a = f64::from(avg(v).unwrap_or(0.0));
+        (r != 0.0).then(|| (a - r) / r * 100.0)
+    };
+    let normalized = |v: u32| pct(v).and_then(|p| divisor.map(|d| p / d));
+    for m in &imp.members {
+        let a = f64::from(avg(m.model).unwrap_or(0.0));
+        close(m.improvement_points, Some(a - r), "points", m.model);
+        close(m.improvement_pct, pct(m.model), "percent", m.model);
+        close(m.normalized, normalized(m.model), "normalised", m.model);
+        let days = release.and_then(|d| created(m.model).map(|c| c.0 - d.0));
+        assert_eq!(m.days_since_release, days, "days of {}", m.model);
+        assert_eq!(
+            m.on_frontier,
+            frontier.iter().any(|&(f, _)| f == m.model),
+            "frontier mark of {}",
+            m.model
+        );
+    }
+    for s in &imp.frontier {
+        let a = f64::from(avg(s.model).unwrap_or(0.0));
+        close(
+            Some(s.improvement_points),
+            Some(a - r),
+            "step points",
+            s.model,
+        );
+        close(s.improvement_pct, pct(s.model), "step percent", s.model);
+        close(
+            s.normalized,
+            normalized(s.model),
+            "step normalised",
+            s.model,
+        );
+    }
 }
 
 /// f32 as a totally ordered integer key (the averages here are never NaN).
@@ -532,9 +587,14 @@ proptest! {
     }
 
     #[test]
-    fn improvements_equal_the_definition(specs in specs(), merges in any::<bool>(), flagged in any::<bool>()) {
+    fn improvements_equal_the_definition(
+        specs in specs(),
+        merges in any::<bool>(),
+        flagged in any::<bool>(),
+        normalize in prop::sample::select(Normalize::ALL.to_vec()),
+    ) {
         let g = build(&specs);
-        let opts = ImprovementOptions { include_merges: merges, include_flagged: flagged, normalize: Normalize::Log, board: None };
+        let opts = ImprovementOptions { include_merges: merges, include_flagged: flagged, normalize, board: None };
         for base in 0..g.model_count() as u32 {
             check_improvement(&g, base, &opts, &improvements(&g, base, &opts));
         }

@@ -1,7 +1,8 @@
 //! `lineage export`: exact output of a small hand-built graph in every format (snapshots),
-//! the filters, the errors, XML that survives hostile names, and every GraphML, GEXF and JSON
-//! export read back by networkx (tests/networkx_check.py) on the small graph and on the real
-//! Open LLM Leaderboard data.
+//! the filters, the errors, XML that survives hostile names, random graphs (cycles, stubs
+//! and attributes included) read back from GraphML, GEXF, JSON and CSV, and every GraphML,
+//! GEXF and JSON export read back by networkx (tests/networkx_check.py) on the small graph
+//! and on the real Open LLM Leaderboard data.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
@@ -821,6 +822,7 @@ mod round_trip {
     use super::*;
     use lineage::export::{csv::CsvWriter, Export, Filter, Format};
     use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// Random graphs of up to 24 models whose names mix markup, controls, quotes, spaces and
     /// non-Latin text; parents are earlier models, with random relations.
@@ -920,5 +922,334 @@ mod round_trip {
             edges.sort();
             prop_assert_eq!(&edges, &edges_of(&g));
         }
+    }
+
+    /// One model of a wide random graph: described by a record, or only named as a base
+    /// (a stub); its bases may come later in the list or be itself (cycles, self-references).
+    /// Names carry markup and non-Latin text but no whitespace, which would make a reference
+    /// free text rather than an id.
+    #[derive(Debug, Clone)]
+    struct Spec {
+        name: String,
+        described: bool,
+        parents: Vec<(prop::sample::Index, Option<EdgeKind>)>,
+        created: Option<(u32, u32)>,
+        license: Option<&'static str>,
+        flagged: bool,
+        model_type: Option<ModelType>,
+        /// The average in quarter points (exact in binary).
+        quarters: Option<u16>,
+        downloads: Option<u64>,
+    }
+
+    fn specs() -> impl Strategy<Value = Vec<Spec>> {
+        let name = proptest::string::string_regex("[a-c&<>\"'é🦙]{1,5}").expect("a valid regex");
+        let kind = proptest::option::of(proptest::sample::select(EdgeKind::ALL.to_vec()));
+        let model_type = proptest::option::of(proptest::sample::select(vec![
+            ModelType::Pretrained,
+            ModelType::FineTuned,
+            ModelType::Chat,
+            ModelType::Merge,
+        ]));
+        let license = proptest::option::of(proptest::sample::select(vec![
+            "apache-2.0",
+            "cc-by-nc-4.0",
+            "a & <b>",
+        ]));
+        proptest::collection::vec(
+            (
+                name,
+                proptest::bool::weighted(0.8),
+                proptest::collection::vec((any::<prop::sample::Index>(), kind), 0..3),
+                proptest::option::of((1u32..=12, 1u32..=28)),
+                license,
+                proptest::bool::weighted(0.2),
+                model_type,
+                proptest::option::of(100u16..400),
+                proptest::option::of(0u64..1_000_000),
+            ),
+            1..16,
+        )
+        .prop_map(|rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, r)| Spec {
+                    name: format!("ns{i}/{}v", r.0),
+                    described: r.1,
+                    parents: r.2,
+                    created: r.3,
+                    license: r.4,
+                    flagged: r.5,
+                    model_type: r.6,
+                    quarters: r.7,
+                    downloads: r.8,
+                })
+                .collect()
+        })
+    }
+
+    fn date(created: Option<(u32, u32)>) -> Option<String> {
+        created.map(|(m, d)| format!("2024-{m:02}-{d:02}"))
+    }
+
+    /// The distinct bases each described model names, itself left out.
+    fn named_parents(specs: &[Spec], i: usize) -> Vec<(usize, Option<EdgeKind>)> {
+        let mut out: Vec<(usize, Option<EdgeKind>)> = Vec::new();
+        for (at, kind) in &specs[i].parents {
+            let p = at.index(specs.len());
+            if p != i && !out.iter().any(|&(q, _)| q == p) {
+                out.push((p, *kind));
+            }
+        }
+        out
+    }
+
+    fn build_specs(specs: &[Spec]) -> LineageGraph {
+        let mut b = GraphBuilder::new(BuildOptions {
+            aliases: Default::default(),
+            date_corrections: Vec::new(),
+            commit_dates: true,
+        });
+        b.begin_file("random");
+        for (i, s) in specs.iter().enumerate().filter(|(_, s)| s.described) {
+            b.record(ModelRecord {
+                id: s.name.clone(),
+                line: i as u64 + 2,
+                created: date(s.created).as_deref().and_then(Day::parse),
+                license: s.license.map(str::to_string),
+                flagged: Some(s.flagged),
+                model_type: s.model_type,
+                scores: s.quarters.map(|q| Scores {
+                    board: Board::V1,
+                    average: q as f32 / 4.0,
+                    benchmarks: Vec::new(),
+                }),
+                downloads: s.downloads,
+                parents: named_parents(specs, i)
+                    .into_iter()
+                    .map(|(p, relation)| ParentRef {
+                        raw: specs[p].name.clone(),
+                        relation,
+                        field: "base_model",
+                    })
+                    .collect(),
+                ..Default::default()
+            });
+        }
+        b.finish().0
+    }
+
+    /// A node's attributes by name.
+    type Attributes = BTreeMap<String, String>;
+    /// Nodes (id -> attributes) and edges (source, target, kind), sorted.
+    type Read = (BTreeMap<String, Attributes>, Vec<(String, String, String)>);
+
+    /// What the export must say, worked out from the specs alone: every described model and
+    /// every model a described one names (a stub unless described), with its attributes;
+    /// every edge with its kind (two or more bases make a merge; one base its stated
+    /// relation, else a merge for a model typed merge, else unspecified).
+    fn expected(specs: &[Spec]) -> Read {
+        let mut nodes = BTreeMap::new();
+        let mut edges = Vec::new();
+        for (i, s) in specs.iter().enumerate().filter(|(_, s)| s.described) {
+            let parents = named_parents(specs, i);
+            for &(p, relation) in &parents {
+                let kind = if parents.len() >= 2 {
+                    EdgeKind::Merge
+                } else if let Some(k) = relation {
+                    k
+                } else if s.model_type == Some(ModelType::Merge) {
+                    EdgeKind::Merge
+                } else {
+                    EdgeKind::Unspecified
+                };
+                edges.push((
+                    specs[p].name.clone(),
+                    s.name.clone(),
+                    kind.as_str().to_string(),
+                ));
+                if !specs[p].described {
+                    let stub = [
+                        ("label", specs[p].name.clone()),
+                        ("stub", "true".into()),
+                        ("flagged", "false".into()),
+                    ];
+                    nodes.insert(specs[p].name.clone(), attributes(&stub));
+                }
+            }
+            let mut a = vec![
+                ("label", s.name.clone()),
+                ("stub", "false".into()),
+                ("flagged", s.flagged.to_string()),
+            ];
+            a.extend(date(s.created).map(|d| ("created", d)));
+            a.extend(s.license.map(|l| ("license", l.to_string())));
+            a.extend(s.model_type.map(|t| ("model_type", t.as_str().to_string())));
+            a.extend(
+                s.quarters
+                    .map(|q| ("average", (q as f64 / 4.0).to_string())),
+            );
+            a.extend(s.downloads.map(|d| ("downloads", d.to_string())));
+            nodes.insert(s.name.clone(), attributes(&a));
+        }
+        edges.sort();
+        (nodes, edges)
+    }
+
+    fn attributes(pairs: &[(&str, String)]) -> Attributes {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// The node attributes the test compares (edges: their `kind`).
+    const CHECKED: [&str; 8] = [
+        "label",
+        "stub",
+        "flagged",
+        "created",
+        "license",
+        "model_type",
+        "average",
+        "downloads",
+    ];
+
+    /// A number as its value reads, whatever the decimals written (`28.0` is `28`).
+    fn number((k, v): (String, String)) -> (String, String) {
+        let v = match k.as_str() {
+            "average" => v.parse::<f64>().map_or(v, |x| x.to_string()),
+            _ => v,
+        };
+        (k, v)
+    }
+
+    /// Nodes (id -> attributes) and edges (source, target, kind) of a GraphML document.
+    fn read_graphml(text: &str) -> Read {
+        let doc = roxmltree::Document::parse(text).expect("well-formed GraphML");
+        let data = |n: roxmltree::Node| -> Attributes {
+            n.children()
+                .filter(|c| c.has_tag_name("data"))
+                .map(|c| {
+                    (
+                        c.attribute("key").unwrap().to_string(),
+                        c.text().unwrap_or("").to_string(),
+                    )
+                })
+                .filter(|(k, _)| CHECKED.contains(&k.as_str()) || k == "kind")
+                .map(number)
+                .collect()
+        };
+        let nodes = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .map(|n| (n.attribute("id").unwrap().to_string(), data(n)))
+            .collect();
+        let mut edges: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .map(|e| {
+                (
+                    e.attribute("source").unwrap().to_string(),
+                    e.attribute("target").unwrap().to_string(),
+                    data(e).remove("kind").unwrap_or_default(),
+                )
+            })
+            .collect();
+        edges.sort();
+        (nodes, edges)
+    }
+
+    /// The same from a GEXF document (the label is an XML attribute there).
+    fn read_gexf(text: &str) -> Read {
+        let doc = roxmltree::Document::parse(text).expect("well-formed GEXF");
+        let values = |n: roxmltree::Node| -> Attributes {
+            n.descendants()
+                .filter(|c| c.has_tag_name("attvalue"))
+                .map(|c| {
+                    (
+                        c.attribute("for").unwrap().to_string(),
+                        c.attribute("value").unwrap().to_string(),
+                    )
+                })
+                .filter(|(k, _)| CHECKED.contains(&k.as_str()) || k == "kind")
+                .map(number)
+                .collect()
+        };
+        let nodes = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .map(|n| {
+                let mut a = values(n);
+                a.insert("label".into(), n.attribute("label").unwrap().to_string());
+                (n.attribute("id").unwrap().to_string(), a)
+            })
+            .collect();
+        let mut edges: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .map(|e| {
+                (
+                    e.attribute("source").unwrap().to_string(),
+                    e.attribute("target").unwrap().to_string(),
+                    values(e).remove("kind").unwrap_or_default(),
+                )
+            })
+            .collect();
+        edges.sort();
+        (nodes, edges)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Graphs with cycles, self-references, stubs and attributes: GraphML, GEXF and
+        /// JSON read back to the nodes, attributes and edges worked out from the input
+        /// alone, cycle-closing edges included.
+        #[test]
+        fn graphml_gexf_and_json_read_back_with_cycles_stubs_and_attributes(specs in specs()) {
+            let g = build_specs(&specs);
+            let (nodes, edges) = expected(&specs);
+            let export = Export::new(&g, &Filter::default()).expect("no filter cannot fail");
+            for (format, read) in [
+                (Format::GraphMl, read_graphml as fn(&str) -> _),
+                (Format::Gexf, read_gexf),
+            ] {
+                let mut out = Vec::new();
+                export.write_to(format, &mut out).expect("writing to memory");
+                let (got_nodes, got_edges) = read(&String::from_utf8(out).expect("UTF-8"));
+                prop_assert_eq!(&got_nodes, &nodes, "{:?} nodes", format);
+                prop_assert_eq!(&got_edges, &edges, "{:?} edges", format);
+            }
+            let mut json = Vec::new();
+            export.write_to(Format::Json, &mut json).expect("writing to memory");
+            let (json_nodes, mut json_edges) = json_graph(&String::from_utf8(json).expect("UTF-8"));
+            json_edges.sort();
+            prop_assert_eq!(json_nodes.into_iter().collect::<BTreeSet<_>>(), nodes.keys().cloned().collect::<BTreeSet<_>>());
+            prop_assert_eq!(&json_edges, &edges);
+        }
+    }
+
+    /// The wide generator makes what the property above claims to cover: of 48 graphs,
+    /// some close cycles, some have stubs and self-references, some carry attributes.
+    #[test]
+    fn the_wide_generator_makes_cycles_stubs_and_attributes() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut cycles, mut stubs, mut selves, mut scored) = (0, 0, 0, 0);
+        for _ in 0..48 {
+            let specs = specs().new_tree(&mut runner).expect("a value").current();
+            let g = build_specs(&specs);
+            cycles += usize::from(g.cycle_edges() > 0);
+            stubs += usize::from(g.models.iter().any(|m| m.is_stub()));
+            selves += usize::from(specs.iter().enumerate().any(|(i, s)| {
+                s.described && s.parents.iter().any(|(at, _)| at.index(specs.len()) == i)
+            }));
+            scored += usize::from(specs.iter().any(|s| s.described && s.quarters.is_some()));
+        }
+        assert!(
+            cycles >= 5 && stubs >= 5 && selves >= 5 && scored >= 5,
+            "cycles {cycles}, stubs {stubs}, self-references {selves}, scored {scored}"
+        );
     }
 }

@@ -395,7 +395,9 @@ fn figures_11_and_12_show_the_papers_bases_by_both_methods_in_points() {
     let col = |n: &str| columns.iter().position(|c| c == n).unwrap();
     let llama3: Vec<&Vec<String>> = rows
         .iter()
-        .filter(|r| r[col("base_model")] == "meta-llama/Meta-Llama-3-8B" && r[col("method")] == "name")
+        .filter(|r| {
+            r[col("base_model")] == "meta-llama/Meta-Llama-3-8B" && r[col("method")] == "name"
+        })
         .collect();
     assert_eq!(llama3.len(), 116);
     assert_eq!(llama3[0][col("days_since_release")], "0");
@@ -409,7 +411,9 @@ fn figures_11_and_12_show_the_papers_bases_by_both_methods_in_points() {
     assert!(days <= 7, "{days} days");
     let mistral_name = rows
         .iter()
-        .filter(|r| r[col("base_model")] == "mistralai/Mistral-7B-v0.1" && r[col("method")] == "name")
+        .filter(|r| {
+            r[col("base_model")] == "mistralai/Mistral-7B-v0.1" && r[col("method")] == "name"
+        })
         .count();
     assert_eq!(mistral_name, 329);
     let mistral_lineage = rows
@@ -430,7 +434,11 @@ fn fact_lines(prefix: &str) -> Vec<Vec<String>> {
                 .arg(root().join("tests/paper_facts.py"))
                 .output()
                 .expect("python3 runs tests/paper_facts.py");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8(out.stdout)
                 .unwrap()
                 .lines()
@@ -480,7 +488,13 @@ fn journal_tables_1_to_4_match_an_independent_computation() {
     let (columns, rows) = report_table("top-contributors", g);
     assert_eq!(
         columns,
-        ["rank", "author", "repos", "share_of_contributions", "sample_repos"]
+        [
+            "rank",
+            "author",
+            "repos",
+            "share_of_contributions",
+            "sample_repos"
+        ]
     );
     let want = fact_lines("table3");
     assert_eq!(rows.len(), 10);
@@ -494,11 +508,22 @@ fn journal_tables_1_to_4_match_an_independent_computation() {
     let (columns, rows) = report_table("repo-contributions", g);
     assert_eq!(
         columns,
-        ["model", "commit_authors", "commits", "first_commit", "last_commit", "authors"]
+        [
+            "model",
+            "commit_authors",
+            "commits",
+            "first_commit",
+            "last_commit",
+            "authors"
+        ]
     );
     for (r, w) in rows.iter().zip(fact_lines("table4")) {
         assert!(same_repo(&r[0], &w[1]), "{r:?} vs {w:?}");
-        assert_eq!((&r[2], &r[1], &r[3], &r[4]), (&w[2], &w[3], &w[4], &w[5]), "{r:?}");
+        assert_eq!(
+            (&r[2], &r[1], &r[3], &r[4]),
+            (&w[2], &w[3], &w[4], &w[5]),
+            "{r:?}"
+        );
     }
     // Table 5 is the license analysis's table: each license with its three permissions.
     let (columns, _) = report_table("licenses", g);
@@ -522,7 +547,12 @@ fn every_author_share_uses_the_papers_definition() {
     let (columns, rows) = report_csv("repos-per-author", "repos-per-author-top-shares", g);
     assert_eq!(
         columns,
-        ["top", "share_of_contributions", "contributions", "authors_are"]
+        [
+            "top",
+            "share_of_contributions",
+            "contributions",
+            "authors_are"
+        ]
     );
     assert_eq!(rows.len(), 2);
     for (r, want) in rows.iter().zip([("10", top10), ("200", top200)]) {

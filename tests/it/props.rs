@@ -1,7 +1,8 @@
 //! Property tests: random inputs never panic the build and every row is accounted for;
-//! generated Hub metadata with case variations, placeholders, lists, self-references and
-//! cycles gives exactly the edges a plain reference resolver expects; and every graph
-//! built survives save -> load unchanged. Cases are kept modest so the suite stays fast.
+//! generated Hub metadata with case variations, placeholders, lists, self-references,
+//! cycles, every stated relation, ids without a namespace and copied rows, and generated
+//! Hub API objects with bases in every field, give exactly the edges a plain reference
+//! resolver expects; and every graph built survives save -> load unchanged. Cases are kept modest so the suite stays fast.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -14,14 +15,21 @@ const DETAILS_HEADER: &str = "Unnamed: 0,name,author,created_at,last_modified,do
 const V1_HEADER: &str = "Type;ModelHub;Average ⬆️;ARC;HellaSwag;MMLU;TruthfulQA;Winogrande;GSM8K;TypeString;Architecture;Weight type;Precision;Merged;Hub License;#Params (B);Hub ❤️;Available on the hub;Model sha;Flagged;MoE;model_name_for_query";
 const COMMITS_HEADER: &str = ",name,num_of_authors,num_of_commits,first_commit,last_commit,authors";
 
-const POOL: [&str; 6] = [
+/// Ids of the generated rows: most `namespace/name`, two without a namespace (a reference
+/// to one is free text, which names a model only if some row describes it).
+const POOL: [&str; 8] = [
     "org/Alpha",
     "org/beta",
     "lab/Gamma-7B",
     "lab/delta",
     "u1/eps",
     "u2/zeta",
+    "Solo",
+    "lone-model",
 ];
+
+/// The relations a `base_model:RELATION:ID` tag can state.
+const RELATIONS: [&str; 4] = ["finetune", "adapter", "merge", "quantized"];
 
 /// Every row is a record, a rejected row, or folded into another row of its model.
 fn accounted(report: &BuildReport) -> Result<(), TestCaseError> {
@@ -231,7 +239,8 @@ enum Base {
 enum Tags {
     None,
     Merge,
-    Finetune(usize),
+    /// `base_model:RELATION:ID`, the relation one of [`RELATIONS`].
+    Related(&'static str, usize),
     Plain(usize),
     Unparsable,
 }
@@ -245,6 +254,8 @@ struct Row {
     good_date: bool,
     good_downloads: bool,
     extra_field: bool,
+    /// The row repeats the previous row's metadata under its own id: a failed lookup's copy.
+    copy: bool,
 }
 
 fn base() -> impl Strategy<Value = Base> {
@@ -269,7 +280,8 @@ fn tags() -> impl Strategy<Value = Tags> {
     prop_oneof![
         3 => Just(Tags::None),
         1 => Just(Tags::Merge),
-        2 => p.clone().prop_map(Tags::Finetune),
+        2 => (proptest::sample::select(RELATIONS.to_vec()), p.clone())
+            .prop_map(|(r, p)| Tags::Related(r, p)),
         1 => p.prop_map(Tags::Plain),
         1 => Just(Tags::Unparsable),
     ]
@@ -284,9 +296,10 @@ fn row() -> impl Strategy<Value = Row> {
         any::<bool>(),
         any::<bool>(),
         proptest::bool::weighted(0.1),
+        proptest::bool::weighted(0.15),
     )
         .prop_map(
-            |(id, case, base, tags, good_date, good_downloads, extra_field)| Row {
+            |(id, case, base, tags, good_date, good_downloads, extra_field, copy)| Row {
                 id,
                 case,
                 base,
@@ -294,14 +307,41 @@ fn row() -> impl Strategy<Value = Row> {
                 good_date,
                 good_downloads,
                 extra_field,
+                copy,
             },
         )
 }
 
+/// Rows whose copies are real copies: a copy follows a row without a surplus field, and
+/// its id is not the one the copied metadata belongs to (that would be a plain repeat).
+fn rows() -> impl Strategy<Value = Vec<Row>> {
+    proptest::collection::vec(row(), 0..24).prop_map(|mut rows| {
+        let mut origin: Option<usize> = None;
+        for i in 0..rows.len() {
+            let copy = rows[i].copy
+                && i > 0
+                && !rows[i - 1].extra_field
+                && origin.is_some_and(|o| !POOL[o].eq_ignore_ascii_case(POOL[rows[i].id]));
+            rows[i].copy = copy;
+            if copy {
+                rows[i].extra_field = false;
+            } else {
+                origin = Some(rows[i].id);
+            }
+        }
+        rows
+    })
+}
+
 fn details_csv(rows: &[Row]) -> String {
     let mut out = format!("{DETAILS_HEADER}\n");
+    let mut metadata = String::new();
     for (i, r) in rows.iter().enumerate() {
         let id = spell(POOL[r.id], &r.case);
+        if r.copy {
+            out.push_str(&format!("{i},{id},{metadata}\n"));
+            continue;
+        }
         let created = if r.good_date {
             format!("2024-0{}-1{} 10:00:00+00:00", 1 + i % 9, i % 10)
         } else {
@@ -316,7 +356,7 @@ fn details_csv(rows: &[Row]) -> String {
         let tags = match &r.tags {
             Tags::None => "[]".to_string(),
             Tags::Merge => "\"['transformers', 'merge']\"".to_string(),
-            Tags::Finetune(p) => format!("\"['base_model:finetune:{}']\"", POOL[*p]),
+            Tags::Related(rel, p) => format!("\"['base_model:{rel}:{}']\"", POOL[*p]),
             Tags::Plain(p) => format!("\"['base_model:{}']\"", POOL[*p]),
             Tags::Unparsable => "\"['transformers', \"".to_string(),
         };
@@ -337,10 +377,11 @@ fn details_csv(rows: &[Row]) -> String {
             Base::Unparsable => "\"['org/Alpha', \"".into(),
         };
         let extra = if r.extra_field { ",surplus" } else { "" };
-        out.push_str(&format!(
-            "{i},{id},{},{created},,{downloads},transformers,{tags},,,{base}{extra}\n",
+        metadata = format!(
+            "{},{created},,{downloads},transformers,{tags},,,{base}{extra}",
             POOL[r.id].split('/').next().unwrap()
-        ));
+        );
+        out.push_str(&format!("{i},{id},{metadata}\n"));
     }
     out
 }
@@ -355,12 +396,21 @@ struct Expected {
     placeholders: BTreeMap<&'static str, u64>,
     /// Later rows of an id that disagree with an earlier row (other bases or dates).
     conflicts: u64,
+    /// Rows that copy the previous row's metadata under another id.
+    copies: u64,
+    /// Ids described by copies only.
+    only_copied: u64,
 }
 
 fn expected(rows: &[Row]) -> Expected {
     let lower = |i: usize| POOL[i].to_lowercase();
+    // A reference without a namespace is free text: it names a model only if some row,
+    // a copy included, has that id.
+    let every_row: BTreeSet<String> = rows.iter().map(|r| lower(r.id)).collect();
+    let target =
+        |i: usize| (POOL[i].contains('/') || every_row.contains(&lower(i))).then(|| lower(i));
     let mut described = BTreeSet::new();
-    let mut relation: BTreeMap<(String, String), bool> = BTreeMap::new();
+    let mut relation: BTreeMap<(String, String), Option<&'static str>> = BTreeMap::new();
     let mut merged = BTreeSet::new();
     let mut e = Expected {
         described: BTreeSet::new(),
@@ -369,6 +419,8 @@ fn expected(rows: &[Row]) -> Expected {
         unresolved: 0,
         placeholders: BTreeMap::new(),
         conflicts: 0,
+        copies: 0,
+        only_copied: 0,
     };
     // Per id: the references of the first row that named any (as lower-cased raw texts, in
     // order), and whether a row gave a date. A later row of an id is a repeat: it fills what
@@ -377,12 +429,17 @@ fn expected(rows: &[Row]) -> Expected {
     let mut dated: BTreeSet<String> = BTreeSet::new();
     for r in rows {
         let child = lower(r.id);
+        // A copy makes its id a model and says nothing else.
+        if r.copy {
+            e.copies += 1;
+            continue;
+        }
         let repeat = !described.insert(child.clone());
-        // (raw text, what it names, finetune?) for every reference of the row
-        let mut refs: Vec<(String, Option<String>, bool)> = Vec::new();
+        // (raw text, what it names, stated relation) for every reference of the row
+        let mut refs: Vec<(String, Option<String>, Option<&'static str>)> = Vec::new();
         match &r.tags {
-            Tags::Finetune(p) => refs.push((POOL[*p].to_string(), Some(lower(*p)), true)),
-            Tags::Plain(p) => refs.push((POOL[*p].to_string(), Some(lower(*p)), false)),
+            Tags::Related(rel, p) => refs.push((POOL[*p].to_string(), target(*p), Some(*rel))),
+            Tags::Plain(p) => refs.push((POOL[*p].to_string(), target(*p), None)),
             Tags::Merge => {
                 merged.insert(child.clone());
             }
@@ -400,23 +457,22 @@ fn expected(rows: &[Row]) -> Expected {
             Base::EmptyList => placeholder("[]"),
             Base::NoneText => placeholder("None"),
             Base::Unparsable => {}
-            Base::Id(p, c) => refs.push((spell(POOL[*p], c), Some(lower(*p)), false)),
+            Base::Id(p, c) => refs.push((spell(POOL[*p], c), target(*p), None)),
             Base::Url(p) => refs.push((
                 format!("https://huggingface.co/{}", POOL[*p]),
-                Some(lower(*p)),
-                false,
+                target(*p),
+                None,
             )),
-            Base::List(ps) => refs.extend(
-                ps.iter()
-                    .map(|p| (POOL[*p].to_string(), Some(lower(*p)), false)),
-            ),
+            Base::List(ps) => {
+                refs.extend(ps.iter().map(|p| (POOL[*p].to_string(), target(*p), None)))
+            }
             Base::Alias => refs.push((
                 "mistral-7b".into(),
                 Some("mistralai/mistral-7b-v0.1".into()),
-                false,
+                None,
             )),
-            Base::Vague => refs.push(("a vague base".into(), None, false)),
-            Base::Itself(c) => refs.push((spell(POOL[r.id], c), Some(child.clone()), false)),
+            Base::Vague => refs.push(("a vague base".into(), None, None)),
+            Base::Itself(c) => refs.push((spell(POOL[r.id], c), Some(child.clone()), None)),
         }
         let raw: Vec<String> = refs.iter().map(|r| r.0.to_lowercase()).collect();
         let mut conflict = repeat && r.good_date && dated.contains(&child);
@@ -435,18 +491,21 @@ fn expected(rows: &[Row]) -> Expected {
         }
         e.conflicts += u64::from(conflict);
         // one reference per raw text and row (case-insensitive), an explicit relation kept
-        let mut kept: Vec<(String, Option<String>, bool)> = Vec::new();
-        for (raw, target, finetune) in refs {
+        let mut kept: Vec<(String, Option<String>, Option<&'static str>)> = Vec::new();
+        for (raw, target, stated) in refs {
             match kept.iter_mut().find(|k| k.0.eq_ignore_ascii_case(&raw)) {
-                Some(k) => k.2 |= finetune,
-                None => kept.push((raw, target, finetune)),
+                Some(k) => k.2 = k.2.or(stated),
+                None => kept.push((raw, target, stated)),
             }
         }
-        for (_, target, finetune) in kept {
+        for (_, target, stated) in kept {
             match target {
                 None => e.unresolved += 1,
                 Some(t) if t == child => e.self_references += 1,
-                Some(t) => *relation.entry((t, child.clone())).or_default() |= finetune,
+                Some(t) => {
+                    let r = relation.entry((t, child.clone())).or_default();
+                    *r = r.or(stated);
+                }
             }
         }
     }
@@ -454,12 +513,12 @@ fn expected(rows: &[Row]) -> Expected {
     for (_, c) in relation.keys() {
         *parents.entry(c).or_default() += 1;
     }
-    for ((p, c), finetune) in &relation {
+    for ((p, c), stated) in &relation {
         // 2+ parents: merge; else a stated relation wins over the merge mark
         let kind = if parents[c] >= 2 {
             "merge"
-        } else if *finetune {
-            "finetune"
+        } else if let Some(r) = stated {
+            r
         } else if merged.contains(c) {
             "merge"
         } else {
@@ -467,7 +526,8 @@ fn expected(rows: &[Row]) -> Expected {
         };
         e.edges.insert((p.clone(), c.clone()), kind);
     }
-    e.described = described;
+    e.only_copied = every_row.difference(&described).count() as u64;
+    e.described = every_row;
     e
 }
 
@@ -475,7 +535,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
-    fn generated_details_give_the_expected_graph(rows in proptest::collection::vec(row(), 0..24)) {
+    fn generated_details_give_the_expected_graph(rows in rows()) {
         let text = details_csv(&rows);
         let (g, report) = build_bytes("details.csv", text.as_bytes()).map_err(TestCaseError::fail)?;
         accounted(&report)?;
@@ -488,7 +548,7 @@ proptest! {
             let v = g.lookup(POOL[r.id]).expect("described id");
             prop_assert!(!g.models[v as usize].is_stub());
             let first = rows.iter().position(|q| q.id == r.id).unwrap();
-            if first == i {
+            if first == i && !r.copy {
                 prop_assert_eq!(g.name(v), spell(POOL[r.id], &r.case));
             }
         }
@@ -513,7 +573,8 @@ proptest! {
         prop_assert_eq!(placeholders, want_placeholders);
         // every bad cell reported, none silently
         let bad = |reason: &str| report.rejected.get(reason).map_or(0, |g| g.count);
-        let count = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count() as u64;
+        // a copy's cells are not read: only the other rows' bad cells count
+        let count = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| !r.copy && f(r)).count() as u64;
         prop_assert_eq!(bad("bad date"), count(&|r| !r.good_date));
         prop_assert_eq!(bad("bad number"), count(&|r| !r.good_downloads));
         prop_assert_eq!(
@@ -523,9 +584,15 @@ proptest! {
         prop_assert_eq!(bad("wrong field count"), count(&|r| r.extra_field));
         let repeated = report.suspicious.get("repeated row with other values").map_or(0, |g| g.count);
         prop_assert_eq!(repeated, want.conflicts);
-        prop_assert_eq!(report.suspicious_total(), repeated);
-        prop_assert_eq!(report.inputs[0].records as usize, want.described.len());
-        prop_assert_eq!(report.inputs[0].duplicates_merged as usize, rows.len() - want.described.len());
+        let copied = report.suspicious.get("metadata copied from another row").map_or(0, |g| g.count);
+        prop_assert_eq!(copied, want.copies);
+        prop_assert_eq!(report.metadata_not_used, want.only_copied);
+        prop_assert_eq!(report.suspicious_total(), repeated + copied);
+        // a copy is a record of its own; a later row of an id is folded into its first
+        let copies = want.copies as usize;
+        let distinct = want.described.len() - want.only_copied as usize;
+        prop_assert_eq!(report.inputs[0].records as usize, distinct + copies);
+        prop_assert_eq!(report.inputs[0].duplicates_merged as usize, rows.len() - copies - distinct);
         prop_assert_eq!(report.stubs as usize, g.model_count() - want.described.len());
         prop_assert_eq!(
             report.edges_by_kind.values().sum::<u64>(),
@@ -605,6 +672,171 @@ proptest! {
         accounted(&report)?;
         let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count() as u64;
         prop_assert_eq!(report.inputs[0].rows, non_blank);
+        sound(&g)?;
+    }
+}
+
+/// A well-formed Hub API model object whose bases come from every place the API puts them:
+/// `base_model:[RELATION:]ID` tags, `cardData.base_model` (a string or a list) with its
+/// `base_model_relation`, and `baseModels`. One relation per model, stated by each source
+/// or not.
+#[derive(Debug, Clone)]
+struct HubModel {
+    id: usize,
+    case: Case,
+    relation: &'static str,
+    tags: Vec<(usize, bool)>,
+    merge_tag: bool,
+    card: Option<(Vec<usize>, bool, bool)>,
+    base_models: Option<(Vec<usize>, bool)>,
+}
+
+fn hub_models() -> impl Strategy<Value = Vec<HubModel>> {
+    let p = || 0..POOL.len();
+    let model = (
+        case(),
+        proptest::sample::select(RELATIONS.to_vec()),
+        proptest::collection::vec((p(), any::<bool>()), 0..3),
+        proptest::bool::weighted(0.2),
+        proptest::option::of((
+            proptest::collection::vec(p(), 1..3),
+            any::<bool>(),
+            any::<bool>(),
+        )),
+        proptest::option::of((proptest::collection::vec(p(), 0..3), any::<bool>())),
+    );
+    (
+        proptest::sample::subsequence((0..POOL.len()).collect::<Vec<_>>(), 1..=POOL.len())
+            .prop_shuffle(),
+        proptest::collection::vec(model, POOL.len()),
+    )
+        .prop_map(|(ids, models)| {
+            ids.into_iter()
+                .zip(models)
+                .map(
+                    |(id, (case, relation, tags, merge_tag, card, base_models))| HubModel {
+                        id,
+                        case,
+                        relation,
+                        tags,
+                        merge_tag,
+                        card,
+                        base_models,
+                    },
+                )
+                .collect()
+        })
+}
+
+fn hub_line(m: &HubModel) -> String {
+    let mut tags: Vec<String> = m
+        .tags
+        .iter()
+        .map(|&(p, stated)| match stated {
+            true => format!("\"base_model:{}:{}\"", m.relation, POOL[p]),
+            false => format!("\"base_model:{}\"", POOL[p]),
+        })
+        .collect();
+    if m.merge_tag {
+        tags.push("\"merge\"".into());
+    }
+    let mut parts = vec![
+        format!("\"id\": \"{}\"", spell(POOL[m.id], &m.case)),
+        format!("\"tags\": [{}]", tags.join(", ")),
+    ];
+    if let Some((bases, as_list, stated)) = &m.card {
+        let quoted: Vec<String> = bases.iter().map(|&p| format!("\"{}\"", POOL[p])).collect();
+        let base = if *as_list || quoted.len() > 1 {
+            format!("[{}]", quoted.join(", "))
+        } else {
+            quoted[0].clone()
+        };
+        let relation = if *stated {
+            format!(", \"base_model_relation\": \"{}\"", m.relation)
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "\"cardData\": {{\"base_model\": {base}{relation}}}"
+        ));
+    }
+    if let Some((bases, stated)) = &m.base_models {
+        let models: Vec<String> = bases
+            .iter()
+            .map(|&p| format!("{{\"id\": \"{}\"}}", POOL[p]))
+            .collect();
+        let relation = if *stated {
+            format!("\"relation\": \"{}\", ", m.relation)
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "\"baseModels\": {{{relation}\"models\": [{}]}}",
+            models.join(", ")
+        ));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// The edges (parent, child) -> kind the methodology gives these models: the distinct bases
+/// a model names from all sources, itself left out, a base without a namespace only if some
+/// line has that id; two or more bases make a merge; one base the relation a source states,
+/// else a merge for a model tagged `merge`, else unspecified.
+fn hub_edges(models: &[HubModel]) -> BTreeMap<(String, String), String> {
+    let lower = |i: usize| POOL[i].to_lowercase();
+    let present: BTreeSet<usize> = models.iter().map(|m| m.id).collect();
+    let mut edges = BTreeMap::new();
+    for m in models {
+        let mut named: Vec<(usize, bool)> = m.tags.clone();
+        if let Some((bases, _, stated)) = &m.card {
+            named.extend(bases.iter().map(|&p| (p, *stated)));
+        }
+        if let Some((bases, stated)) = &m.base_models {
+            named.extend(bases.iter().map(|&p| (p, *stated)));
+        }
+        let mut parents: BTreeMap<usize, bool> = BTreeMap::new();
+        for (p, stated) in named {
+            if p == m.id || !(POOL[p].contains('/') || present.contains(&p)) {
+                continue;
+            }
+            *parents.entry(p).or_default() |= stated;
+        }
+        for (&p, &stated) in &parents {
+            let kind = if parents.len() >= 2 {
+                "merge"
+            } else if stated {
+                m.relation
+            } else if m.merge_tag {
+                "merge"
+            } else {
+                "unspecified"
+            };
+            edges.insert((lower(p), lower(m.id)), kind.to_string());
+        }
+    }
+    edges
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Hub API lines give exactly the edges worked out from the objects, with their kinds.
+    #[test]
+    fn hub_api_bases_from_every_field_give_the_expected_edges(models in hub_models()) {
+        let text: String = models.iter().map(|m| hub_line(m) + "\n").collect();
+        let (g, report) = build_bytes("models.jsonl", text.as_bytes()).map_err(TestCaseError::fail)?;
+        accounted(&report)?;
+        prop_assert_eq!(report.inputs[0].rows, models.len() as u64);
+        prop_assert_eq!(report.inputs[0].rows_rejected, 0);
+        let got: BTreeMap<(String, String), String> = (0..g.model_count() as u32)
+            .flat_map(|v| {
+                let g = &g;
+                g.child_edges(v).map(move |(c, k)| {
+                    ((g.name(v).to_lowercase(), g.name(c).to_lowercase()), k.to_string())
+                })
+            })
+            .collect();
+        prop_assert_eq!(&got, &hub_edges(&models), "{}", text);
         sound(&g)?;
     }
 }

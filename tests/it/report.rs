@@ -258,7 +258,7 @@ fn author_histograms_match_an_independent_count() {
         assert_eq!(cell(o, bucket, "authors"), n, "repos per author {bucket}");
     }
     // python: authors per repo [(1, 4451), (2, 700), (3, 177), (4, 87), (5, 37), (6, 28),
-    // (7, 15), (8, 8), (9, 1), (10, 16)]
+    // (7, 15), (8, 8), (9, 1), (10, 4), (11, 3), (12, 1), (13, 6), (17, 1), (22, 1)]
     let o = output("authors-per-repo");
     for (bucket, n) in [
         ("1", 4451),
@@ -266,7 +266,7 @@ fn author_histograms_match_an_independent_count() {
         ("3", 177),
         ("4", 87),
         ("9", 1),
-        ("≥10", 16),
+        ("22", 1),
     ] {
         assert_eq!(cell(o, bucket, "repos"), n, "authors per repo {bucket}");
     }
@@ -290,7 +290,7 @@ fn repos_bucket(lo: u64) -> String {
 /// histograms, bucket by bucket.
 #[test]
 fn report_figures_agree_with_report_facts_py() {
-    let facts = crate::common::python_facts("report_facts.py", &["--json"]);
+    let facts = report_facts();
     let pairs = |key: &str| -> Vec<(String, i64)> {
         facts[key]
             .as_array()
@@ -340,8 +340,184 @@ fn report_figures_agree_with_report_facts_py() {
 
     let o = output("authors-per-repo");
     for (k, n) in pairs("authors_per_repo") {
-        let label = if k == "10" { "≥10".to_string() } else { k };
+        let label = if k == "30" { "≥30".to_string() } else { k };
         assert_eq!(cell(o, &label, "repos"), n, "authors per repo {label}");
+    }
+}
+
+/// The script's facts, run once per test binary.
+fn report_facts() -> &'static serde_json::Value {
+    static FACTS: OnceLock<serde_json::Value> = OnceLock::new();
+    FACTS.get_or_init(|| crate::common::python_facts("report_facts.py", &["--json"]))
+}
+
+/// The index of the first row of `o` whose cells in `key` read as the given texts.
+fn row_where(o: &Output, key: &[(&str, &str)]) -> usize {
+    (0..o.table.len())
+        .find(|&r| {
+            key.iter()
+                .all(|(c, v)| o.table.get(r, c).is_some_and(|x| x.to_string() == *v))
+        })
+        .unwrap_or_else(|| panic!("{}: no row {key:?}", o.name))
+}
+
+/// The number in `column` of row `r`, and the script's number it must equal (to the four
+/// decimals a table keeps).
+fn same_number(o: &Output, r: usize, column: &str, expected: &serde_json::Value) {
+    let got = o
+        .table
+        .get(r, column)
+        .and_then(|c| c.as_f64())
+        .unwrap_or_else(|| panic!("{}: row {r} has no number in {column}", o.name));
+    let want = expected
+        .as_f64()
+        .unwrap_or_else(|| panic!("{}: the script gives no number for {column}", o.name));
+    assert!(
+        (got - want).abs() < 5e-4,
+        "{} row {r} {column}: {got}, the script says {want}",
+        o.name
+    );
+}
+
+/// The figures the tests above do not count, each against one fact of the independent
+/// script: architecture groups and one week's new models by group, one month's authors,
+/// scores by type, parameters per point, the Mistral group's parameter counts, downloads of
+/// 4–8B models, every size class's best score, and Mistral 7B's release windows.
+#[test]
+fn the_other_figures_agree_with_report_facts_py() {
+    let facts = report_facts();
+
+    let o = output("new-models-by-architecture");
+    let groups: Vec<String> = facts["architecture_groups"]
+        .as_array()
+        .expect("the architecture groups")
+        .iter()
+        .map(|g| g.as_str().unwrap().to_string())
+        .collect();
+    let mut shown: Vec<String> = o.table.columns[1..]
+        .iter()
+        .take_while(|c| *c != "total")
+        .filter(|c| *c != "other" && *c != "unknown")
+        .cloned()
+        .collect();
+    shown.sort();
+    assert_eq!(shown, groups, "the architecture groups");
+    let week = &facts["architecture_week_2024_01_08"];
+    let r = row_where(o, &[("period", "2024-01-08")]);
+    for group in groups
+        .iter()
+        .map(String::as_str)
+        .chain(["other", "unknown"])
+    {
+        let n = week.get(group).cloned().unwrap_or(serde_json::json!(0));
+        same_number(o, r, group, &n);
+    }
+
+    let o = output("authors-over-time");
+    let r = row_where(o, &[("period", "2024-01")]);
+    for column in ["new_authors", "total_authors", "active_authors"] {
+        same_number(o, r, column, &facts["authors_2024_01"][column]);
+    }
+
+    let o = output("score-by-type");
+    let scores = facts["scores_2024_01"].as_object().expect("scores by type");
+    assert!(scores.len() >= 5, "{scores:?}");
+    for (kind, s) in scores {
+        let r = row_where(o, &[("period", "2024-01"), ("type", kind)]);
+        for column in ["new_scored", "average", "best"] {
+            same_number(o, r, column, &s[column]);
+        }
+    }
+
+    let o = output("params-per-point");
+    let p = &facts["params_per_point_2024_01"];
+    let r = row_where(o, &[("period", "2024-01")]);
+    assert_eq!(
+        o.table.get(r, "best_model").unwrap().to_string(),
+        p["best_model"].as_str().unwrap()
+    );
+    for column in ["params_b", "average", "params_b_per_point"] {
+        same_number(o, r, column, &p[column]);
+    }
+
+    let o = output("params-by-architecture");
+    let p = &facts["mistral_params"];
+    let r = row_where(o, &[("architecture", "Mistral")]);
+    same_number(o, r, "models", &p["models"]);
+    same_number(o, r, "median_b", &p["median_b"]);
+    same_number(o, r, "max_b", &p["max_b"]);
+
+    let o = output("downloads-by-size");
+    let d = &facts["downloads_4_8b"];
+    let r = row_where(o, &[("size", "4–8B")]);
+    for column in ["models", "total_downloads", "top_downloads"] {
+        same_number(o, r, column, &d[column]);
+    }
+    assert_eq!(
+        o.table.get(r, "top_model").unwrap().to_string(),
+        d["top_model"].as_str().unwrap()
+    );
+
+    let o = output("best-score-by-size");
+    let classes = facts["best_by_size"].as_object().expect("classes");
+    assert_eq!(classes.len(), o.table.len(), "one row per size class");
+    for (class, c) in classes {
+        let r = row_where(o, &[("size", class)]);
+        same_number(o, r, "scored_models", &c["scored_models"]);
+        same_number(o, r, "best_average", &c["best_average"]);
+        // On a tie (40–80B has two models at 81.31) any of the tied models is right.
+        let best = o.table.get(r, "best_model").unwrap().to_string();
+        assert!(
+            c["best_models"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m.as_str() == Some(best.as_str())),
+            "{class}: {best} is not among {}",
+            c["best_models"]
+        );
+    }
+
+    let o = output("release-effect");
+    let w = &facts["mistral_release_window"];
+    let r = row_where(o, &[("release", "Mistral 7B")]);
+    let share =
+        |n: &str, d: &str| serde_json::json!(w[n].as_f64().unwrap() / w[d].as_f64().unwrap());
+    same_number(o, r, "new_models_before", &w["new_models_before"]);
+    same_number(o, r, "new_models_after", &w["new_models_after"]);
+    same_number(
+        o,
+        r,
+        "share_before",
+        &share("mistral_before", "new_models_before"),
+    );
+    same_number(
+        o,
+        r,
+        "share_after",
+        &share("mistral_after", "new_models_after"),
+    );
+}
+
+/// License drift against `tests/lineage_facts.py`: the edges of the commonest license pairs
+/// the rules call incompatible.
+#[test]
+fn license_drift_agrees_with_lineage_facts_py() {
+    let facts = crate::common::python_facts("lineage_facts.py", &[]);
+    let pairs = facts["license_pairs"].as_array().expect("license pairs");
+    assert_eq!(pairs.len(), 4, "{pairs:?}");
+    let o = output("license-drift");
+    for p in pairs {
+        let (base, derivative) = (p[0].as_str().unwrap(), p[1].as_str().unwrap());
+        let r = row_where(
+            o,
+            &[("base_license", base), ("derivative_license", derivative)],
+        );
+        same_number(o, r, "edges", &p[2]);
+        assert_eq!(
+            o.table.get(r, "verdict").unwrap().to_string(),
+            "incompatible"
+        );
     }
 }
 
@@ -749,6 +925,19 @@ fn assert_text_layout(o: &Output, data: &str) {
         o.name,
         boxes.len()
     );
+    // Labels left out for want of room are counted, and the note says how many.
+    let left_out = o.figure.labels_left_out().unwrap();
+    let all: Vec<&str> = boxes.iter().map(|b| b.text.as_str()).collect();
+    let all = all.join(" ");
+    if left_out > 0 {
+        assert!(
+            all.contains(&format!("{left_out} label")) && all.contains("left out where"),
+            "{data} {}: {left_out} labels left out, not stated: {all}",
+            o.name
+        );
+    } else {
+        assert!(!all.contains("left out where"), "{data} {}: {all}", o.name);
+    }
     let (w, h) = (o.figure.width as f64, o.figure.height as f64);
     for (i, b) in boxes.iter().enumerate() {
         assert!(
