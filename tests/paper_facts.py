@@ -26,6 +26,7 @@ With --commit-dates a model without a Hub creation date takes its first commit's
 import ast
 import collections
 import csv
+import datetime
 import math
 import os
 import sys
@@ -133,13 +134,17 @@ for pattern, size in BASES:
         print(f"name {label} members 0")
         continue
     ref = members[0][2]
-    running, records = -math.inf, 0
-    for _, _, a in members:
+    running, records, above10 = -math.inf, 0, "-"
+    day0 = datetime.date.fromisoformat(members[0][0][:10])
+    for created, _, a in members:
         if a > running:
             running, records = a, records + 1
+            if a - ref > 10 and above10 == "-":
+                above10 = (datetime.date.fromisoformat(created[:10]) - day0).days
     top = max(a for _, _, a in members)
     print(f"name {label} members {len(members)} reference {ref:.2f} best {top:.2f} "
-          f"points {top - ref:+.2f} records {records} first {members[0][0][:10]}")
+          f"points {top - ref:+.2f} records {records} first {members[0][0][:10]} "
+          f"above10 {above10}")
 
 # Authors: commit authors, names ending in "bot" dropped; top-k share of contributions.
 per_author = collections.Counter()
