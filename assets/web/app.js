@@ -7,6 +7,7 @@ const PALETTE = ["#2a62c9", "#e4572e", "#29a36a", "#f2a541", "#8e44ad", "#17becf
 // Model types in the order of the types view, so each keeps its colour across views.
 const TYPE_ORDER = ["pretrained", "continuously pretrained", "fine-tuned", "chat", "merge", "multimodal", "unknown"];
 const TYPE_COLOURS = Object.fromEntries(TYPE_ORDER.map((t, i) => [t, PALETTE[i]]));
+// The same colours as the report's charts (src/render/palette.rs, edge_kind).
 const KIND_COLOR = { finetune: "#2a62c9", adapter: "#29a36a", quantized: "#7f8c8d", merge: "#e4572e", unspecified: "#b8a25a" };
 
 // What each view last drew, for people reading the page source and for the browser tests:

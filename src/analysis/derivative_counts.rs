@@ -172,7 +172,7 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
         p: &Params,
         cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
-        use crate::analysis::charts::{category_axis_top_down, row_span, series};
+        use crate::analysis::charts::{category_axis_top_down, row_span};
         use crate::analysis::derivative_counts::{BaseSet, PAPER_BASES};
         use crate::analysis::notes::{flagged_note, graph_note};
         use crate::analysis::{self, Output};
@@ -227,7 +227,7 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
             if rows.iter().all(|r| r.by_kind[k] == 0) {
                 continue;
             }
-            let color = series(k);
+            let color = crate::render::palette::edge_kind(*kind);
             let bars = rows
                 .iter()
                 .enumerate()
@@ -239,7 +239,11 @@ impl crate::analysis::registry::Compute for DerivativeCountsAnalysis {
                 })
                 .collect();
             panel.layers.push(Layer::HBars { color, bars });
-            legend.push(LegendEntry::boxed(format!("made by {kind}"), color));
+            let label = match kind {
+                EdgeKind::Unspecified => "how made not stated".to_string(),
+                k => format!("made by {k}"),
+            };
+            legend.push(LegendEntry::boxed(label, color));
         }
         // Descendants whose kind is not known (none from the standard build) still count.
         panel.layers.push(Layer::Labels {

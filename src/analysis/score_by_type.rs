@@ -175,7 +175,7 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         p: &Params,
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
-        use crate::analysis::charts::time_axis;
+        use crate::analysis::charts::{padded_log_axis, time_axis};
         use crate::analysis::notes::{board_note, flagged_note, graph_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
@@ -191,7 +191,12 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
             .titled(format!("Mean score of the {unit}'s new models"));
         let mut cum = Panel::new(
             time_axis(tl, &format!("creation date ({unit})")),
-            Axis::new("scored models (log scale)").log(),
+            padded_log_axis(
+                "scored models (log scale)",
+                r.series
+                    .iter()
+                    .flat_map(|s| s.cumulative.iter().map(|&c| c as f64)),
+            ),
         )
         .titled("Scored models so far");
         let mut legend = Vec::new();

@@ -140,6 +140,19 @@ pub fn permission(value: &str) -> RGBColor {
     }
 }
 
+/// The colour of an edge kind, the same in the report's charts and the dashboard's
+/// lineage explorer (`assets/web/app.js`, `KIND_COLOR`).
+pub fn edge_kind(kind: crate::model::EdgeKind) -> RGBColor {
+    use crate::model::EdgeKind;
+    match kind {
+        EdgeKind::Finetune => RGBColor(42, 98, 201),
+        EdgeKind::Adapter => RGBColor(41, 163, 106),
+        EdgeKind::Quantized => RGBColor(127, 140, 141),
+        EdgeKind::Merge => RGBColor(228, 87, 46),
+        EdgeKind::Unspecified => RGBColor(184, 162, 90),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
