@@ -153,7 +153,7 @@ impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{series, time_axis};
-        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note, partial_note};
         use crate::analysis::{self, Output};
 
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -218,11 +218,18 @@ impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
             LegendEntry::boxed(format!("new authors per {unit}"), series(1)),
             LegendEntry::line(format!("active authors per {unit}"), series(2), true),
         ];
-        fig.note = Some(format!(
-            "{}; {}",
-            graph_note(g),
-            flagged_note(p.include_flagged)
-        ));
+        fig.note = Some(
+            [graph_note(g), flagged_note(p.include_flagged).to_string()]
+                .into_iter()
+                .chain(partial_note(
+                    g,
+                    p.unit,
+                    r.rows.last().map(|x| x.start),
+                    sc.to,
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
         let last = r.rows.last().map_or(0, |x| x.total);
         Ok(Output {
         name: String::new(),

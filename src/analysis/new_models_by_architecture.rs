@@ -85,7 +85,7 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::stacked_periods;
-        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::notes::{flagged_note, graph_note, partial_note};
         use crate::analysis::{self, Output, Table};
 
         use crate::analysis::groups::ArchitectureGroups;
@@ -118,11 +118,22 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         fig.subtitle =
             Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
         let rule = rule.describe();
-        fig.note = Some(format!(
-            "{}; {}; {rule}",
-            graph_note(g),
-            flagged_note(p.include_flagged),
-        ));
+        fig.note = Some(
+            [
+                graph_note(g),
+                flagged_note(p.include_flagged).to_string(),
+                rule,
+            ]
+            .into_iter()
+            .chain(partial_note(
+                g,
+                p.unit,
+                r.counts.timeline.starts.last().copied(),
+                sc.to,
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        );
         let mut rt = Table::new(["release", "date", "architecture", "models"]);
         for (rel, _) in &r.releases {
             rt.push(vec![

@@ -115,7 +115,7 @@ impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::stacked_periods;
-        use crate::analysis::notes::{flagged_note, graph_note};
+        use crate::analysis::notes::{flagged_note, graph_note, partial_note};
         use crate::analysis::{self, Output};
 
         let sc = p.scope();
@@ -127,12 +127,22 @@ impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
             "models",
             &[],
         );
-        fig.note = Some(format!(
-            "{}; {}; {} models without a creation date not shown",
-            graph_note(g),
-            flagged_note(p.include_flagged),
-            pc.undated
-        ));
+        fig.note = Some(
+            [
+                graph_note(g),
+                flagged_note(p.include_flagged).to_string(),
+                format!("{} models without a creation date not shown", pc.undated),
+            ]
+            .into_iter()
+            .chain(partial_note(
+                g,
+                p.unit,
+                pc.timeline.starts.last().copied(),
+                sc.to,
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        );
         Ok(Output {
                 name: String::new(),
                 analysis: Self::NAME,

@@ -12,6 +12,24 @@ pub fn data_end(g: &LineageGraph) -> Option<Day> {
     g.last_created()
 }
 
+/// Says when the last period of a trend chart is cut short, by the end of the data or of
+/// the date range (`to`): a month that ends on the 13th is not a drop in activity.
+pub fn partial_note(
+    g: &LineageGraph,
+    unit: crate::analysis::Unit,
+    last_start: Option<Day>,
+    to: Option<Day>,
+) -> Option<String> {
+    let start = last_start?;
+    let end = match (data_end(g), to) {
+        (Some(d), Some(t)) => d.min(t),
+        (d, t) => d.or(t)?,
+    };
+    let next = unit.next(start);
+    (end >= start && end.0 + 1 < next.0)
+        .then(|| format!("the last {unit} is partial: it ends on {end}"))
+}
+
 /// "Data: details.csv, ... (N models, created up to D)".
 pub fn graph_note(g: &LineageGraph) -> String {
     let files: Vec<&str> = g
@@ -109,4 +127,40 @@ pub fn board_note(
         Some(n) => format!("{n}; {named}"),
         None => named,
     });
+}
+
+#[cfg(test)]
+mod partial_tests {
+    use super::*;
+    use crate::analysis::testgraph::build;
+    use crate::analysis::Unit;
+
+    #[test]
+    fn a_last_period_cut_short_is_named() {
+        let g = build("0,a/m,a,2024-05-13 10:00:00+00:00,,1,,[],,,\n", "", "");
+        let may = Day::parse("2024-05-01");
+        assert_eq!(
+            partial_note(&g, Unit::Month, may, None).as_deref(),
+            Some("the last month is partial: it ends on 2024-05-13")
+        );
+        // A week that starts on the last day is partial too; a day never is.
+        assert!(partial_note(&g, Unit::Week, Day::parse("2024-05-13"), None).is_some());
+        assert_eq!(
+            partial_note(&g, Unit::Day, Day::parse("2024-05-13"), None),
+            None
+        );
+        // A date range that ends on the month's last day makes it whole again only if the
+        // data reaches it: here the data ends first.
+        assert!(partial_note(&g, Unit::Month, may, Day::parse("2024-05-31")).is_some());
+        // A range ending before the data does cuts the period at the range's end.
+        assert_eq!(
+            partial_note(
+                &g,
+                Unit::Month,
+                Day::parse("2024-04-01"),
+                Day::parse("2024-04-30")
+            ),
+            None
+        );
+    }
 }

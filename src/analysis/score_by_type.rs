@@ -176,7 +176,7 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{padded_log_axis, time_axis};
-        use crate::analysis::notes::{board_note, flagged_note, graph_note};
+        use crate::analysis::notes::{board_note, flagged_note, graph_note, partial_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -236,11 +236,22 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         fig.height = 1300;
         fig.panels = vec![best, avg, cum];
         fig.legend = legend;
-        fig.note = Some(format!(
-            "{}; {}; only models with a leaderboard average",
-            graph_note(g),
-            flagged_note(p.include_flagged)
-        ));
+        fig.note = Some(
+            [
+                graph_note(g),
+                flagged_note(p.include_flagged).to_string(),
+                "only models with a leaderboard average".to_string(),
+            ]
+            .into_iter()
+            .chain(partial_note(
+                g,
+                p.unit,
+                r.timeline.starts.last().copied(),
+                sc.to,
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        );
         board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
