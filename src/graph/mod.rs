@@ -347,10 +347,36 @@ impl LineageGraph {
             {
                 return Err("a model refers outside the graph's tables".into());
             }
+            // The readers keep only finite, positive sizes and finite averages; a file with
+            // others was not written by a build.
+            if m.params_b.is_some_and(|p| !(p.is_finite() && p > 0.0))
+                || m.averages.iter().flatten().any(|a| !a.is_finite())
+            {
+                return Err("a model has a size or average that is not a finite number".into());
+            }
         }
         if self.cycles.iter().flatten().any(|&v| v as usize >= n) {
             return Err("a cycle member is out of range".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::algo::testgraph::{graph, m};
+
+    #[test]
+    fn a_size_or_average_no_build_writes_is_rejected() {
+        let ok = graph(vec![m("a/base"), m("a/child").of(&["a/base"]).avg(50.0)]);
+        assert_eq!(ok.validate(), Ok(()));
+        for bad in [f32::NAN, f32::INFINITY, -1.0, 0.0] {
+            let mut g = ok.clone();
+            g.models[0].params_b = Some(bad);
+            assert!(g.validate().is_err(), "size {bad} accepted");
+        }
+        let mut g = ok.clone();
+        g.models[1].averages[0] = Some(f32::NAN);
+        assert!(g.validate().is_err(), "a NaN average accepted");
     }
 }

@@ -231,7 +231,10 @@ impl BuildReport {
             .collect();
         let scored: Vec<String> = boards
             .iter()
-            .map(|(b, n)| format!("{} {n} models", b.label()))
+            .map(|(b, n)| {
+                let s = if *n == 1 { "" } else { "s" };
+                format!("{} {} unflagged model{s}", b.label(), thousands(*n))
+            })
             .collect();
         if !scored.is_empty() {
             let _ = writeln!(s, "scored on leaderboard {}", scored.join(", "));

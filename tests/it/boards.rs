@@ -74,7 +74,7 @@ fn build_says_when_both_boards_are_present() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains(
-            "scored on leaderboard v1 (ARC ... GSM8K) 1 models, v2 (IFEval ... MMLU-PRO) 2 models"
+            "scored on leaderboard v1 (ARC ... GSM8K) 1 unflagged model, v2 (IFEval ... MMLU-PRO) 2 unflagged models"
         ),
         "{stderr}"
     );

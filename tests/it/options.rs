@@ -190,7 +190,7 @@ fn authors_components_lists_that_many_components() {
             .collect()
     };
     let first = "component #1: 3 authors, 2 repos";
-    let second = "component #2: 2 authors, 1 repos";
+    let second = "component #2: 2 authors, 1 repo";
     assert_eq!(listed(&[]), [first, second]);
     assert_eq!(listed(&["--components", "1"]), [first]);
     assert!(listed(&["--components", "0"]).is_empty());

@@ -91,10 +91,12 @@ fn print_table(
         (
             "authors",
             format!(
-                "{} committing to {} repos ({} bot accounts left out)",
+                "{} committing to {} repo{} ({} bot account{} left out)",
                 thousands(c.authors.into()),
                 thousands(c.repos.into()),
-                c.bots
+                if c.repos == 1 { "" } else { "s" },
+                c.bots,
+                if c.bots == 1 { "" } else { "s" }
             ),
         ),
         (
@@ -157,10 +159,12 @@ fn print_table(
         let more = comp.members.len().saturating_sub(NAMES);
         writeln!(
             out,
-            "component #{}: {} authors, {} repos: {}{}",
+            "component #{}: {} author{}, {} repo{}: {}{}",
             i + 1,
             thousands(comp.members.len() as u64),
+            if comp.members.len() == 1 { "" } else { "s" },
             thousands(comp.repos.into()),
+            if comp.repos == 1 { "" } else { "s" },
             names.join(", "),
             if more > 0 {
                 format!(" and {more} more")
