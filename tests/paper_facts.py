@@ -26,6 +26,7 @@ With --commit-dates a model without a Hub creation date takes its first commit's
 import ast
 import collections
 import csv
+import datetime
 import math
 import os
 import sys
@@ -133,13 +134,17 @@ for pattern, size in BASES:
         print(f"name {label} members 0")
         continue
     ref = members[0][2]
-    running, records = -math.inf, 0
-    for _, _, a in members:
+    running, records, above10 = -math.inf, 0, "-"
+    day0 = datetime.date.fromisoformat(members[0][0][:10])
+    for created, _, a in members:
         if a > running:
             running, records = a, records + 1
+            if a - ref > 10 and above10 == "-":
+                above10 = (datetime.date.fromisoformat(created[:10]) - day0).days
     top = max(a for _, _, a in members)
     print(f"name {label} members {len(members)} reference {ref:.2f} best {top:.2f} "
-          f"points {top - ref:+.2f} records {records} first {members[0][0][:10]}")
+          f"points {top - ref:+.2f} records {records} first {members[0][0][:10]} "
+          f"above10 {above10}")
 
 # Authors: commit authors, names ending in "bot" dropped; top-k share of contributions.
 per_author = collections.Counter()
@@ -152,3 +157,59 @@ total = sum(counts)
 print("authors", len(counts), "contributions", total)
 for k in (10, 200):
     print(f"top{k}_share {sum(counts[:k]) / total:.6f}")
+
+# The journal version's tables 1-4, by the rules lineage states for its authors and repos:
+# flagged repos left out; a repo is one id, case ignored; authors are commit authors with
+# names ending in "bot" and the names of graphs/bots.txt left out, case ignored.
+# Printed as `tableN rank name value...`.
+flagged = {k for k, (row, _) in best.items() if row["Flagged"].strip() == "False"}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "graphs", "bots.txt"),
+          encoding="utf-8") as f:
+    BOTS = {line.strip().lower() for line in f if line.strip() and not line.startswith("#")}
+
+
+def is_bot(name):
+    return name.lower().endswith("bot") or name.lower() in BOTS
+
+
+# Table 1: the top models by average (ARC, MMLU, GSM8K).
+ranked = sorted(((avg, key, row) for key, (row, avg) in best.items() if key not in flagged),
+                key=lambda t: (-t[0], t[1]))
+for i, (avg, key, row) in enumerate(ranked[:10]):
+    print(f"table1 {i + 1} {key} {avg:.2f} {float(row['ARC']):.2f} {float(row['MMLU']):.2f} "
+          f"{float(row['GSM8K']):.2f} {row['#Params (B)']}")
+
+# Table 2: the most downloaded repositories (details.csv, the first row of a repo).
+downloads = []
+for key, d in details.items():
+    if key in flagged or not d.get("downloads", "").strip():
+        continue
+    downloads.append((-int(float(d["downloads"])), key))
+for i, (neg, key) in enumerate(sorted(downloads)[:10]):
+    print(f"table2 {i + 1} {key} {-neg}")
+
+# Tables 3 and 4 from commits.csv (the first row of a repo).
+repos = {}
+for row in commit_rows:
+    repos.setdefault(row["name"].strip().lower(), row)
+per_author = collections.Counter()
+for key, row in repos.items():
+    if key in flagged:
+        continue
+    for a in {x.strip().lower() for x in pylist(row["authors"]) if isinstance(x, str)}:
+        if a and not is_bot(a):
+            per_author[a] += 1
+total = sum(per_author.values())
+print("table3 contributions", total, "authors", len(per_author))
+for i, (a, n) in enumerate(sorted(per_author.items(), key=lambda t: (-t[1], t[0]))[:10]):
+    print(f"table3 {i + 1} {a} {n} {n / total:.6f}")
+committed = []
+for key, row in repos.items():
+    if key in flagged or not row["num_of_commits"].strip():
+        continue
+    humans = {x.strip().lower() for x in pylist(row["authors"]) if isinstance(x, str)}
+    humans = {a for a in humans if a and not is_bot(a)}
+    committed.append((-int(row["num_of_commits"]), -len(humans), key, row))
+for i, (neg, neg_h, key, row) in enumerate(sorted(committed)[:10]):
+    print(f"table4 {i + 1} {key} {-neg} {-neg_h} {row['first_commit'][:10]} "
+          f"{row['last_commit'][:10]}")

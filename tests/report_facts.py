@@ -190,7 +190,8 @@ lic = collections.Counter(norm(m["license"]) for m in counted)
 fact("licenses_top8", lic.most_common(8), "licenses", lic.most_common(8))
 
 
-# Repos per author: owners (namespaces) and commit authors, bots left out.
+# Repos per author: commit authors (the papers' definition of an author, the report's
+# default), bots left out.
 BOT_LIST = set()
 with open(os.path.join(os.path.dirname(__file__), "..", "graphs", "bots.txt"), encoding="utf-8") as f:
     for line in f:
@@ -205,10 +206,7 @@ def bot(a):
 
 per_author = collections.Counter()
 for m in counted:
-    people = set(m["contributors"])
-    if "/" in m["id"]:
-        people.add(m["id"].split("/", 1)[0].lower())
-    for a in people:
+    for a in set(m["contributors"]):
         if not bot(a):
             per_author[a] += 1
 edges = [1, 2, 3, 4, 5, 6, 11, 21, 51, 101]

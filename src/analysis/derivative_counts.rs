@@ -21,19 +21,7 @@ pub struct BaseDerivatives {
 }
 
 /// The bases of the papers' improvement figures (11 and 12), as repo ids.
-pub const PAPER_BASES: [&str; 11] = [
-    "meta-llama/Meta-Llama-3-8B",
-    "mistralai/Mistral-7B-v0.1",
-    "mistralai/Mixtral-8x7B-v0.1",
-    "meta-llama/Llama-2-7b-hf",
-    "microsoft/Phi-3-mini-4k-instruct",
-    "microsoft/phi-2",
-    "meta-llama/Meta-Llama-3-70B",
-    "huggyllama/llama-30b",
-    "huggyllama/llama-7b",
-    "meta-llama/Llama-2-70b-hf",
-    "microsoft/Phi-3-medium-4k-instruct",
-];
+pub const PAPER_BASES: [&str; 11] = crate::analysis::bases::PAPER_BASE_REPOS;
 
 /// Which bases the figure shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]

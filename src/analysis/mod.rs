@@ -7,6 +7,7 @@
 
 pub mod authors_over_time;
 pub mod authors_per_repo;
+pub mod bases;
 pub mod best_score_by_size;
 pub mod charts;
 pub mod derivative_counts;
@@ -23,14 +24,19 @@ pub mod params;
 pub mod params_by_architecture;
 pub mod params_per_point;
 pub mod period;
+pub mod ranked_bars;
 pub mod registry;
 pub mod release_effect;
 pub mod releases;
+pub mod repo_contributions;
 pub mod repos_per_author;
+pub mod repositories;
 pub mod scope;
 pub mod score_by_type;
 pub mod table;
 pub mod top_authors;
+pub mod top_contributors;
+pub mod top_models;
 
 pub(crate) use crate::algo;
 

@@ -82,6 +82,10 @@ pub fn basis_text(b: AuthorBasis) -> &'static str {
     }
 }
 
+/// What every author share is a share of, in words: the papers' definition (methodology
+/// section 5), used by `query authors` and every author figure.
+pub const SHARE_TEXT: &str = "author-repo contributions (the papers' share: the top authors' repos per author over all authors')";
+
 /// The improvement options the improvement analyses take.
 pub fn improvement_options(
     include_merges: bool,

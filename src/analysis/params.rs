@@ -343,6 +343,35 @@ choice!(
     ["log", "count", "none"]
 );
 
+choice!(
+    crate::analysis::bases::BaseSelection,
+    |b| match b {
+        crate::analysis::bases::BaseSelection::Top => "top",
+        crate::analysis::bases::BaseSelection::Papers => "papers",
+    }
+    .to_string(),
+    ["top", "papers"]
+);
+choice!(
+    crate::analysis::bases::Methods,
+    |m| match m {
+        crate::analysis::bases::Methods::Lineage => "lineage",
+        crate::analysis::bases::Methods::Name => "name",
+        crate::analysis::bases::Methods::Both => "both",
+    }
+    .to_string(),
+    ["lineage", "name", "both"]
+);
+choice!(
+    crate::analysis::bases::ImprovementUnit,
+    |u| match u {
+        crate::analysis::bases::ImprovementUnit::Points => "points",
+        crate::analysis::bases::ImprovementUnit::Percent => "percent",
+    }
+    .to_string(),
+    ["points", "percent"]
+);
+
 /// The description of one parameter of type `T` with value `default`.
 pub fn doc<T: ParamType>(name: &'static str, description: &'static str, default: &T) -> ParamDoc {
     ParamDoc {

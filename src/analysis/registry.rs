@@ -28,7 +28,8 @@ use super::{
     authors_over_time, authors_per_repo, best_score_by_size, derivative_counts, downloads_by_size,
     improvement_over_days, improvement_per_base, license_drift, licenses,
     new_models_by_architecture, new_models_by_type, params_by_architecture, params_per_point,
-    release_effect, repos_per_author, score_by_type, top_authors,
+    release_effect, repo_contributions, repos_per_author, repositories, score_by_type, top_authors,
+    top_contributors, top_models,
 };
 
 /// Every analysis, in the order the papers show them. Adding an analysis is one file and
@@ -51,6 +52,10 @@ pub static ANALYSES: &[&dyn Analysis] = &[
     &license_drift::LicenseDriftAnalysis,
     &top_authors::TopAuthorsAnalysis,
     &release_effect::ReleaseEffectAnalysis,
+    &top_models::TopModelsAnalysis,
+    &repositories::RepositoriesAnalysis,
+    &top_contributors::TopContributorsAnalysis,
+    &repo_contributions::RepoContributionsAnalysis,
 ];
 
 /// The analysis called `name`.

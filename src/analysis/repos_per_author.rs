@@ -113,6 +113,26 @@ pub fn repos_per_author(
 }
 
 impl ReposPerAuthor {
+    /// The top-k shares as a table that names what they are a share of and who counts as
+    /// an author (`authors`, in words).
+    pub fn shares_table(&self, authors: &str) -> Table {
+        let mut t = Table::new([
+            "top",
+            "share_of_contributions",
+            "contributions",
+            "authors_are",
+        ]);
+        for &(k, s) in &self.top_shares {
+            t.push(vec![
+                Cell::int(k),
+                Cell::float(s),
+                Cell::int(self.repos),
+                Cell::text(authors),
+            ]);
+        }
+        t
+    }
+
     /// The histogram as a table, one row per bucket.
     pub fn table(&self) -> Table {
         let mut t = Table::new([
@@ -144,11 +164,11 @@ impl ReposPerAuthor {
 crate::params!(
     /// The parameters of the `repos-per-author` analysis.
     Params {
-        /// whose models count: owners (namespaces), contributors (commit authors) or both
-        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Both,
+        /// who is an author: contributors (commit authors, the papers' and the default everywhere), owners (namespaces) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Contributors,
         /// more author names to treat as bots
         bots: Vec<String> = Vec::new(),
-        /// sizes of the top-author groups whose share of repositories is given
+        /// sizes of the top-author groups whose share of author-repo contributions is given
         top: Vec<usize> = vec![10, 200],
     }
 );
@@ -160,7 +180,7 @@ pub struct ReposPerAuthorAnalysis;
 impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
     const NAME: &'static str = "repos-per-author";
     const TITLE: &'static str = "Repositories per author";
-    const DESCRIPTION: &'static str = "How many model repositories each author owns or committed to (paper figure 2), and the share made by the most prolific authors.";
+    const DESCRIPTION: &'static str = "How many model repositories each author committed to (paper figure 2), and the most prolific authors' share of author-repo contributions.";
     type Params = Params;
 
     fn compute(
@@ -170,7 +190,7 @@ impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_bars, series};
-        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note};
+        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note, SHARE_TEXT};
         use crate::analysis::{self, Output};
 
         let sc = p.scope();
@@ -233,10 +253,10 @@ impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
         let shares: Vec<String> = r
             .top_shares
             .iter()
-            .map(|(k, s)| format!("top {k} authors: {:.1}% of repos", s * 100.0))
+            .map(|(k, s)| format!("top {k}: {:.1}%", s * 100.0))
             .collect();
         fig.subtitle = Some(format!(
-            "{} authors ({}), {} author–repo pairs; {}",
+            "{} authors ({}), {} author–repo contributions; share of {SHARE_TEXT}: {}",
             r.authors,
             basis_text(p.basis),
             r.repos,
@@ -251,11 +271,20 @@ impl crate::analysis::registry::Compute for ReposPerAuthorAnalysis {
         name: String::new(),
         analysis: Self::NAME,
         title: "Repositories per author".into(),
-        description: "How many model repositories each author owns or committed to, as a histogram with widening buckets (paper figure 2), and the share made by the most prolific authors (Price's law).".into(),
+        description: "How many model repositories each author committed to (by default; owners or both are options), as a histogram with widening buckets (paper figure 2), and the most prolific authors' share of author-repo contributions (the papers' share; Price's law).".into(),
         table: r.table(),
-        extra: Vec::new(),
+        extra: vec![(
+            "top-shares".into(),
+            format!("Top authors' share of {SHARE_TEXT}"),
+            r.shares_table(basis_text(p.basis)),
+        )],
         figure: fig,
-        notes: vec![format!("the most prolific author has {} repos; {}", r.max, shares.join("; "))],
+        notes: vec![format!(
+            "the most prolific author has {} repos; share of {SHARE_TEXT}, authors being {}: {}",
+            r.max,
+            basis_text(p.basis),
+            shares.join("; ")
+        )],
     })
     }
 }

@@ -39,6 +39,11 @@ pub struct TopAuthors {
     pub timeline: Timeline,
     /// The authors, most models first.
     pub authors: Vec<AuthorActivity>,
+    /// Authors counted, the top ones and the rest.
+    pub all_authors: usize,
+    /// Author-model pairs of all authors counted: the denominator of the top authors'
+    /// share of contributions.
+    pub contributions: usize,
 }
 
 /// The `n` authors with most selected models (ties by name). Linear in models plus
@@ -76,6 +81,8 @@ pub fn top_authors(
             }
         }
     }
+    let all_authors = counts.iter().filter(|&&c| c > 0).count();
+    let contributions = counts.iter().map(|&c| c as usize).sum();
     let authors = ranked
         .into_iter()
         .map(|(a, models)| {
@@ -119,6 +126,8 @@ pub fn top_authors(
     TopAuthors {
         timeline: tl,
         authors,
+        all_authors,
+        contributions,
     }
 }
 
@@ -220,8 +229,8 @@ crate::params!(
         unit: crate::analysis::Unit = crate::analysis::Unit::Month,
         /// how many authors
         top: usize = 15,
-        /// whose models count: owners (namespaces), contributors (commit authors) or both
-        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Owners,
+        /// who is an author: contributors (commit authors, the papers' and the default everywhere), owners (namespaces) or both
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Contributors,
         /// more author names to treat as bots
         bots: Vec<String> = Vec::new(),
     }
@@ -244,7 +253,9 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_axis_top_down, row_span, series};
-        use crate::analysis::notes::{basis_text, board_note, bots, flagged_note, graph_note};
+        use crate::analysis::notes::{
+            basis_text, board_note, bots, flagged_note, graph_note, SHARE_TEXT,
+        };
         use crate::analysis::{self, Output};
         use crate::render::palette::TEXT;
         use crate::render::{Anchor, Axis, Figure, Layer, Layout, LegendEntry, Panel};
@@ -259,10 +270,19 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         let n = names.len();
         let maxm = r.authors.iter().map(|a| a.models).max().unwrap_or(1) as f64;
         let mut models = Panel::new(
-            Axis::new("models").from_zero().range(0.0, maxm * 1.3),
+            Axis::new(match p.basis {
+                crate::analysis::groups::AuthorBasis::Owners => "models",
+                _ => "repositories",
+            })
+            .from_zero()
+            .range(0.0, maxm * 1.3),
             category_axis_top_down("", &names),
         )
-        .titled("Models made");
+        .titled(match p.basis {
+            crate::analysis::groups::AuthorBasis::Owners => "Models made",
+            crate::analysis::groups::AuthorBasis::Contributors => "Repositories they committed to",
+            crate::analysis::groups::AuthorBasis::Both => "Repositories they own or committed to",
+        });
         models.weight = 1.5;
         models.layers.push(Layer::HBars {
             color: series(0),
@@ -338,7 +358,13 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
             opacity: 1.0,
         });
         let mut fig = Figure::new(format!("The {} most prolific authors", n));
-        fig.subtitle = Some(format!("Authors: {}, bots left out", basis_text(p.basis)));
+        let top_sum: usize = r.authors.iter().map(|a| a.models).sum();
+        let share = top_sum as f64 / r.contributions.max(1) as f64 * 100.0;
+        fig.subtitle = Some(format!(
+            "Authors: {}, bots left out; these {n} made {share:.1}% of {} {SHARE_TEXT}",
+            basis_text(p.basis),
+            r.contributions
+        ));
         fig.layout = Layout::Columns;
         fig.height = (260 + 34 * n as u32).max(700);
         fig.panels = vec![models, score];
@@ -363,7 +389,12 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
             ("types".into(), format!("Models per author, {} and type", p.unit), r.types_table(g)),
         ],
         figure: fig,
-        notes: Vec::new(),
+        notes: vec![format!(
+            "authors: {}; the top {n} of {} made {share:.2}% of {} {SHARE_TEXT}",
+            basis_text(p.basis),
+            r.all_authors,
+            r.contributions
+        )],
     })
     }
 }

@@ -93,6 +93,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "queries/release-effect.toml",
         include_str!("../../queries/release-effect.toml"),
     ),
+    (
+        "queries/top-models.toml",
+        include_str!("../../queries/top-models.toml"),
+    ),
+    (
+        "queries/repositories.toml",
+        include_str!("../../queries/repositories.toml"),
+    ),
+    (
+        "queries/top-contributors.toml",
+        include_str!("../../queries/top-contributors.toml"),
+    ),
+    (
+        "queries/repo-contributions.toml",
+        include_str!("../../queries/repo-contributions.toml"),
+    ),
 ];
 
 /// Why a run failed.

@@ -253,7 +253,7 @@ fn every_score_analysis_takes_a_board_and_names_it() {
     wd.command(&build).assert().success();
     let run = |board: Option<&str>| {
         let spec = format!(
-            "analysis = \"top-authors\"\n[params]\n{}",
+            "analysis = \"top-authors\"\n[params]\nbasis = \"owners\"\n{}",
             board.map_or(String::new(), |b| format!("board = \"{b}\"\n"))
         );
         let name = format!("spec-{}.toml", board.unwrap_or("default"));
