@@ -387,7 +387,7 @@ impl crate::analysis::registry::Compute for LicensesAnalysis {
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,
-        title: "License distribution and permissions".into(),
+        title: "License distribution and permissions (table 5)".into(),
         description: "Models per license with what each license permits for commercial, academic and personal use (the papers' license table).".into(),
         table: analysis::licenses::table(&rows),
         extra: vec![("permissions".into(), "Models by permission".into(), analysis::licenses::permission_summary(&rows))],

@@ -270,7 +270,12 @@ impl crate::analysis::registry::Compute for TopAuthorsAnalysis {
         let n = names.len();
         let maxm = r.authors.iter().map(|a| a.models).max().unwrap_or(1) as f64;
         let mut models = Panel::new(
-            Axis::new("models").from_zero().range(0.0, maxm * 1.3),
+            Axis::new(match p.basis {
+                crate::analysis::groups::AuthorBasis::Owners => "models",
+                _ => "repositories",
+            })
+            .from_zero()
+            .range(0.0, maxm * 1.3),
             category_axis_top_down("", &names),
         )
         .titled(match p.basis {

@@ -164,3 +164,73 @@ fn the_listing_names_every_parameter_with_type_and_default() {
         }
     }
 }
+
+/// A base of the improvement figures is `MODEL` or `MODEL=PATTERN/SIZE`: the name method
+/// alone can measure a pattern whose model the graph lacks; the lineage method cannot, and a
+/// malformed pattern is an error about `bases` naming what is accepted.
+#[test]
+fn improvement_bases_take_a_pattern_and_refuse_what_cannot_be_measured() {
+    let per_base = registry::find("improvement-per-base").unwrap();
+    let run = |pairs: &[(&str, &str)]| {
+        per_base
+            .parse_query(&map(pairs))
+            .unwrap()
+            .run(sample(), &Context::builtin())
+    };
+    let o = run(&[("bases", "no-such/model=mistral7b/7"), ("method", "name")])
+        .expect("the name method needs no model");
+    assert_eq!(o.table.len(), 1);
+    assert_eq!(
+        o.table.get(0, "pattern").and_then(|c| c.as_str()),
+        Some("mistral7b/7")
+    );
+    assert!(
+        o.table
+            .get(0, "members_measured")
+            .unwrap()
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    for (bases, method, says) in [
+        (
+            "no-such/model=mistral7b/7",
+            "both",
+            "unknown model 'no-such/model'",
+        ),
+        (
+            "mistralai/Mistral-7B-v0.1=mistral7b",
+            "both",
+            "PATTERN/SIZE",
+        ),
+        (
+            "mistralai/Mistral-7B-v0.1=mistral7b/big",
+            "name",
+            "'big' is not a size",
+        ),
+    ] {
+        match run(&[("bases", bases), ("method", method)]) {
+            Err(AnalysisError::Param(e)) => {
+                assert_eq!(e.param, "bases");
+                assert!(e.message.contains(says), "{e}");
+                assert!(e.accepted[0].contains("=PATTERN/SIZE"), "{e}");
+            }
+            other => panic!("{bases}: expected a parameter error, got {other:?}"),
+        }
+    }
+    // Both methods, both units as columns, the normalised one named by the chosen unit.
+    let o = run(&[
+        ("bases", "mistralai/Mistral-7B-v0.1"),
+        ("method", "both"),
+        ("unit", "percent"),
+    ])
+    .unwrap();
+    assert_eq!(o.table.len(), 2);
+    for c in [
+        "improvement_points",
+        "improvement_pct_of_reference",
+        "normalized_pct_of_reference",
+    ] {
+        assert!(o.table.column(c).is_some(), "{c}: {:?}", o.table.columns);
+    }
+}
