@@ -379,6 +379,23 @@ fact("mistral_release_window", {"new_models_after": len(after),
                                 "mistral_before": sum(1 for m in before if group(m) == "Mistral")},
      "Mistral 7B release window")
 
+# Top authors: the five commit authors (bots left out) with the most models, their scored
+# models, mean and best average, and the first and last creation dates of their models.
+by_author = collections.defaultdict(list)
+for m in counted:
+    for a in set(m["contributors"]):
+        if not bot(a):
+            by_author[a].append(m)
+top_authors = []
+for a, ms in sorted(by_author.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5]:
+    scores = [average_of(m) for m in ms if average_of(m) is not None]
+    dates = sorted(m["created"] for m in ms if m["created"])
+    top_authors.append({"author": a, "models": len(ms), "scored": len(scores),
+                        "mean_average": round(sum(scores) / len(scores), 4),
+                        "best_average": max(scores),
+                        "first_model": dates[0], "last_model": dates[-1]})
+fact("top_authors", top_authors, "top authors", top_authors)
+
 if AS_JSON:
     json.dump(FACTS, sys.stdout, indent=1, sort_keys=True)
     print()

@@ -499,6 +499,35 @@ fn the_other_figures_agree_with_report_facts_py() {
     );
 }
 
+/// The top-authors figure's five leaders against the script: commit authors (bots left
+/// out), their models, scored models, mean and best average, first and last model, in order.
+#[test]
+fn top_authors_agree_with_report_facts_py() {
+    let facts = report_facts()["top_authors"]
+        .as_array()
+        .expect("the top authors");
+    assert_eq!(facts.len(), 5);
+    let o = output("top-authors");
+    for (r, a) in facts.iter().enumerate() {
+        let author = o.table.get(r, "author").unwrap().to_string();
+        assert!(
+            author.eq_ignore_ascii_case(a["author"].as_str().unwrap()),
+            "row {r}: {author}, the script says {}",
+            a["author"]
+        );
+        for column in ["models", "scored", "mean_average", "best_average"] {
+            same_number(o, r, column, &a[column]);
+        }
+        for column in ["first_model", "last_model"] {
+            assert_eq!(
+                o.table.get(r, column).unwrap().to_string(),
+                a[column].as_str().unwrap(),
+                "{author} {column}"
+            );
+        }
+    }
+}
+
 /// License drift against `tests/lineage_facts.py`: the edges of the commonest license pairs
 /// the rules call incompatible.
 #[test]
