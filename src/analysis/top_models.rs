@@ -139,16 +139,62 @@ impl crate::analysis::registry::Compute for TopModelsAnalysis {
                 )
             })
             .collect();
-        let values: Vec<f64> = rows.iter().map(|r| f64::from(r.average)).collect();
-        let mut fig = super::ranked_bars::ranked_bars(
-            &format!("The {} top models by leaderboard average", rows.len()),
-            "leaderboard average (points)",
-            &names,
-            &values,
-            false,
+        // Dots, not bars: the top averages lie within a point of each other, so bars from
+        // zero would all look alike; each benchmark's dot shows where the models differ.
+        use crate::analysis::charts::{category_axis_top_down, series};
+        use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
+        let n = rows.len();
+        // Dots need no zero: the axis spans the values, in steps of five points.
+        let values = rows
+            .iter()
+            .flat_map(|r| r.scores.iter().flatten().copied().chain([r.average]))
+            .map(f64::from);
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        let (lo, hi) = if lo.is_finite() {
+            (
+                ((lo - 2.0) / 5.0).floor().max(0.0) * 5.0,
+                (((hi + 2.0) / 5.0).ceil() * 5.0).min(100.0),
+            )
+        } else {
+            (0.0, 100.0)
+        };
+        let mut panel = Panel::new(
+            Axis::new("score (points)").range(lo, hi),
+            category_axis_top_down("", &names),
         );
+        let mut legend = Vec::new();
+        let columns = benchmarks.iter().map(String::as_str).chain(["average"]);
+        for (k, label) in columns.enumerate() {
+            let color = series(k);
+            let points = rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let v = if k < benchmarks.len() {
+                        r.scores[k]?
+                    } else {
+                        r.average
+                    };
+                    Some((f64::from(v), (n - 1 - i) as f64 + 0.5))
+                })
+                .collect();
+            let size = if k < benchmarks.len() { 6 } else { 9 };
+            panel.layers.push(Layer::Points {
+                color,
+                points,
+                size,
+                opacity: 1.0,
+            });
+            legend.push(LegendEntry::point(label, color));
+        }
+        let mut fig = Figure::new(format!("The {n} top models by leaderboard average"));
+        fig.panels.push(panel);
+        fig.legend = legend;
+        fig.height = (240 + 30 * n as u32).max(640);
         fig.subtitle = Some(format!(
-            "Type and parameters in brackets; the table adds {}",
+            "Type and parameters in brackets; large dots: the average; the table has every value ({})",
             benchmarks.join(", ")
         ));
         fig.note = Some(format!(

@@ -118,7 +118,11 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Model>, String> {
     bytes
         .par_chunks_exact(ROW)
         .enumerate()
-        .try_for_each(|(i, r)| model(r).map(drop).map_err(|e| format!("model row {i}: {e}")))?;
+        .try_for_each(|(i, r)| {
+            model(r)
+                .map(drop)
+                .map_err(|e| format!("model row {i}: {e}"))
+        })?;
     let mut models = Vec::new();
     bytes
         .par_chunks_exact(ROW)
