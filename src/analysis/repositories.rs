@@ -79,10 +79,11 @@ impl crate::analysis::registry::Compute for RepositoriesAnalysis {
             .collect();
         let mut fig = super::ranked_bars::ranked_bars(
             &format!("The {} most downloaded repositories", rows.len()),
-            "downloads (log scale)",
+            "downloads",
             &names,
             &values,
-            true,
+            // Linear: on a log axis the ten largest counts look alike.
+            false,
         );
         fig.subtitle = Some("Downloads as the Hub metadata gives them; author, creation date and tags are in the table".into());
         fig.note = Some(format!(
