@@ -92,8 +92,9 @@ pub const CATEGORIES: [RGBColor; 17] = [
 /// The colour of "other" (architectures grouped together): a mid grey, far from
 /// [`UNKNOWN`]'s light grey.
 pub const OTHER: RGBColor = RGBColor(119, 119, 119);
-/// The colour of "unknown" (no architecture given).
-pub const UNKNOWN: RGBColor = RGBColor(221, 221, 221);
+/// The colour of "unknown" (no architecture given): a light grey, still dark enough for a
+/// whisker or an outline on white.
+pub const UNKNOWN: RGBColor = RGBColor(187, 187, 187);
 
 /// The colour of an architecture group: fixed for the common ones, a stable hash into the
 /// categorical palette for the rest, a mid grey for "other" and a light grey for
