@@ -396,7 +396,9 @@ views.evolution = async (form) => {
     window.dashboard.labels["evolution-chart"] = { placed: placed.map((r) => ({ ...r })), hidden, plot: { left: u.bbox.left, top: u.bbox.top, width: u.bbox.width, height: u.bbox.height } };
     $("#evolution-hidden").textContent = hidden ? `${hidden} of ${items.length} labels left out where they would overlap; hover a dot for its model.` : "";
   };
-  const yLabel = { improvement_points: "improvement over the base, points", improvement_pct: "improvement over the base, %", normalized: "improvement % / ln(scored members)" }[v.y];
+  // The normalised value divides percent (lineage method) or points (name method).
+  const unit = answers.length && answers[0].json.normalized_unit === "points" ? "points" : "%";
+  const yLabel = { improvement_points: "improvement over the base, points", improvement_pct: "improvement over the base, %", normalized: `improvement ${unit} / ln(scored members)` }[v.y];
   drawChart("evolution-chart", { x: days, series, xTime: false, xLabel: "days since release", yLabel, hooks: { draw: [drawLabels] }, height: 420 });
   status("evolution", `${answers.map((a) => `${a.base}: ${a.json.scored_members} scored members, ${a.json.frontier.length} records, total ${fmt(a.json.total_improvement_pct)}%`).join("; ")}${errors.length ? "; " + errors.join("; ") : ""}; answered in ${Math.round(performance.now() - t0)} ms`, errors.length > 0);
   record("evolution", answers.map((a) => a.url), answers.map((a) => a.json), days, series.map((s) => ({ label: s.label, values: s.values })));

@@ -99,7 +99,8 @@ pub struct Member {
     pub improvement_points: Option<f64>,
     /// Improvement in percent of the reference average.
     pub improvement_pct: Option<f64>,
-    /// `improvement_pct` normalised ([`Normalize`]).
+    /// The improvement normalised ([`Normalize`]): `improvement_pct` with the lineage
+    /// method, `improvement_points` with the name method (the papers divide points).
     pub normalized: Option<f64>,
     /// Whether it set a record: it is a [`FrontierStep`].
     pub on_frontier: bool,
@@ -121,7 +122,8 @@ pub struct FrontierStep {
     pub improvement_points: f64,
     /// Improvement over the reference average, in percent; `None` when the reference is 0.
     pub improvement_pct: Option<f64>,
-    /// The improvement divided by [`Improvement::divisor`]; `None` without a divisor.
+    /// The improvement divided by [`Improvement::divisor`] (percent with the lineage method,
+    /// points with the name method); `None` without a divisor.
     pub normalized: Option<f64>,
 }
 

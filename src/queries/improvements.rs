@@ -115,6 +115,9 @@ pub struct FamilyReport<'a> {
     pub normalize: &'static str,
     /// What they were divided by.
     pub normalize_divisor: Option<f64>,
+    /// What `normalized` divides: `percent` (of the reference, the lineage method's
+    /// measure) or `points` (the papers' name method).
+    pub normalized_unit: &'static str,
     /// How the family was found.
     pub method: &'static str,
     /// With the name method: the pattern.
@@ -189,6 +192,11 @@ fn report<'a>(
         total_improvement_pct: imp.total_improvement_pct.map(round4),
         normalize: imp.normalize.as_str(),
         normalize_divisor: imp.divisor.map(round4),
+        normalized_unit: if pattern.is_some() {
+            "points"
+        } else {
+            "percent"
+        },
         method: if pattern.is_some() { "name" } else { "lineage" },
         pattern: pattern.map(|p| p.pattern.clone()),
         params: pattern.and_then(|p| p.params),

@@ -490,6 +490,46 @@ fn normalize_none_count_and_log_divide_as_documented() {
     );
 }
 
+/// What `normalized` divides is named: percent of the reference with the lineage method,
+/// points with the name method (the papers divide points), and each step's value is that
+/// measure over `normalize_divisor`.
+#[test]
+fn the_normalised_value_names_what_it_divides() {
+    for (args, unit, measure) in [
+        (
+            vec!["improvements", "--base", "o/foo-7b"],
+            "percent",
+            "improvement_pct",
+        ),
+        (
+            vec![
+                "improvements",
+                "--base",
+                "o/foo-7b",
+                "--match",
+                "name",
+                "--params",
+                "7",
+                "--params-range",
+                "1",
+            ],
+            "points",
+            "improvement_points",
+        ),
+    ] {
+        let v = json(&args);
+        assert_eq!(v["normalized_unit"], unit, "{v}");
+        let d = v["normalize_divisor"].as_f64().expect("a divisor");
+        let steps = v["frontier"].as_array().expect("a frontier");
+        assert!(steps.len() > 1, "{v}");
+        for s in steps {
+            let want = s[measure].as_f64().expect("the measure") / d;
+            let got = s["normalized"].as_f64().expect("a normalised value");
+            assert!((got - want).abs() < 1e-3, "{unit}: {got} != {want} in {s}");
+        }
+    }
+}
+
 /// `report --spec FILE` runs that spec set instead of the built-in papers' set (17
 /// analyses). The set below holds one analysis, derivative counts with the top 2.
 #[test]

@@ -209,7 +209,11 @@ fn print_one(
                     "average",
                     "points",
                     "% of reference",
-                    "normalised",
+                    if pattern.is_some() {
+                        "normalised points"
+                    } else {
+                        "normalised %"
+                    },
                 ],
                 &[0, 3, 4, 5, 6, 7],
             );
