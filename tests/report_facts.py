@@ -285,13 +285,11 @@ wk = collections.Counter(group(m) for m in counted
 fact("architecture_week_2024_01_08", dict(wk), "week of 2024-01-08 by architecture", dict(wk))
 
 
-# Authors over time, by month: an author (owner or commit author, bots left out) is new in
-# the month of their first model; active in every month they have a model in.
+# Authors over time, by month: an author (a commit author, as the papers count them, bots
+# left out) is new in the month of their first model; active in every month they have a
+# model in.
 def people(m):
-    p = set(m["contributors"])
-    if "/" in m["id"]:
-        p.add(m["id"].split("/", 1)[0].lower())
-    return {a for a in p if not bot(a)}
+    return {a for a in m["contributors"] if not bot(a)}
 
 
 first_month, active = {}, collections.defaultdict(set)

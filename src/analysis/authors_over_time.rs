@@ -130,7 +130,7 @@ crate::params!(
         /// aggregation period: day, week (ISO, from Monday) or month
         unit: crate::analysis::Unit = crate::analysis::Unit::Month,
         /// whose models count: owners (namespaces), contributors (commit authors) or both
-        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Both,
+        basis: crate::analysis::groups::AuthorBasis = crate::analysis::groups::AuthorBasis::Contributors,
         /// more author names to treat as bots
         bots: Vec<String> = Vec::new(),
     }
