@@ -1,8 +1,6 @@
 //! The most prolific authors: how many models they made, when, and how those models
 //! score (the interactive tool's author view).
 
-use rustc_hash::FxHashMap;
-
 use crate::graph::LineageGraph;
 use crate::model::{Day, ModelType};
 
@@ -69,20 +67,25 @@ pub fn top_authors(
         }
     }
     let chosen = most_models(g, &counts, n);
-    let slot: FxHashMap<u32, usize> = chosen.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let all_authors = counts.iter().filter(|&&c| c > 0).count();
+    let contributions = counts.iter().map(|&c| c as usize).sum();
+    // The counts are spent: the same array now maps an author id to its rank, or none.
+    let mut slot = counts;
+    slot.fill(u32::MAX);
+    for (i, &a) in chosen.iter().enumerate() {
+        slot[a as usize] = i as u32;
+    }
     let mut ranked: Vec<(u32, Vec<u32>)> = chosen.iter().map(|&a| (a, Vec::new())).collect();
     if !ranked.is_empty() {
         for v in scope.models(g) {
             basis.authors_of(g, v, &mask, &mut authors);
-            for a in &authors {
-                if let Some(&i) = slot.get(a) {
-                    ranked[i].1.push(v);
+            for &a in &authors {
+                if let Some(r) = ranked.get_mut(slot[a as usize] as usize) {
+                    r.1.push(v);
                 }
             }
         }
     }
-    let all_authors = counts.iter().filter(|&&c| c > 0).count();
-    let contributions = counts.iter().map(|&c| c as usize).sum();
     let authors = ranked
         .into_iter()
         .map(|(a, models)| {

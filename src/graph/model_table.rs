@@ -105,7 +105,8 @@ fn row(m: &Model) -> [u8; ROW] {
     r
 }
 
-/// The models of a table of rows; `Err` names the first row no writer produces.
+/// The models of a table of rows; `Err` names a row no writer produces (the first one found;
+/// rows are checked in parallel).
 pub fn decode(bytes: &[u8]) -> Result<Vec<Model>, String> {
     if bytes.len() % ROW != 0 {
         return Err(format!(
@@ -113,21 +114,17 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Model>, String> {
             bytes.len()
         ));
     }
-    // Checked first, then decoded straight into a vector of the exact size: collecting
-    // results would grow and copy pieces of the table.
-    bytes
-        .par_chunks_exact(ROW)
+    // Decoded in place into a vector of the exact size, in one pass: collecting results
+    // would grow and copy pieces of the table.
+    let mut models = vec![Model::default(); bytes.len() / ROW];
+    models
+        .par_iter_mut()
+        .zip(bytes.par_chunks_exact(ROW))
         .enumerate()
-        .try_for_each(|(i, r)| {
-            model(r)
-                .map(drop)
-                .map_err(|e| format!("model row {i}: {e}"))
+        .try_for_each(|(i, (m, r))| {
+            *m = model(r).map_err(|e| format!("model row {i}: {e}"))?;
+            Ok::<(), String>(())
         })?;
-    let mut models = Vec::new();
-    bytes
-        .par_chunks_exact(ROW)
-        .map(|r| model(r).unwrap_or_default())
-        .collect_into_vec(&mut models);
     Ok(models)
 }
 
