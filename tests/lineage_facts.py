@@ -244,15 +244,23 @@ at_deepest = sorted(names[v] for v, d in depth_of.items() if d == deepest)
 # Improvement: the family is what Mistral reaches without entering a merge, flagged models
 # passed through but not counted; record-setters in date order over the base's average.
 is_merge = lambda v: kind_of.get(v) == "merge" or v in marked_merge  # noqa: E731
-family, seen, stack = [], {MISTRAL}, [MISTRAL]
-while stack:
-    for c in children[stack.pop()]:
-        if is_merge(c) or c in seen:
-            continue
-        seen.add(c)
-        if counted(c):
-            family.append(c)
-        stack.append(c)
+
+
+def family_of(base):
+    """The base's counted descendants, merges and what lies below them left out."""
+    fam, seen, stack = [], {base}, [base]
+    while stack:
+        for c in children[stack.pop()]:
+            if is_merge(c) or c in seen:
+                continue
+            seen.add(c)
+            if counted(c):
+                fam.append(c)
+            stack.append(c)
+    return fam
+
+
+family = family_of(MISTRAL)
 scored = [(created.get(v), -average[v], v) for v in family if v in average]
 scored.sort(key=lambda s: (s[0] is None, s[0] or "", s[1], s[2]))
 base_day = datetime.date.fromisoformat(created[MISTRAL])
@@ -276,15 +284,7 @@ PAPER_BASES = ["meta-llama/Meta-Llama-3-8B", "mistralai/Mistral-7B-v0.1",
 
 
 def lineage_improvement(base):
-    fam, seen, stack = [], {base}, [base]
-    while stack:
-        for c in children[stack.pop()]:
-            if is_merge(c) or c in seen:
-                continue
-            seen.add(c)
-            if counted(c):
-                fam.append(c)
-            stack.append(c)
+    fam = family_of(base)
     sc = [(created.get(v), -average[v], v) for v in fam if v in average]
     sc.sort(key=lambda s: (s[0] is None, s[0] or "", s[1], s[2]))
     if base in average and counted(base):
