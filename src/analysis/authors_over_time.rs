@@ -153,7 +153,9 @@ impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{series, time_axis};
-        use crate::analysis::notes::{basis_text, bots, flagged_note, graph_note, partial_note};
+        use crate::analysis::notes::{
+            basis_text, bots, flagged_note, graph_note, join_notes, partial_note,
+        };
         use crate::analysis::{self, Output};
 
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -218,7 +220,7 @@ impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
             LegendEntry::boxed(format!("new authors per {unit}"), series(1)),
             LegendEntry::line(format!("active authors per {unit}"), series(2), true),
         ];
-        fig.note = Some(
+        fig.note = Some(join_notes(
             [graph_note(g), flagged_note(p.include_flagged).to_string()]
                 .into_iter()
                 .chain(partial_note(
@@ -226,10 +228,8 @@ impl crate::analysis::registry::Compute for AuthorsOverTimeAnalysis {
                     p.unit,
                     r.rows.last().map(|x| x.start),
                     sc.to,
-                ))
-                .collect::<Vec<_>>()
-                .join("; "),
-        );
+                )),
+        ));
         let last = r.rows.last().map_or(0, |x| x.total);
         Ok(Output {
         name: String::new(),

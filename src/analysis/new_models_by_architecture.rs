@@ -85,7 +85,7 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::stacked_periods;
-        use crate::analysis::notes::{flagged_note, graph_note, partial_note};
+        use crate::analysis::notes::{flagged_note, graph_note, join_notes, partial_note};
         use crate::analysis::{self, Output, Table};
 
         use crate::analysis::groups::ArchitectureGroups;
@@ -118,7 +118,7 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
         fig.subtitle =
             Some("Dashed lines: notable base-model releases (queries/releases.csv)".into());
         let rule = rule.describe();
-        fig.note = Some(
+        fig.note = Some(join_notes(
             [
                 graph_note(g),
                 flagged_note(p.include_flagged).to_string(),
@@ -130,10 +130,8 @@ impl crate::analysis::registry::Compute for NewModelsByArchitectureAnalysis {
                 p.unit,
                 r.counts.timeline.starts.last().copied(),
                 sc.to,
-            ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        );
+            )),
+        ));
         let mut rt = Table::new(["release", "date", "architecture", "models"]);
         for (rel, _) in &r.releases {
             rt.push(vec![

@@ -115,7 +115,7 @@ impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::stacked_periods;
-        use crate::analysis::notes::{flagged_note, graph_note, partial_note};
+        use crate::analysis::notes::{flagged_note, graph_note, join_notes, partial_note};
         use crate::analysis::{self, Output};
 
         let sc = p.scope();
@@ -127,7 +127,7 @@ impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
             "models",
             &[],
         );
-        fig.note = Some(
+        fig.note = Some(join_notes(
             [
                 graph_note(g),
                 flagged_note(p.include_flagged).to_string(),
@@ -139,10 +139,8 @@ impl crate::analysis::registry::Compute for NewModelsByTypeAnalysis {
                 p.unit,
                 pc.timeline.starts.last().copied(),
                 sc.to,
-            ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        );
+            )),
+        ));
         Ok(Output {
                 name: String::new(),
                 analysis: Self::NAME,

@@ -12,6 +12,11 @@ pub fn data_end(g: &LineageGraph) -> Option<Day> {
     g.last_created()
 }
 
+/// A chart note from its parts, in order, joined by "; ".
+pub fn join_notes(parts: impl IntoIterator<Item = String>) -> String {
+    parts.into_iter().collect::<Vec<_>>().join("; ")
+}
+
 /// Says when the last period of a trend chart is cut short, by the end of the data or of
 /// the date range (`to`): a month that ends on the 13th is not a drop in activity.
 pub fn partial_note(

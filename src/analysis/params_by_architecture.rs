@@ -127,7 +127,7 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{category_axis, padded_log_axis};
         use crate::analysis::groups::ArchitectureGroups;
-        use crate::analysis::notes::{flagged_note, graph_note, rounded_sizes_note};
+        use crate::analysis::notes::{flagged_note, graph_note, join_notes, rounded_sizes_note};
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
         use crate::render::{Figure, Layer, Panel};
@@ -165,17 +165,15 @@ impl crate::analysis::registry::Compute for ParamsByArchitectureAnalysis {
             "Boxes: quartiles; thick line: median; whiskers: smallest and largest model".into(),
         );
         fig.panels.push(panel);
-        fig.note = Some(
+        fig.note = Some(join_notes(
             [
                 graph_note(g),
                 flagged_note(p.include_flagged).to_string(),
                 rule.describe(),
             ]
             .into_iter()
-            .chain(rounded_sizes_note(g))
-            .collect::<Vec<_>>()
-            .join("; "),
-        );
+            .chain(rounded_sizes_note(g)),
+        ));
         Ok(Output {
         name: String::new(),
         analysis: Self::NAME,

@@ -176,7 +176,9 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         _cx: &crate::analysis::registry::Context,
     ) -> Result<crate::analysis::registry::Output, crate::analysis::registry::AnalysisError> {
         use crate::analysis::charts::{padded_log_axis, time_axis};
-        use crate::analysis::notes::{board_note, flagged_note, graph_note, partial_note};
+        use crate::analysis::notes::{
+            board_note, flagged_note, graph_note, join_notes, partial_note,
+        };
         use crate::analysis::{self, Output};
         use crate::render::palette::{self};
         use crate::render::{Axis, Figure, Layer, LegendEntry, Panel};
@@ -236,7 +238,7 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
         fig.height = 1300;
         fig.panels = vec![best, avg, cum];
         fig.legend = legend;
-        fig.note = Some(
+        fig.note = Some(join_notes(
             [
                 graph_note(g),
                 flagged_note(p.include_flagged).to_string(),
@@ -248,10 +250,8 @@ impl crate::analysis::registry::Compute for ScoreByTypeAnalysis {
                 p.unit,
                 r.timeline.starts.last().copied(),
                 sc.to,
-            ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        );
+            )),
+        ));
         board_note(&mut fig, g, p.board);
         Ok(Output {
         name: String::new(),
