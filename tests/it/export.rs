@@ -1145,19 +1145,7 @@ mod round_trip {
             .filter(|n| n.has_tag_name("node"))
             .map(|n| (n.attribute("id").unwrap().to_string(), data(n)))
             .collect();
-        let mut edges: Vec<_> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("edge"))
-            .map(|e| {
-                (
-                    e.attribute("source").unwrap().to_string(),
-                    e.attribute("target").unwrap().to_string(),
-                    data(e).remove("kind").unwrap_or_default(),
-                )
-            })
-            .collect();
-        edges.sort();
-        (nodes, edges)
+        (nodes, sorted_edges(&doc, data))
     }
 
     /// The same from a GEXF document (the label is an XML attribute there).
@@ -1185,6 +1173,15 @@ mod round_trip {
                 (n.attribute("id").unwrap().to_string(), a)
             })
             .collect();
+        (nodes, sorted_edges(&doc, values))
+    }
+
+    /// Every edge of a GraphML or GEXF document as (source, target, kind), sorted; `attrs`
+    /// reads an element's attribute values in that format.
+    fn sorted_edges(
+        doc: &roxmltree::Document,
+        attrs: impl Fn(roxmltree::Node) -> Attributes,
+    ) -> Vec<(String, String, String)> {
         let mut edges: Vec<_> = doc
             .descendants()
             .filter(|n| n.has_tag_name("edge"))
@@ -1192,12 +1189,12 @@ mod round_trip {
                 (
                     e.attribute("source").unwrap().to_string(),
                     e.attribute("target").unwrap().to_string(),
-                    values(e).remove("kind").unwrap_or_default(),
+                    attrs(e).remove("kind").unwrap_or_default(),
                 )
             })
             .collect();
         edges.sort();
-        (nodes, edges)
+        edges
     }
 
     proptest! {
