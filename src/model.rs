@@ -174,7 +174,14 @@ impl Day {
 
     /// The calendar date.
     pub fn to_date(self) -> NaiveDate {
-        NaiveDate::from_num_days_from_ce_opt(self.0 + 719_163).unwrap_or(NaiveDate::MIN)
+        self.checked_date().unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The calendar date, or `None` for a day outside the calendar (which no reader makes).
+    pub fn checked_date(self) -> Option<NaiveDate> {
+        self.0
+            .checked_add(719_163)
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
     /// Parses the date forms the inputs use: `2024-03-22`, `2024-03-22 14:08:40+00:00`,

@@ -358,6 +358,10 @@ impl LineageGraph {
             {
                 return Err("a model has a size or average that is not a finite number".into());
             }
+            let days = [m.created, m.last_modified, m.first_commit, m.last_commit];
+            if days.iter().flatten().any(|d| d.checked_date().is_none()) {
+                return Err("a model has a date outside the calendar".into());
+            }
         }
         if self.cycles.iter().flatten().any(|&v| v as usize >= n) {
             return Err("a cycle member is out of range".into());
@@ -382,5 +386,10 @@ mod tests {
         let mut g = ok.clone();
         g.models[1].averages[0] = Some(f32::NAN);
         assert!(g.validate().is_err(), "a NaN average accepted");
+        // A day no calendar holds (only a damaged file has one) overflowed when printed.
+        let mut g = ok.clone();
+        g.models[1].last_commit = Some(crate::model::Day(i32::MAX));
+        assert!(g.validate().is_err(), "a day outside the calendar accepted");
+        assert_eq!(crate::model::Day(i32::MAX).to_string(), "-262143-01-01");
     }
 }
