@@ -6,12 +6,11 @@
 //! apart is what a renamed or moved repo looks like (the Hub answers for both names): it
 //! is kept, and reported.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::csvutil::{for_each_row, Row};
 use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, RepeatFold, Sink};
@@ -72,7 +71,7 @@ pub(crate) fn read<R: Read>(
             let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
             let lower = crate::intern::fold_case(&rec.id, &mut String::new()).to_string();
             let fingerprint = metadata.iter().any(|f| !f.trim().is_empty()).then(|| {
-                let mut h = DefaultHasher::new();
+                let mut h = FxHasher::default();
                 metadata.hash(&mut h);
                 h.finish()
             });
@@ -95,7 +94,7 @@ pub(crate) fn read<R: Read>(
                     }
                 }
                 let name_hash = {
-                    let mut h = DefaultHasher::new();
+                    let mut h = FxHasher::default();
                     lower.hash(&mut h);
                     h.finish()
                 };
