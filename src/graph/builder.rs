@@ -526,8 +526,9 @@ impl GraphBuilder {
                 return;
             }
             RefClass::Id(id) => match self.opts.aliases.resolve(id) {
-                Some(t) => t.to_string(),
-                None => id.to_string(),
+                Some(t) => std::borrow::Cow::Owned(t.to_string()),
+                // The common case: the id itself, looked up without a copy.
+                None => std::borrow::Cow::Borrowed(id),
             },
             RefClass::FreeText(text) => match self.opts.aliases.resolve(text) {
                 Some(t) => {
@@ -535,7 +536,7 @@ impl GraphBuilder {
                     r.value = format!("{} -> {t}", crate::ingest::shown(text));
                     self.report.aliased.count += 1;
                     self.report.aliased.references.push(r);
-                    t.to_string()
+                    std::borrow::Cow::Owned(t.to_string())
                 }
                 None => {
                     self.pending.push(PendingRef {
