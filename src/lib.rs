@@ -126,6 +126,7 @@ pub fn build(
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| inputs[i].format);
     let mut builder = GraphBuilder::new(options);
+    builder.reserve_for_input(inputs.iter().map(|i| i.len).sum());
     std::thread::scope(|scope| -> Result<()> {
         // Readers start together but block once their channel is full, so only the input
         // being merged and the next one are parsed at any moment.

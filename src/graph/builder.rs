@@ -216,6 +216,21 @@ impl GraphBuilder {
         }
     }
 
+    /// Reserves room for what `bytes` of input are likely to hold, so the largest tables do
+    /// not grow by copying themselves again and again. The guesses err on the large side:
+    /// reserved room that is never written costs address space, not memory. Where even the
+    /// address space cannot be had, the tables grow as they fill.
+    pub fn reserve_for_input(&mut self, bytes: u64) {
+        let room = |per: u64| usize::try_from(bytes / per).unwrap_or(usize::MAX);
+        let models = room(256);
+        let _ = self.models.try_reserve(models);
+        let _ = self.score_source.try_reserve(models);
+        let _ = self.first_commits.try_reserve(models);
+        let _ = self.described_in.try_reserve(models);
+        let _ = self.tag_pairs.try_reserve(room(32));
+        let _ = self.score_cells.try_reserve(room(32));
+    }
+
     /// Starts a new input file; records that follow come from it.
     pub fn begin_file(&mut self, path: &str) {
         self.files.push(path.to_string());
