@@ -215,12 +215,13 @@ def write(directory):
                    os.path.join(directory, "types.parquet"))
     pq.write_table(pa.Table.from_pylist(ODD_ROWS, schema=ODD),
                    os.path.join(directory, "odd.parquet"))
-    many = pa.Table.from_pylist(many_rows(3000), schema=FULL)
-    # Pages of a few hundred bytes and row groups of 1000 rows: lists cross page
-    # boundaries, in version 1 pages with dictionaries and in version 2 pages without.
-    pq.write_table(many, os.path.join(directory, "pages.parquet"), row_group_size=1000,
+    many = pa.Table.from_pylist(many_rows(40_000), schema=FULL)
+    # Pages of a few hundred bytes and row groups of 20,000 rows: lists cross page
+    # boundaries, in version 1 pages with dictionaries and in version 2 pages without, and
+    # each row group is more than one of the reader's chunks (16,384 rows).
+    pq.write_table(many, os.path.join(directory, "pages.parquet"), row_group_size=20_000,
                    data_page_size=256, write_batch_size=16, compression="snappy")
-    pq.write_table(many, os.path.join(directory, "pages-v2.parquet"), row_group_size=1000,
+    pq.write_table(many, os.path.join(directory, "pages-v2.parquet"), row_group_size=20_000,
                    data_page_size=256, write_batch_size=16, data_page_version="2.0", use_dictionary=False,
                    compression="zstd")
     no_id = pa.table({"modelId": ["a/b"], "likes": [1]})

@@ -3,13 +3,13 @@
 //! `pipeline_tag`, `library_name`, `tags`, `baseModels`, `safetensors`, `cardData`, ...).
 //!
 //! Only the columns a graph uses are read (a projection): the large ones newer snapshots
-//! carry (`siblings`, `config`, `gguf`) are never decoded or even fetched. A row group's
-//! leaf columns are decoded whole into vectors ([`columns`]) and its rows put together from
-//! them; a few row groups are decoded at once on rayon's threads and their records handed on
-//! in file order, so memory is a few row groups plus the graph. Every column may be missing
-//! (older snapshots have no `baseModels`) and every value may be null; a value of the wrong
-//! type is a counted issue naming its row group, row and column. Lineage comes from
-//! `baseModels`, the `base_model:` tags and the card's `base_model`, all kept (the graph
+//! carry (`siblings`, `config`, `gguf`) are never decoded or even fetched. Leaf columns are
+//! decoded into vectors ([`columns`]) a chunk of rows at a time and rows put together from
+//! them, a few chunks at once on rayon's threads, their records handed on in file order; so
+//! memory is a few chunks plus the graph, whatever the size of the row groups. Every column
+//! may be missing (older snapshots have no `baseModels`) and every value may be null; a value
+//! of the wrong type is a counted issue naming its row group, row and column. Lineage comes
+//! from `baseModels`, the `base_model:` tags and the card's `base_model`, all kept (the graph
 //! builder de-duplicates them, an explicit relation winning).
 
 mod columns;
@@ -21,9 +21,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use parquet::basic::{ConvertedType, LogicalType, Repetition, TimeUnit, Type as PhysicalType};
+use parquet::column::reader::ColumnReader;
+use parquet::errors::ParquetError;
 use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
+use parquet::record::reader::RowIter;
 use parquet::record::{Field, Row};
-use parquet::schema::types::{SchemaDescriptor, Type, TypePtr};
+use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor, Type, TypePtr};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -145,8 +148,8 @@ fn corrupt(path: &Path, detail: impl std::fmt::Display) -> IngestError {
 
 /// Reads a `models.parquet` snapshot from `chunks` (a file, or bytes in memory).
 ///
-/// Row groups are decoded on rayon's threads a few at a time (as many as it has threads,
-/// while the previous few are handed on), and their records reach `sink` in file order.
+/// Rows are decoded in chunks of `CHUNK_ROWS`, a few chunks put together at once on rayon's
+/// threads while the previous few are handed on; records reach `sink` in file order.
 pub(crate) fn read<R: ChunkReader + 'static>(
     path: &Path,
     chunks: R,
@@ -179,27 +182,40 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         .map_err(|e| corrupt(path, format!("unreadable Parquet footer: {e}")))?;
     let plan = Plan::new(path, reader.metadata().file_metadata().schema_descr())?;
     let file = path.display().to_string();
-    let groups = reader.num_row_groups();
-    let mut first = Vec::with_capacity(groups);
-    let mut rows = 0u64;
-    for g in 0..groups {
-        first.push(rows);
-        rows += reader.metadata().row_group(g).num_rows().max(0) as u64;
-    }
-    let window = rayon::current_num_threads().max(1);
-    let (reader, plan, file, first) = (&reader, &plan, file.as_str(), &first);
+    let window = rayon::current_num_threads().clamp(1, 8);
+    let (reader, plan, file) = (&reader, &plan, file.as_str());
     std::thread::scope(|scope| {
-        // One window waits while the next is decoded: memory is two windows of row groups.
+        // One window waits while the next is put together: memory is a few windows of
+        // `CHUNK_ROWS` rows, whatever the row groups.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Batch, IngestError>>>(0);
         scope.spawn(move || {
-            for start in (0..groups).step_by(window) {
-                let batches: Vec<_> = (start..groups.min(start + window))
+            let send = |pending: &mut Vec<Chunk>| -> bool {
+                let batches: Vec<_> = std::mem::take(pending)
                     .into_par_iter()
-                    .map(|g| decode(reader, plan, path, file, g, first[g]))
+                    .map(|chunk| assemble(chunk, plan, path, file))
                     .collect();
-                let failed = batches.iter().any(Result::is_err);
-                if tx.send(batches).is_err() || failed {
-                    break;
+                tx.send(batches).is_ok()
+            };
+            let mut chunks = Chunks::new(reader, plan, path);
+            let mut pending = Vec::with_capacity(window);
+            loop {
+                match chunks.next_chunk() {
+                    Ok(Some(chunk)) => {
+                        pending.push(chunk);
+                        if pending.len() == window && !send(&mut pending) {
+                            return;
+                        }
+                    }
+                    Ok(None) => {
+                        send(&mut pending);
+                        return;
+                    }
+                    Err(e) => {
+                        if send(&mut pending) {
+                            let _ = tx.send(vec![Err(e)]);
+                        }
+                        return;
+                    }
                 }
             }
         });
@@ -207,7 +223,6 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         for batches in rx {
             for batch in batches {
                 let batch = batch?;
-                bytes += batch.bytes;
                 for out in batch.out {
                     match out {
                         Out::Record(rec) => {
@@ -221,11 +236,156 @@ pub(crate) fn read<R: ChunkReader + 'static>(
                         Out::Issue(issue) => sink.issue(issue),
                     }
                 }
-                sink.progress(bytes);
+                if batch.bytes > 0 {
+                    bytes += batch.bytes;
+                    sink.progress(bytes);
+                }
             }
         }
         Ok(())
     })
+}
+
+/// Rows decoded at once from each column of a row group: a few megabytes of values, so
+/// memory does not grow with the row groups a writer chose (pyarrow's default is a
+/// million rows).
+const CHUNK_ROWS: usize = 16_384;
+
+/// A run of rows of one row group, decoded and waiting to be put together.
+struct Chunk {
+    group: usize,
+    /// Its first row within the row group.
+    row: usize,
+    /// Rows of the file before it.
+    number: u64,
+    rows: usize,
+    cols: Vec<Column>,
+    /// The record reader's rows, when some columns are read that way.
+    records: Vec<Row>,
+    /// The row group's compressed size when this is its last chunk, else 0.
+    bytes: u64,
+}
+
+/// The file's rows, `CHUNK_ROWS` at a time, row group after row group: the column readers
+/// of the current row group stay open from one chunk to the next.
+struct Chunks<'a, R: ChunkReader + 'static> {
+    reader: &'a SerializedFileReader<R>,
+    plan: &'a Plan,
+    path: &'a Path,
+    descrs: Vec<ColumnDescPtr>,
+    /// The file-wide record reader, when some columns are read that way.
+    records: Option<RowIter<'a>>,
+    next_group: usize,
+    group: usize,
+    readers: Vec<ColumnReader>,
+    rows: usize,
+    done: usize,
+    bytes: u64,
+    number: u64,
+}
+
+impl<'a, R: ChunkReader + 'static> Chunks<'a, R> {
+    fn new(reader: &'a SerializedFileReader<R>, plan: &'a Plan, path: &'a Path) -> Self {
+        let schema = reader.metadata().file_metadata().schema_descr();
+        Chunks {
+            reader,
+            plan,
+            path,
+            descrs: plan.leaves.iter().map(|&i| schema.column(i)).collect(),
+            records: None,
+            next_group: 0,
+            group: 0,
+            readers: Vec::new(),
+            rows: 0,
+            done: 0,
+            bytes: 0,
+            number: 0,
+        }
+    }
+
+    /// The next chunk, `None` at the end of the file.
+    fn next_chunk(&mut self) -> Result<Option<Chunk>, IngestError> {
+        let path = self.path;
+        while self.done == self.rows {
+            if self.next_group == self.reader.num_row_groups() {
+                return Ok(None);
+            }
+            let g = self.next_group;
+            self.next_group += 1;
+            let broken = |e: ParquetError| corrupt(path, format!("row group {g}: {e}"));
+            let group = self.reader.get_row_group(g).map_err(broken)?;
+            self.group = g;
+            self.rows = group.metadata().num_rows().max(0) as usize;
+            self.done = 0;
+            self.bytes = group.metadata().compressed_size().max(0) as u64;
+            self.readers = self
+                .plan
+                .leaves
+                .iter()
+                .map(|&i| group.get_column_reader(i))
+                .collect::<Result<_, _>>()
+                .map_err(broken)?;
+            if self.records.is_none() {
+                if let Some(projection) = &self.plan.record {
+                    let rows = self.reader.get_row_iter(Some(projection.clone()));
+                    self.records = Some(rows.map_err(broken)?);
+                }
+            }
+        }
+        let g = self.group;
+        let n = CHUNK_ROWS.min(self.rows - self.done);
+        let broken = |e: String| corrupt(path, format!("row group {g}: {e}"));
+        let cols = self
+            .readers
+            .iter_mut()
+            .zip(&self.descrs)
+            .map(|(reader, descr)| Column::read(descr, reader, n))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(broken)?;
+        if let BasePlan::Columns {
+            models: Some(m), ..
+        } = &self.plan.base
+        {
+            let lead = &cols[m.leaves[0]];
+            if m.leaves[1..]
+                .iter()
+                .any(|&l| !cols[l].same_entries(lead, m.element_def))
+            {
+                return Err(broken(
+                    "the fields of baseModels.models disagree on its entries".into(),
+                ));
+            }
+        }
+        let mut records = Vec::new();
+        if let Some(rows) = self.records.as_mut() {
+            records.reserve(n);
+            for r in self.done..self.done + n {
+                match rows.next() {
+                    Some(Ok(row)) => records.push(row),
+                    Some(Err(e)) => {
+                        return Err(corrupt(path, format!("row group {g}, row {r}: {e}")))
+                    }
+                    None => return Err(broken(format!("the rows end before row {r}"))),
+                }
+            }
+        }
+        let chunk = Chunk {
+            group: g,
+            row: self.done,
+            number: self.number,
+            rows: n,
+            cols,
+            records,
+            bytes: if self.done + n == self.rows {
+                self.bytes
+            } else {
+                0
+            },
+        };
+        self.done += n;
+        self.number += n as u64;
+        Ok(Some(chunk))
+    }
 }
 
 /// What one row gave, in order: its issues, then its record or its rejection. Records are
@@ -238,10 +398,10 @@ enum Out {
     Reject(RowIssue),
 }
 
-/// What one row group gave.
+/// What one chunk gave.
 struct Batch {
     out: Vec<Out>,
-    /// The row group's compressed size, for progress.
+    /// The row group's compressed size when the chunk ends it, for progress.
     bytes: u64,
 }
 
@@ -563,75 +723,29 @@ fn base_plan(
     Ok(Some(BasePlan::Columns { relation, models }))
 }
 
-/// Decodes row group `g` (whose first row is row `first` of the file) into its records and
-/// issues.
-fn decode<R: ChunkReader + 'static>(
-    reader: &SerializedFileReader<R>,
-    plan: &Plan,
-    path: &Path,
-    file: &str,
-    g: usize,
-    first: u64,
-) -> Result<Batch, IngestError> {
-    let broken = |e: String| corrupt(path, format!("row group {g}: {e}"));
-    let group = reader.get_row_group(g).map_err(|e| broken(e.to_string()))?;
-    let rows = group.metadata().num_rows().max(0) as usize;
-    let bytes = group.metadata().compressed_size().max(0) as u64;
-    let cols = plan
-        .leaves
-        .iter()
-        .map(|&i| Column::read(&*group, i, rows))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(broken)?;
-    if let BasePlan::Columns {
-        models: Some(m), ..
-    } = &plan.base
-    {
-        let first = &cols[m.leaves[0]];
-        if let Some(&odd) = m.leaves[1..]
-            .iter()
-            .find(|&&l| !cols[l].same_entries(first, m.element_def))
-        {
-            return Err(broken(format!(
-                "the fields of baseModels.models disagree on its entries (leaf {odd})"
-            )));
-        }
-    }
-    let records: Vec<Row> = match &plan.record {
-        None => Vec::new(),
-        Some(projection) => {
-            let rows_read = group
-                .get_row_iter(Some(projection.clone()))
-                .map_err(|e| broken(e.to_string()))?;
-            let mut all = Vec::with_capacity(rows);
-            for (r, row) in rows_read.enumerate() {
-                all.push(row.map_err(|e| corrupt(path, format!("row group {g}, row {r}: {e}")))?);
-            }
-            if all.len() != rows {
-                return Err(broken(format!(
-                    "{} rows where the row group has {rows}",
-                    all.len()
-                )));
-            }
-            all
-        }
-    };
-    let mut cursors = vec![Cursor::default(); cols.len()];
+/// Puts the rows of a decoded chunk together into records and issues.
+fn assemble(chunk: Chunk, plan: &Plan, path: &Path, file: &str) -> Result<Batch, IngestError> {
+    let rows = chunk.rows;
+    let mut cursors = vec![Cursor::default(); chunk.cols.len()];
     let mut out = Vec::with_capacity(rows + rows / 16);
     let mut cells = Cells::default();
     for r in 0..rows {
+        let row = chunk.row + r;
         cells
-            .fill(plan, &cols, &mut cursors, records.get(r))
-            .map_err(|e| corrupt(path, format!("row group {g}, row {r}: {e}")))?;
+            .fill(plan, &chunk.cols, &mut cursors, chunk.records.get(r))
+            .map_err(|e| corrupt(path, format!("row group {}, row {row}: {e}", chunk.group)))?;
         let place = Place {
             file,
-            group: g,
-            row: r as u64,
-            number: first + r as u64 + 1,
+            group: chunk.group,
+            row: row as u64,
+            number: chunk.number + r as u64 + 1,
         };
         read_row(&cells, plan, &place, &mut out);
     }
-    Ok(Batch { out, bytes })
+    Ok(Batch {
+        out,
+        bytes: chunk.bytes,
+    })
 }
 
 /// One row's values of the columns a graph uses; reused from row to row.

@@ -1,5 +1,6 @@
-//! One row group's leaf columns decoded whole with the `parquet` crate's column readers: the
-//! values of each leaf in one vector, beside its definition and repetition levels. Rows are
+//! A run of rows of a row group's leaf columns, decoded with the `parquet` crate's column
+//! readers: the values of each leaf in one vector, beside its definition and repetition
+//! levels. Rows are
 //! then put together by walking those vectors, instead of the record reader building a tree
 //! of heap values (and copying every column name) for every row.
 
@@ -9,7 +10,6 @@ use parquet::basic::{ConvertedType, Type as PhysicalType};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::{ByteArray, DataType, FixedLenByteArray, Int96};
 use parquet::errors::ParquetError;
-use parquet::file::reader::RowGroupReader;
 use parquet::record::Field;
 use parquet::schema::types::ColumnDescPtr;
 
@@ -73,7 +73,7 @@ impl Values {
     }
 }
 
-/// One leaf column of one row group, decoded whole.
+/// A run of rows of one leaf column, decoded.
 pub(super) struct Column {
     descr: ColumnDescPtr,
     /// Text values are handed out as `&str`, as the record reader makes them `String`s.
@@ -83,9 +83,9 @@ pub(super) struct Column {
     values: Values,
 }
 
-/// Reads every record of a leaf: `rows` of them, or an error naming what came short.
-fn read_all<T: DataType>(
-    mut reader: ColumnReaderImpl<T>,
+/// Reads the next `rows` records of a leaf (fewer only where the column ends early).
+fn read_some<T: DataType>(
+    reader: &mut ColumnReaderImpl<T>,
     rows: usize,
     def: &mut Vec<i16>,
     rep: &mut Vec<i16>,
@@ -108,38 +108,42 @@ fn read_all<T: DataType>(
 }
 
 impl Column {
-    /// Decodes leaf `index` of `group`, which holds `rows` rows, checking that its levels
-    /// and values agree with each other and with the row count.
-    pub fn read(group: &dyn RowGroupReader, index: usize, rows: usize) -> Result<Column, String> {
-        let descr = group.metadata().column(index).column_descr_ptr();
+    /// Decodes the next `rows` rows of a leaf from its reader, checking that its levels and
+    /// values agree with each other and with the row count.
+    pub fn read(
+        descr: &ColumnDescPtr,
+        reader: &mut ColumnReader,
+        rows: usize,
+    ) -> Result<Column, String> {
+        let descr = descr.clone();
         let name = descr.path().string();
         let fail = |e: ParquetError| format!("column '{name}': {e}");
         let (mut def, mut rep) = (Vec::new(), Vec::new());
         let (d, r) = (&mut def, &mut rep);
-        let values = match group.get_column_reader(index).map_err(fail)? {
+        let values = match reader {
             ColumnReader::BoolColumnReader(c) => {
-                Values::Bool(read_all(c, rows, d, r).map_err(fail)?)
+                Values::Bool(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::Int32ColumnReader(c) => {
-                Values::I32(read_all(c, rows, d, r).map_err(fail)?)
+                Values::I32(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::Int64ColumnReader(c) => {
-                Values::I64(read_all(c, rows, d, r).map_err(fail)?)
+                Values::I64(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::Int96ColumnReader(c) => {
-                Values::I96(read_all(c, rows, d, r).map_err(fail)?)
+                Values::I96(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::FloatColumnReader(c) => {
-                Values::F32(read_all(c, rows, d, r).map_err(fail)?)
+                Values::F32(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::DoubleColumnReader(c) => {
-                Values::F64(read_all(c, rows, d, r).map_err(fail)?)
+                Values::F64(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::ByteArrayColumnReader(c) => {
-                Values::Bytes(read_all(c, rows, d, r).map_err(fail)?)
+                Values::Bytes(read_some(c, rows, d, r).map_err(fail)?)
             }
             ColumnReader::FixedLenByteArrayColumnReader(c) => {
-                Values::Fixed(read_all(c, rows, d, r).map_err(fail)?)
+                Values::Fixed(read_some(c, rows, d, r).map_err(fail)?)
             }
         };
         let text = descr.physical_type() == PhysicalType::BYTE_ARRAY
@@ -187,10 +191,10 @@ impl Column {
             }
             let starts = self.rep.iter().filter(|&&r| r == 0).count();
             if starts != rows {
-                return Err(format!("{starts} rows where the row group has {rows}"));
+                return Err(format!("{starts} rows where {rows} were expected"));
             }
         } else if levels != rows {
-            return Err(format!("{levels} rows where the row group has {rows}"));
+            return Err(format!("{levels} rows where {rows} were expected"));
         }
         let present = if self.max_def() > 0 {
             let max = self.max_def();
@@ -271,7 +275,7 @@ impl Cursor {
         let start = self.level;
         if start >= col.levels() {
             return Err(format!(
-                "column '{}' ends before the row group",
+                "column '{}' ends before the other columns",
                 col.descr.path()
             ));
         }
@@ -295,7 +299,7 @@ impl Cursor {
     pub fn take<'a>(&mut self, col: &'a Column, l: usize) -> Result<Cell<'a>, String> {
         if l >= col.levels() {
             return Err(format!(
-                "column '{}' ends before the row group",
+                "column '{}' ends before the other columns",
                 col.descr.path()
             ));
         }
