@@ -20,7 +20,7 @@ mkdir -p "$work"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); commit $(git rev-parse --short HEAD)"
 cargo build --release --quiet
-bin=target/release/lineage
+bin="${CARGO_TARGET_DIR:-target}/release/lineage"
 
 if [ ! -d "$venv" ]; then
   python3 -m venv "$venv"

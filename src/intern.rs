@@ -95,17 +95,50 @@ fn same_name(stored: &str, query: &str, exact: bool) -> bool {
 /// A growable name table used while building: case-insensitive (ids, authors) or exact
 /// (attribute values, where folding would only cost time).
 ///
-/// Spellings live in one growing buffer and the index holds only ids, hashed by the folded
-/// name: no allocation per name, about 17 bytes of overhead per name plus its bytes.
+/// Spellings live in one growing buffer. Each index slot carries a 32-bit hash of its name
+/// and where the spelling lies, so a lookup reads the slot and the spelling's bytes (not also
+/// an id's entry of `starts`), and growing the index rehashes no string. About 25 bytes of
+/// overhead per name plus its bytes; the index is dropped when the table is frozen.
 #[derive(Debug, Default, Clone)]
 pub struct NameTable {
     buf: String,
     starts: Vec<u64>,
     lens: Vec<u32>,
-    index: hashbrown::HashTable<u32>,
+    index: hashbrown::HashTable<Slot>,
     exact: bool,
     /// Whether a spelling was replaced (its old bytes left behind in `buf`).
     respelled: bool,
+}
+
+/// One entry of a [`NameTable`]'s index.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: u32,
+    /// The name's hash, folded to 32 bits: the index's hash is derived from it alone.
+    hash: u32,
+    /// Start (low 40 bits) and length (high 24 bits) of the spelling in `buf`, or
+    /// [`Slot::FAR`] for a spelling too long or too far into `buf` to pack: it is then read
+    /// from `starts` and `lens`.
+    place: u64,
+}
+
+impl Slot {
+    const FAR: u64 = u64::MAX;
+    const START_BITS: u32 = 40;
+
+    fn place(start: usize, len: usize) -> u64 {
+        let (start, len) = (start as u64, len as u64);
+        if start >> Self::START_BITS == 0 && len < (1 << (64 - Self::START_BITS)) - 1 {
+            start | len << Self::START_BITS
+        } else {
+            Self::FAR
+        }
+    }
+
+    /// The index's 64-bit hash, spread from the 32 stored bits.
+    fn table_hash(hash: u32) -> u64 {
+        u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
 }
 
 impl NameTable {
@@ -137,44 +170,62 @@ impl NameTable {
         &buf[start..start + lens[id as usize] as usize]
     }
 
-    /// The id of `name`, if it was interned.
-    pub fn get(&self, name: &str) -> Option<u32> {
-        let hash = name_hash(name, self.exact);
-        self.index
-            .find(hash, |&id| {
-                same_name(
-                    Self::spelling(&self.buf, &self.starts, &self.lens, id),
-                    name,
-                    self.exact,
-                )
-            })
-            .copied()
+    /// The spelling a slot points at.
+    fn slot_spelling<'a>(buf: &'a str, starts: &[u64], lens: &[u32], slot: &Slot) -> &'a str {
+        if slot.place == Slot::FAR {
+            return Self::spelling(buf, starts, lens, slot.id);
+        }
+        let start = (slot.place & ((1 << Slot::START_BITS) - 1)) as usize;
+        let len = (slot.place >> Slot::START_BITS) as usize;
+        &buf[start..start + len]
     }
 
-    /// The id of `name`, interning it with this spelling if it is new.
-    /// Returns the id and whether it was new.
-    pub fn intern(&mut self, name: &str) -> (u32, bool) {
-        let exact = self.exact;
-        let hash = name_hash(name, exact);
+    fn hash32(name: &str, exact: bool) -> u32 {
+        let h = name_hash(name, exact);
+        (h ^ (h >> 32)) as u32
+    }
+
+    /// The slot of `name`, if it was interned.
+    fn find(&self, name: &str, hash: u32) -> Option<&Slot> {
         let NameTable {
             buf,
             starts,
             lens,
             index,
+            exact,
             ..
         } = self;
-        if let Some(&id) = index.find(hash, |&id| {
-            same_name(Self::spelling(buf, starts, lens, id), name, exact)
-        }) {
-            return (id, false);
+        index.find(Slot::table_hash(hash), |slot| {
+            slot.hash == hash
+                && same_name(Self::slot_spelling(buf, starts, lens, slot), name, *exact)
+        })
+    }
+
+    /// The id of `name`, if it was interned.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.find(name, Self::hash32(name, self.exact))
+            .map(|slot| slot.id)
+    }
+
+    /// The id of `name`, interning it with this spelling if it is new.
+    /// Returns the id and whether it was new.
+    pub fn intern(&mut self, name: &str) -> (u32, bool) {
+        let hash = Self::hash32(name, self.exact);
+        if let Some(slot) = self.find(name, hash) {
+            return (slot.id, false);
         }
-        let id = starts.len() as u32;
-        starts.push(buf.len() as u64);
-        lens.push(name.len() as u32);
-        buf.push_str(name);
-        index.insert_unique(hash, id, |&other| {
-            name_hash(Self::spelling(buf, starts, lens, other), exact)
-        });
+        let id = self.starts.len() as u32;
+        let start = self.buf.len();
+        self.starts.push(start as u64);
+        self.lens.push(name.len() as u32);
+        self.buf.push_str(name);
+        let slot = Slot {
+            id,
+            hash,
+            place: Slot::place(start, name.len()),
+        };
+        self.index
+            .insert_unique(Slot::table_hash(hash), slot, |s| Slot::table_hash(s.hash));
         (id, true)
     }
 
@@ -183,12 +234,16 @@ impl NameTable {
         Self::spelling(&self.buf, &self.starts, &self.lens, id)
     }
 
-    /// Replaces the stored spelling of `id` (same name up to case).
+    /// Replaces the stored spelling of `id` (same name up to case: a table of ids or authors,
+    /// not an exact one).
     pub fn respell(&mut self, id: u32, spelling: &str) {
         if self.name(id) == spelling {
             return;
         }
-        self.starts[id as usize] = self.buf.len() as u64;
+        // The index slot keeps pointing at the first spelling: its bytes stay in `buf`, and
+        // being the same name up to case, it finds the same lookups.
+        let start = self.buf.len();
+        self.starts[id as usize] = start as u64;
         self.lens[id as usize] = spelling.len() as u32;
         self.buf.push_str(spelling);
         self.respelled = true;
@@ -362,6 +417,23 @@ mod tests {
         assert_eq!(frozen.lookup("MISTRALAI/MISTRAL-7B-V0.1"), Some(a));
         assert_eq!(frozen.name(a), "mistralai/Mistral-7B-v0.1");
         assert!(frozen.is_consistent());
+    }
+
+    #[test]
+    fn a_name_too_long_to_pack_in_its_slot_is_still_found() {
+        let mut t = NameTable::new();
+        let huge = format!("org/{}", "x".repeat(1 << 24));
+        let (a, _) = t.intern("org/a");
+        let (h, new) = t.intern(&huge);
+        assert!(new);
+        assert_eq!(t.get(&huge.to_uppercase()), Some(h));
+        assert_eq!(t.intern(&huge), (h, false));
+        assert_eq!(t.get("ORG/A"), Some(a));
+        for i in 0..10_000 {
+            t.intern(&format!("org/m{i}"));
+        }
+        assert_eq!(t.get(&huge), Some(h), "found again after the index grew");
+        assert_eq!(t.name(h).len(), huge.len());
     }
 
     #[test]

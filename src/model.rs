@@ -130,7 +130,7 @@ impl ModelType {
         if s.is_empty() || s == "?" {
             return Some(ModelType::Unknown);
         }
-        let lower = s.to_lowercase();
+        let lower = s.to_ascii_lowercase();
         let t = if s.starts_with('🟢') || lower.starts_with("pretrained") {
             ModelType::Pretrained
         } else if s.starts_with('🟩') || lower.contains("continuously pretrained") {
@@ -175,6 +175,17 @@ impl Day {
     /// The calendar date.
     pub fn to_date(self) -> NaiveDate {
         self.checked_date().unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Whether the day is one the calendar holds: [`Day::checked_date`] without building the
+    /// date, for checking millions of them.
+    pub fn in_calendar(self) -> bool {
+        static RANGE: std::sync::OnceLock<(i32, i32)> = std::sync::OnceLock::new();
+        let &(lo, hi) = RANGE.get_or_init(|| {
+            let day = |d: NaiveDate| Day::from_date(d).0;
+            (day(NaiveDate::MIN), day(NaiveDate::MAX))
+        });
+        (lo..=hi).contains(&self.0)
     }
 
     /// The calendar date, or `None` for a day outside the calendar (which no reader makes).
@@ -466,6 +477,31 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_calendar_check_agrees_with_building_the_date() {
+        let lo = Day::from_date(NaiveDate::MIN).0;
+        let hi = Day::from_date(NaiveDate::MAX).0;
+        for d in [
+            i32::MIN,
+            lo - 1,
+            lo,
+            lo + 1,
+            -1,
+            0,
+            19053,
+            hi - 1,
+            hi,
+            hi + 1,
+            i32::MAX,
+        ] {
+            assert_eq!(
+                Day(d).in_calendar(),
+                Day(d).checked_date().is_some(),
+                "day {d}"
+            );
+        }
+    }
 
     #[test]
     fn days_round_trip_and_parse_every_input_form() {

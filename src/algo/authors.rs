@@ -231,12 +231,11 @@ pub fn collaboration_with(
             by_root.entry(r).or_default().push(a);
         }
     }
-    let name = |a: u32| g.authors.name(a);
+    let place = name_order(g, &repos_of);
     let by_repos = |a: &u32, b: &u32| {
         repos_of[*b as usize]
             .cmp(&repos_of[*a as usize])
-            .then_with(|| by_name(name(*a), name(*b)))
-            .then(a.cmp(b))
+            .then(place[*a as usize].cmp(&place[*b as usize]))
     };
     let mut components: Vec<Component> = by_root
         .into_values()
@@ -249,8 +248,7 @@ pub fn collaboration_with(
         b.members
             .len()
             .cmp(&a.members.len())
-            .then_with(|| by_name(name(a.members[0]), name(b.members[0])))
-            .then(a.members[0].cmp(&b.members[0]))
+            .then(place[a.members[0] as usize].cmp(&place[b.members[0] as usize]))
     });
     let mut component_of = vec![NONE; n_authors];
     for (i, c) in components.iter().enumerate() {
@@ -352,11 +350,24 @@ fn top_share(
 }
 
 /// Names in alphabetical order, case ignored (ASCII), without allocating.
-fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-        .then_with(|| a.cmp(b))
+/// Each author's place in name order, for the authors with repos (`u32::MAX` for the
+/// others): by name ignoring ASCII case, then as spelt, then by id. Sorting once by these
+/// keys lets every later tie between authors be broken by comparing two numbers.
+fn name_order(g: &LineageGraph, repos_of: &[u32]) -> Vec<u32> {
+    let mut keys: Vec<(Box<[u8]>, &str, u32)> = (0..g.authors.len() as u32)
+        .into_par_iter()
+        .filter(|&a| repos_of[a as usize] > 0)
+        .map(|a| {
+            let name = g.authors.name(a);
+            (name.to_ascii_lowercase().into_bytes().into(), name, a)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    let mut place = vec![u32::MAX; g.authors.len()];
+    for (i, &(_, _, a)) in keys.iter().enumerate() {
+        place[a as usize] = i as u32;
+    }
+    place
 }
 
 #[cfg(test)]

@@ -458,28 +458,40 @@ impl JoinSums {
             sums: vec![[0u32; 5]; self.components],
             reached_again: Vec::new(),
         };
-        // Each thread keeps one bit-set buffer and one block-sums buffer for all its blocks;
-        // rows of components that are not active in a block are never read, so never cleared.
-        let scratch = || {
+        // A block borrows a bit-set buffer and a block-sums buffer from a pool and gives them
+        // back, so there are as many as blocks run at once (one per thread), not one per
+        // piece rayon splits the blocks into: each is allocated, and its pages zeroed, once.
+        // Rows of components that are not active in a block are never read, so never cleared.
+        type Scratch = (Reached, Vec<u64>, Vec<[u32; 5]>);
+        let scratch = || -> Scratch {
             (
                 empty(),
                 vec![0u64; self.components * width],
                 vec![[0u32; 5]; self.components],
             )
         };
-        let (found, _, _) = (0..blocks)
-            .into_par_iter()
-            .fold(scratch, |(mut acc, mut bits, mut block_sums), block| {
-                self.block(block, &asked, &mut acc, &mut bits, &mut block_sums);
-                (acc, bits, block_sums)
-            })
-            .reduce(scratch, |(mut a, bits, sums), (b, _, _)| {
+        let pool = std::sync::Mutex::new(Vec::<Scratch>::new());
+        let lock = || pool.lock().unwrap_or_else(|e| e.into_inner());
+        (0..blocks).into_par_iter().for_each(|block| {
+            let taken = lock().pop();
+            let (mut acc, mut bits, mut block_sums) = taken.unwrap_or_else(scratch);
+            self.block(block, &asked, &mut acc, &mut bits, &mut block_sums);
+            lock().push((acc, bits, block_sums));
+        });
+        // Sums add up and models reached again are subtracted, so the order of the parts
+        // does not matter.
+        let parts = pool.into_inner().unwrap_or_else(|e| e.into_inner());
+        let found = parts
+            .into_iter()
+            .map(|(acc, _, _)| acc)
+            .reduce(|mut a, b| {
                 for (x, y) in a.sums.iter_mut().zip(b.sums) {
                     add(x, y);
                 }
                 a.reached_again.extend(b.reached_again);
-                (a, bits, sums)
-            });
+                a
+            })
+            .unwrap_or_else(empty);
         found
     }
 

@@ -6,6 +6,7 @@
 //! for every attribute the first source that gives a value wins, so better sources are read
 //! first and later ones only fill gaps.
 
+use rayon::prelude::*;
 use std::path::Path;
 
 use super::{Csr, LineageGraph, Source};
@@ -525,8 +526,9 @@ impl GraphBuilder {
                 return;
             }
             RefClass::Id(id) => match self.opts.aliases.resolve(id) {
-                Some(t) => t.to_string(),
-                None => id.to_string(),
+                Some(t) => std::borrow::Cow::Owned(t.to_string()),
+                // The common case: the id itself, looked up without a copy.
+                None => std::borrow::Cow::Borrowed(id),
             },
             RefClass::FreeText(text) => match self.opts.aliases.resolve(text) {
                 Some(t) => {
@@ -534,7 +536,7 @@ impl GraphBuilder {
                     r.value = format!("{} -> {t}", crate::ingest::shown(text));
                     self.report.aliased.count += 1;
                     self.report.aliased.references.push(r);
-                    t.to_string()
+                    std::borrow::Cow::Owned(t.to_string())
                 }
                 None => {
                     self.pending.push(PendingRef {
@@ -649,10 +651,15 @@ impl GraphBuilder {
             }
         }
         let n = self.models.len();
+        // No name is looked up from here on: freezing drops the lookup indexes before the
+        // adjacency is built.
+        let names = std::mem::take(&mut self.names).freeze();
+        let authors = std::mem::take(&mut self.authors).freeze();
+        let symbols = std::mem::take(&mut self.symbols).freeze();
 
         // One edge per (parent, child); an explicit relation beats an unspecified one.
         let mut edges = std::mem::take(&mut self.edges);
-        edges.sort_unstable_by_key(|e| (e.child, e.parent, e.relation.is_none()));
+        edges.par_sort_unstable_by_key(|e| (e.child, e.parent, e.relation.is_none()));
         edges.dedup_by(|later, kept| later.child == kept.child && later.parent == kept.parent);
         // The merge rule: two or more parents, or a child marked as a merge.
         let mut kinds = Vec::with_capacity(edges.len());
@@ -680,7 +687,7 @@ impl GraphBuilder {
         }
         // Forward adjacency sorted by parent; edges are numbered in that order.
         let mut order: Vec<u32> = (0..edges.len() as u32).collect();
-        order.sort_unstable_by_key(|&k| (edges[k as usize].parent, edges[k as usize].child));
+        order.par_sort_unstable_by_key(|&k| (edges[k as usize].parent, edges[k as usize].child));
         let children = Csr::from_sorted(
             n,
             order
@@ -697,53 +704,50 @@ impl GraphBuilder {
         let parent_edges = edge_of;
         drop(edges);
 
-        let cycles = find_cycles(&children);
-        let edge_closes_cycle = mark_cycle_edges(&children, &cycles);
-
+        // The cycle search and the score table are sequential passes: they run beside each
+        // other and beside the sorting of the side tables.
         let w = self.benchmarks.len();
-        let mut scores = Vec::new();
-        if w > 0 {
-            // Stable: a better evaluation's cells come after the reset that clears the row.
-            self.score_cells.sort_by_key(|c| c.0);
-            let mut last = NONE;
-            let mut rows = 0u32;
-            for &(v, b, value) in &self.score_cells {
-                if v != last {
-                    self.models[v as usize].scores_row = rows;
-                    rows += 1;
-                    scores.extend(std::iter::repeat_n(f32::NAN, w));
-                    last = v;
-                }
-                let row = self.models[v as usize].scores_row as usize;
-                if b == RESET_ROW {
-                    let board = value as usize;
-                    for (cell, bb) in scores[row * w..(row + 1) * w]
-                        .iter_mut()
-                        .zip(&self.benchmark_boards)
-                    {
-                        if bb.index() == board {
-                            *cell = f32::NAN;
-                        }
-                    }
-                } else {
-                    scores[row * w + b as usize] = value;
-                }
-            }
-        }
         let side = |pairs: &mut Vec<(u32, u32)>| {
-            pairs.sort_unstable();
+            pairs.par_sort_unstable();
             pairs.dedup();
             Csr::from_sorted(n, pairs.iter().copied())
         };
-        let tags = side(&mut self.tag_pairs);
-        let datasets = side(&mut self.dataset_pairs);
-        let contributors = side(&mut self.contributor_pairs);
+        let (((cycles, edge_closes_cycle), scores), (tags, (datasets, contributors))) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let cycles = find_cycles(&children);
+                        let closes = mark_cycle_edges(&children, &cycles);
+                        (cycles, closes)
+                    },
+                    || {
+                        score_table(
+                            &mut self.score_cells,
+                            &mut self.models,
+                            &self.benchmark_boards,
+                            w,
+                        )
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || side(&mut self.tag_pairs),
+                    || {
+                        rayon::join(
+                            || side(&mut self.dataset_pairs),
+                            || side(&mut self.contributor_pairs),
+                        )
+                    },
+                )
+            },
+        );
 
         let graph = LineageGraph {
-            names: std::mem::take(&mut self.names).freeze(),
+            names,
             models: self.models,
-            authors: std::mem::take(&mut self.authors).freeze(),
-            symbols: std::mem::take(&mut self.symbols).freeze(),
+            authors,
+            symbols,
             benchmarks: (0..w as u32)
                 .map(|b| self.benchmarks.name(b).to_string())
                 .collect(),
@@ -774,6 +778,44 @@ impl Sink for GraphBuilder {
     fn issue(&mut self, issue: RowIssue) {
         self.report.add_issue(issue);
     }
+}
+
+/// The score table, a row of `w` cells per scored model (`NaN` where a benchmark has no
+/// value), from the cells as read; sets each model's `scores_row`.
+fn score_table(
+    cells: &mut [(u32, u16, f32)],
+    models: &mut [Model],
+    boards: &[Board],
+    w: usize,
+) -> Vec<f32> {
+    let mut scores = Vec::new();
+    if w == 0 {
+        return scores;
+    }
+    // Stable: a better evaluation's cells come after the reset that clears the row.
+    cells.sort_by_key(|c| c.0);
+    let mut last = NONE;
+    let mut rows = 0u32;
+    for &(v, b, value) in cells.iter() {
+        if v != last {
+            models[v as usize].scores_row = rows;
+            rows += 1;
+            scores.extend(std::iter::repeat_n(f32::NAN, w));
+            last = v;
+        }
+        let row = models[v as usize].scores_row as usize;
+        if b == RESET_ROW {
+            let board = value as usize;
+            for (cell, bb) in scores[row * w..(row + 1) * w].iter_mut().zip(boards) {
+                if bb.index() == board {
+                    *cell = f32::NAN;
+                }
+            }
+        } else {
+            scores[row * w + b as usize] = value;
+        }
+    }
+    scores
 }
 
 /// Strongly connected components of more than one model (self-loops never get this far).

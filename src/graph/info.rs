@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{LineageGraph, Source};
-use crate::model::{Board, Day, EdgeKind, Flags};
+use crate::model::{Board, Day, EdgeKind, Flags, Model};
 
 /// What `lineage info` reports about a graph: counts of models, edges, authors and sources.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -51,45 +51,46 @@ pub struct GraphInfo {
 impl GraphInfo {
     /// The counts of `g`.
     pub fn of(g: &LineageGraph) -> GraphInfo {
-        let count = |bit| g.models.iter().filter(|m| m.flags.has(bit)).count();
-        let dates = g.models.iter().filter_map(|m| m.created);
-        let (first, last) = dates.fold((None::<Day>, None::<Day>), |(lo, hi), d| {
-            (
-                Some(lo.map_or(d, |x| x.min(d))),
-                Some(hi.map_or(d, |x| x.max(d))),
+        use rayon::prelude::*;
+        // One pass over the models, split over the threads; the namespaces seen are marked
+        // in a bit set per part, joined at the end.
+        let authors = g.authors.len();
+        let tally = g
+            .models
+            .par_iter()
+            .with_min_len(1 << 15)
+            .fold(
+                || Tally::new(authors),
+                |mut t, m| {
+                    t.add(m, authors);
+                    t
+                },
             )
-        });
-        // Distinct ids by marking, not sorting: linear in the models and entries.
-        let distinct = |ids: &mut dyn Iterator<Item = u32>| {
-            // One more slot for models without a namespace (no author id): one value too.
-            let mut seen = vec![false; g.authors.len() + 1];
+            .reduce(|| Tally::new(authors), Tally::join);
+        let first = tally.first;
+        let last = tally.last;
+        let owners = tally.owners.iter().map(|w| w.count_ones() as usize).sum();
+        // Distinct ids by marking, not sorting: linear in the entries.
+        let contributors = {
+            let mut seen = vec![false; authors];
             let mut n = 0;
-            for a in ids {
-                let slot = if a == crate::intern::NONE {
-                    g.authors.len()
-                } else {
-                    a as usize
-                };
-                if let Some(s) = seen.get_mut(slot) {
+            for &a in g.contributors.targets().iter() {
+                if let Some(s) = seen.get_mut(a as usize) {
                     n += usize::from(!*s);
                     *s = true;
                 }
             }
             n
         };
-        let owners = distinct(&mut g.models.iter().filter(|m| !m.is_stub()).map(|m| m.author));
-        let contributors = distinct(&mut g.contributors.targets().iter().copied());
+        let count = |bit: u16| tally.flags[bit.trailing_zeros() as usize];
         GraphInfo {
             models: g.model_count(),
             described: g.model_count() - count(Flags::STUB),
             stubs: count(Flags::STUB),
-            scored: g.models.iter().filter(|m| m.is_scored()).count(),
+            scored: tally.scored,
             scored_by_board: Board::ALL
                 .iter()
-                .map(|&b| {
-                    let n = g.models.iter().filter(|m| m.average(b).is_some()).count();
-                    (b.as_str().to_string(), n)
-                })
+                .map(|&b| (b.as_str().to_string(), tally.by_board[b.index()]))
                 .filter(|(_, n)| *n > 0)
                 .collect(),
             flagged: count(Flags::FLAGGED),
@@ -110,5 +111,79 @@ impl GraphInfo {
             last_created: last.map(|d| d.to_string()),
             sources: g.sources.clone(),
         }
+    }
+}
+
+/// What one pass over part of the models counts for [`GraphInfo::of`].
+struct Tally {
+    /// Models with each flag bit set, by bit position.
+    flags: [usize; 16],
+    scored: usize,
+    by_board: [usize; 2],
+    first: Option<Day>,
+    last: Option<Day>,
+    /// Namespaces of described models, one bit per author id (the last bit for models
+    /// without a namespace: one value too).
+    owners: Vec<u64>,
+}
+
+impl Tally {
+    fn new(authors: usize) -> Tally {
+        Tally {
+            flags: [0; 16],
+            scored: 0,
+            by_board: [0; 2],
+            first: None,
+            last: None,
+            owners: vec![0; (authors + 1).div_ceil(64)],
+        }
+    }
+
+    fn add(&mut self, m: &Model, authors: usize) {
+        let mut bits = m.flags.0;
+        while bits != 0 {
+            self.flags[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+        self.scored += usize::from(m.is_scored());
+        for b in Board::ALL {
+            self.by_board[b.index()] += usize::from(m.average(b).is_some());
+        }
+        if let Some(d) = m.created {
+            self.first = Some(self.first.map_or(d, |x| x.min(d)));
+            self.last = Some(self.last.map_or(d, |x| x.max(d)));
+        }
+        if !m.is_stub() {
+            let slot = if m.author == crate::intern::NONE {
+                authors
+            } else {
+                m.author as usize
+            };
+            if slot <= authors {
+                self.owners[slot / 64] |= 1 << (slot % 64);
+            }
+        }
+    }
+
+    fn join(mut self, other: Tally) -> Tally {
+        for (a, b) in self.flags.iter_mut().zip(other.flags) {
+            *a += b;
+        }
+        self.scored += other.scored;
+        for (a, b) in self.by_board.iter_mut().zip(other.by_board) {
+            *a += b;
+        }
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = match (self.last, other.last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for (a, b) in self.owners.iter_mut().zip(&other.owners) {
+            *a |= b;
+        }
+        self
     }
 }

@@ -313,21 +313,29 @@ impl LineageGraph {
         // and walk children in the other (a topological order counts down in-degrees), so a
         // file whose two tables disagree would make them underflow. Each parent entry names
         // its edge, which must run from that parent to this model; every edge once.
-        let mut seen = vec![false; e];
-        for c in 0..n as u32 {
-            let range = self.parents.range(c);
-            let entries = self.parents.targets()[range.clone()]
-                .iter()
-                .zip(&self.parent_edges[range]);
-            for (&p, &edge) in entries {
-                let edge = edge as usize;
-                if std::mem::replace(&mut seen[edge], true)
-                    || self.children.targets()[edge] != c
-                    || !self.children.range(p).contains(&edge)
-                {
-                    return Err("the parent table does not mirror the child table".into());
-                }
-            }
+        // Checked for all models in parallel; each edge's bit says it was named once.
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let seen: Vec<AtomicU64> = (0..e.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
+        let mirrors = (0..n as u32)
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .all(|c| {
+                let range = self.parents.range(c);
+                let entries = self.parents.targets()[range.clone()]
+                    .iter()
+                    .zip(&self.parent_edges[range]);
+                entries.into_iter().all(|(&p, &edge)| {
+                    let edge = edge as usize;
+                    let bit = 1u64 << (edge % 64);
+                    let before = seen[edge / 64].fetch_or(bit, Ordering::Relaxed);
+                    before & bit == 0
+                        && self.children.targets()[edge] == c
+                        && self.children.range(p).contains(&edge)
+                })
+            });
+        if !mirrors {
+            return Err("the parent table does not mirror the child table".into());
         }
         let w = self.benchmarks.len();
         let rows = self.scores.len().checked_div(w).unwrap_or(0);
@@ -337,7 +345,8 @@ impl LineageGraph {
         if self.benchmark_boards.len() != w {
             return Err("benchmarks and their boards disagree in length".into());
         }
-        for m in &self.models {
+        // Millions of rows, each checked on its own: in parallel, the first bad one reported.
+        let problem = |m: &Model| -> Option<&'static str> {
             let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols.len();
             let author_ok = |a: u32| a == NONE || (a as usize) < self.authors.len();
             if !(m.scores_row == NONE || (m.scores_row as usize) < rows)
@@ -349,19 +358,28 @@ impl LineageGraph {
                 || !author_ok(m.author)
                 || !author_ok(m.owner)
             {
-                return Err("a model refers outside the graph's tables".into());
+                return Some("a model refers outside the graph's tables");
             }
             // The readers keep only finite, positive sizes and finite averages; a file with
             // others was not written by a build.
             if m.params_b.is_some_and(|p| !(p.is_finite() && p > 0.0))
                 || m.averages.iter().flatten().any(|a| !a.is_finite())
             {
-                return Err("a model has a size or average that is not a finite number".into());
+                return Some("a model has a size or average that is not a finite number");
             }
             let days = [m.created, m.last_modified, m.first_commit, m.last_commit];
-            if days.iter().flatten().any(|d| d.checked_date().is_none()) {
-                return Err("a model has a date outside the calendar".into());
+            if days.iter().flatten().any(|d| !d.in_calendar()) {
+                return Some("a model has a date outside the calendar");
             }
+            None
+        };
+        if let Some(why) = self
+            .models
+            .par_iter()
+            .with_min_len(1 << 14)
+            .find_map_first(problem)
+        {
+            return Err(why.into());
         }
         if self.cycles.iter().flatten().any(|&v| v as usize >= n) {
             return Err("a cycle member is out of range".into());

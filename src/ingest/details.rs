@@ -6,12 +6,11 @@
 //! apart is what a renamed or moved repo looks like (the Hub answers for both names): it
 //! is kept, and reported.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::csvutil::{for_each_row, Row};
 use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, RepeatFold, Sink};
@@ -33,6 +32,7 @@ pub(crate) fn read<R: Read>(
     let mut previous: Option<(Option<u64>, u64, String, String)> = None;
     // A name the table already gave: counted, reported when it disagrees, not used.
     let mut repeats = RepeatFold::default();
+    let mut scratch = String::new();
     for_each_row(
         path,
         reader,
@@ -69,13 +69,15 @@ pub(crate) fn read<R: Read>(
                 line: row.line,
                 ..Default::default()
             };
-            let metadata: Vec<&str> = row.record.iter().skip(cols.metadata_from).collect();
-            let lower = crate::intern::fold_case(&rec.id, &mut String::new()).to_string();
-            let fingerprint = metadata.iter().any(|f| !f.trim().is_empty()).then(|| {
-                let mut h = DefaultHasher::new();
-                metadata.hash(&mut h);
-                h.finish()
-            });
+            // The metadata cells hashed as they are, in one pass over them.
+            let mut h = FxHasher::default();
+            let mut any = false;
+            for f in row.record.iter().skip(cols.metadata_from) {
+                any |= !f.trim().is_empty();
+                f.hash(&mut h);
+            }
+            let fingerprint = any.then(|| h.finish());
+            let lower = crate::intern::fold_case(&rec.id, &mut scratch).to_string();
             let before = previous.replace((fingerprint, row.line, lower.clone(), rec.id.clone()));
             if let Some(key) = fingerprint {
                 let name_col = cols.name.unwrap_or(0);
@@ -95,7 +97,7 @@ pub(crate) fn read<R: Read>(
                     }
                 }
                 let name_hash = {
-                    let mut h = DefaultHasher::new();
+                    let mut h = FxHasher::default();
                     lower.hash(&mut h);
                     h.finish()
                 };

@@ -284,6 +284,7 @@ impl DuplicateFold {
 pub(crate) struct RepeatFold {
     first: rustc_hash::FxHashMap<Box<str>, (u64, Option<u64>, Option<u64>)>,
     scratch: String,
+    parent: String,
 }
 
 /// How a repeated row differs from its model's earlier rows.
@@ -303,15 +304,13 @@ impl RepeatFold {
         use std::hash::{Hash, Hasher};
         crate::intern::fold_case(&rec.id, &mut self.scratch);
         let mut h = rustc_hash::FxHasher::default();
-        let mut name = String::new();
         let mut any = false;
         for p in &rec.parents {
             if matches!(refs::classify(&p.raw), refs::RefClass::Empty(_)) {
                 continue;
             }
             any = true;
-            crate::intern::fold_case(p.raw.trim(), &mut name);
-            name.hash(&mut h);
+            crate::intern::fold_case(p.raw.trim(), &mut self.parent).hash(&mut h);
         }
         let parents = any.then(|| h.finish());
         let dates = (rec.created.is_some() || rec.last_modified.is_some()).then(|| {

@@ -158,14 +158,21 @@ impl AliasTable {
     /// The repo id `name` stands for, if it is an alias (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<&str> {
         // Called for every record and reference: fold only names that need it.
-        let found = if name
+        let found = if !name
             .bytes()
             .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
         {
+            self.map.get(name)
+        } else if name.is_ascii() && name.len() <= 128 {
+            // Most ids: folded on the stack, without allocating.
+            let mut buf = [0u8; 128];
+            let key = &mut buf[..name.len()];
+            key.copy_from_slice(name.as_bytes());
+            key.make_ascii_lowercase();
+            std::str::from_utf8(key).ok().and_then(|k| self.map.get(k))
+        } else {
             let mut key = String::new();
             self.map.get(crate::intern::fold_case(name, &mut key))
-        } else {
-            self.map.get(name)
         };
         found.map(String::as_str)
     }
@@ -251,5 +258,22 @@ mod tests {
             err.to_string(),
             "mine.csv:2: target 'not an id' is not a repo id (namespace/name)"
         );
+    }
+
+    #[test]
+    fn aliases_of_every_length_and_script_resolve() {
+        let long = format!("org/{}", "m".repeat(200));
+        let text = format!("alias,target\nÜber-Modell,a/b\n{long},a/c\nshort,a/d\n");
+        let mut t = AliasTable::default();
+        t.extend_from_str(Path::new("mine.csv"), &text).unwrap();
+        assert_eq!(t.resolve("über-modell"), Some("a/b"));
+        assert_eq!(
+            t.resolve(&long.to_uppercase()),
+            Some("a/c"),
+            "folded on the heap"
+        );
+        assert_eq!(t.resolve("SHORT"), Some("a/d"), "folded on the stack");
+        assert_eq!(t.resolve("short"), Some("a/d"));
+        assert_eq!(t.resolve("shorter"), None);
     }
 }
