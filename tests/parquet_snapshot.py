@@ -135,6 +135,73 @@ TYPES_ROWS = [
 ]
 
 
+# Shapes the column walk does not take, read through the record reader instead: tags as a
+# struct, baseModels as a list, a parameter count as text. Each is a counted issue.
+ODD = pa.schema(
+    [
+        ("id", pa.string()),
+        ("tags", pa.struct([("first", pa.string())])),
+        ("baseModels", pa.list_(pa.string())),
+        ("safetensors", pa.struct([("total", pa.string())])),
+        ("likes", pa.uint32()),
+    ]
+)
+ODD_ROWS = [
+    {"id": "o/one", "tags": {"first": "base_model:o/two"}, "baseModels": ["o/two"],
+     "safetensors": {"total": "7B"}, "likes": 3},
+    {"id": "o/two", "tags": None, "baseModels": None, "safetensors": None, "likes": None},
+]
+
+
+def many_rows(n):
+    """Rows whose lists vary in length (null, empty, null entries, up to 14 tags) so that
+    lists cross data pages and rows cross row groups; parents are earlier rows."""
+    import random
+
+    rng = random.Random(7)
+    rows = []
+    for i in range(n):
+        r = {"id": f"p/m{i}"}
+        roll = rng.random()
+        if roll < 0.1:
+            tags = None
+        elif roll < 0.15:
+            tags = []
+        else:
+            tags = [rng.choice(["transformers", "safetensors", "license:mit", None, "dataset:d/x"])
+                    for _ in range(rng.randrange(0, 12))]
+            if i and rng.random() < 0.4:
+                tags.append(f"base_model:p/m{rng.randrange(i)}")
+            if i and rng.random() < 0.2:
+                tags.append(f"base_model:finetune:p/m{rng.randrange(i)}")
+        r["tags"] = tags
+        roll = rng.random()
+        if roll < 0.4 or i == 0:
+            r["baseModels"] = None
+        elif roll < 0.45:
+            r["baseModels"] = {"relation": None, "models": None}
+        elif roll < 0.5:
+            r["baseModels"] = {"relation": "merge", "models": []}
+        else:
+            models = []
+            for _ in range(rng.randrange(1, 5)):
+                kind = rng.random()
+                if kind < 0.08:
+                    models.append(None)
+                elif kind < 0.16:
+                    models.append({"_id": "x", "id": None})
+                else:
+                    models.append({"_id": None, "id": f"p/m{rng.randrange(i)}"})
+            r["baseModels"] = {"relation": rng.choice(["finetune", "adapter", "merge", None]),
+                               "models": models}
+        if i and rng.random() < 0.1:
+            r["cardData"] = json.dumps({"base_model": f"p/m{rng.randrange(i)}"})
+        r["createdAt"] = None if rng.random() < 0.1 else ts("2024-01-01T00:00:00Z")
+        r["likes"] = None if rng.random() < 0.1 else rng.randrange(100)
+        rows.append(row(**r))
+    return rows
+
+
 def write(directory):
     import os
 
@@ -146,6 +213,17 @@ def write(directory):
                    os.path.join(directory, "old.parquet"), compression="zstd")
     pq.write_table(pa.Table.from_pylist(TYPES_ROWS, schema=TYPES),
                    os.path.join(directory, "types.parquet"))
+    pq.write_table(pa.Table.from_pylist(ODD_ROWS, schema=ODD),
+                   os.path.join(directory, "odd.parquet"))
+    many = pa.Table.from_pylist(many_rows(40_000), schema=FULL)
+    # Pages of a few hundred bytes and row groups of 20,000 rows: lists cross page
+    # boundaries, in version 1 pages with dictionaries and in version 2 pages without, and
+    # each row group is more than one of the reader's chunks (16,384 rows).
+    pq.write_table(many, os.path.join(directory, "pages.parquet"), row_group_size=20_000,
+                   data_page_size=256, write_batch_size=16, compression="snappy")
+    pq.write_table(many, os.path.join(directory, "pages-v2.parquet"), row_group_size=20_000,
+                   data_page_size=256, write_batch_size=16, data_page_version="2.0", use_dictionary=False,
+                   compression="zstd")
     no_id = pa.table({"modelId": ["a/b"], "likes": [1]})
     pq.write_table(no_id, os.path.join(directory, "no-id.parquet"))
     whole = open(os.path.join(directory, "snapshot.parquet"), "rb").read()
@@ -163,6 +241,7 @@ def count(path):
     names = set(f.schema_arrow.names)
     columns = [c for c in ("id", "tags", "baseModels", "cardData") if c in names]
     rows = 0
+    entries_without_id = 0
     described = set()
     parents = {}
     for g in range(f.num_row_groups):
@@ -183,6 +262,8 @@ def count(path):
             for m in (b or {}).get("models") or []:
                 if m and m.get("id"):
                     named.add(m["id"].lower())
+                else:
+                    entries_without_id += 1
             card = t["cardData"][i] if "cardData" in t else None
             if card:
                 try:
@@ -209,6 +290,8 @@ def count(path):
         "described": len(described),
         "stubs": len(stubs),
         "edges": len(edges),
+        "entries_without_id": entries_without_id,
+        "edge_list": sorted(f"{p} -> {c}" for p, c in edges),
     }))
 
 

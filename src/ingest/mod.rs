@@ -772,10 +772,12 @@ fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), Ingest
             parquet::read(path, bytes::Bytes::from_static(bytes), counting)
         }
         InputSource::File(file) => {
-            let f = File::open(file).map_err(|source| IngestError::Io {
-                path: file.clone(),
-                source,
-            })?;
+            let f = File::open(file)
+                .and_then(parquet::Positioned::new)
+                .map_err(|source| IngestError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
             parquet::read(path, f, counting)
         }
         InputSource::Stream(_) => Err(IngestError::Parquet {

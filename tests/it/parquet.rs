@@ -2,7 +2,9 @@
 //! written at test time by pyarrow (tests/parquet_snapshot.py), an independent writer: nulls
 //! everywhere, an old snapshot without `baseModels`, a relation outside the four, ids
 //! differing only in case, parents no row describes, large columns the reader must skip,
-//! values of the wrong type, a truncated file and a file that is not Parquet. The synthetic
+//! values of the wrong type, shapes the column walk leaves to the record reader (tags as a
+//! struct, baseModels as a list), lists crossing pages and row groups (checked edge by edge
+//! against pyarrow), a truncated file and a file that is not Parquet. The synthetic
 //! snapshot of `lineage synth --only-parquet` is counted independently by the same script.
 //! The export is read back by pyarrow, DuckDB and local Spark
 //! (tests/parquet_export_check.py) and compared with the JSON export and `lineage info`.
@@ -194,6 +196,115 @@ fn broken_files_are_one_line_errors() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(!w.join("broken.graph").exists());
     }
+}
+
+/// Every edge of `g` as `parent -> child`, lower-cased and sorted, as the counting script
+/// prints them.
+fn edge_list(g: &lineage::graph::LineageGraph) -> Vec<String> {
+    let mut edges: Vec<String> = (0..g.models.len() as u32)
+        .flat_map(|v| {
+            g.parents_of(v).iter().map(move |&p| {
+                format!(
+                    "{} -> {}",
+                    g.name(p).to_lowercase(),
+                    g.name(v).to_lowercase()
+                )
+            })
+        })
+        .collect();
+    edges.sort();
+    edges
+}
+
+#[test]
+fn lists_crossing_pages_and_row_groups_give_what_pyarrow_reads() {
+    let w = Workdir::new();
+    write_fixtures(&w);
+    // 40,000 rows in row groups of 20,000, pages of a few hundred bytes: tag lists and
+    // baseModels entries of every length cross page boundaries, in version 1 pages with
+    // dictionaries and version 2 pages without, and the reader's chunks of 16,384 rows end
+    // inside row groups (and inside pages).
+    for file in ["pages.parquet", "pages-v2.parquet"] {
+        let (g, report) = build(&w, file);
+        let counted: Value = serde_json::from_str(&python(
+            "parquet_snapshot.py",
+            &["count", w.join(file).to_str().unwrap()],
+            "counts a snapshot with pyarrow",
+        ))
+        .unwrap();
+        assert_eq!(counted["row_groups"], 2, "{file}");
+        assert_eq!(report["inputs"][0]["rows"], 40_000, "{file}");
+        assert_eq!(counted["models"], report["models"], "{file}");
+        assert_eq!(counted["edges"], report["edges"], "{file}");
+        assert!(
+            counted["edges"].as_u64().unwrap() > 60_000,
+            "{file}: {counted}"
+        );
+        let expected: Vec<String> = counted["edge_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(edge_list(&g), expected, "{file}");
+        // A null entry or an entry without an id is one issue each, and nothing else is.
+        let bad = issues(&report, "bad JSON");
+        assert_eq!(
+            bad.len() as u64,
+            counted["entries_without_id"].as_u64().unwrap()
+        );
+        assert!(
+            bad.len() > 7_000,
+            "{file}: {} entries without an id",
+            bad.len()
+        );
+        assert_eq!(report["inputs"][0]["issues"], bad.len(), "{file}");
+        assert!(bad.iter().all(|i| i["field"] == "baseModels.models"
+            && i["message"].as_str().unwrap().starts_with("row group ")));
+        assert!(
+            bad.iter().any(|i| i["value"] == "null"),
+            "{file}: a null entry"
+        );
+        assert!(
+            bad.iter().any(|i| i["value"] == "{_id: \"x\", id: null}"),
+            "{file}: an entry whose id is null"
+        );
+    }
+}
+
+#[test]
+fn shapes_outside_the_column_walk_are_read_and_reported_the_same() {
+    let w = Workdir::new();
+    write_fixtures(&w);
+    // tags as a struct and baseModels as a list go through the record reader; a parameter
+    // count as text is a leaf of the wrong type. One issue each, both rows kept.
+    let (g, report) = build(&w, "odd.parquet");
+    assert_eq!(report["models"], 2);
+    assert_eq!(report["edges"], 0);
+    assert_eq!(report["inputs"][0]["issues"], 3);
+    let one = |reason: &str| {
+        let found = issues(&report, reason);
+        assert_eq!(found.len(), 1, "{reason}: {found:?}");
+        found[0].clone()
+    };
+    let tags = one("unparsable list");
+    assert_eq!(tags["field"], "tags");
+    assert_eq!(tags["value"], "{first: \"base_model:o/two\"}");
+    assert_eq!(
+        tags["message"],
+        "row group 0, row 0: 'tags' is a struct, not a list"
+    );
+    let base = one("bad JSON");
+    assert_eq!(base["field"], "baseModels");
+    assert_eq!(
+        base["message"],
+        "row group 0, row 0: 'baseModels' is a list, not a struct"
+    );
+    let total = one("bad number");
+    assert_eq!(total["field"], "safetensors.total");
+    assert_eq!(total["value"], "\"7B\"");
+    // An unsigned count is read as a count.
+    assert_eq!(g.models[node(&g, "o/one") as usize].likes, Some(3));
 }
 
 /// Writes the synthetic snapshot of `models` models into `w` and returns its path.
