@@ -4,7 +4,7 @@
 //!
 //! Only the columns a graph uses are read (a projection): the large ones newer snapshots
 //! carry (`siblings`, `config`, `gguf`) are never decoded or even fetched. Leaf columns are
-//! decoded into vectors ([`columns`]) a chunk of rows at a time and rows put together from
+//! decoded into vectors (`columns`) a chunk of rows at a time and rows put together from
 //! them, a few chunks at once on rayon's threads, their records handed on in file order; so
 //! memory is a few chunks plus the graph, whatever the size of the row groups. Every column
 //! may be missing (older snapshots have no `baseModels`) and every value may be null; a value
