@@ -30,7 +30,7 @@ use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor, Type, TypePtr};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{reason, refs, Counting, ModelRecord, ParentRef, RowIssue, Sink};
+use super::{reason, refs, shown, Counting, ModelRecord, ParentRef, RowIssue, Sink};
 use crate::error::IngestError;
 use crate::model::{Day, EdgeKind};
 use columns::{Cell, Column, Cursor};
@@ -485,6 +485,46 @@ fn is_repeated(ty: &Type) -> bool {
     ty.get_basic_info().has_repetition() && ty.get_basic_info().repetition() == Repetition::REPEATED
 }
 
+/// Whether the parquet crate's record reader can read `ty` (a column or a field of one)
+/// without tripping one of its assertions: every field has a repetition, every group has a
+/// field, a LIST group holds one repeated field, and a MAP group one repeated group of a
+/// primitive key and at most one value. Stricter than the reader where it cannot matter.
+fn record_readable(ty: &Type) -> Result<(), String> {
+    let info = ty.get_basic_info();
+    let name = shown(ty.name());
+    if !info.has_repetition() {
+        return Err(format!("field {name} has no repetition"));
+    }
+    if ty.is_primitive() {
+        return Ok(());
+    }
+    let fields = ty.get_fields();
+    match info.converted_type() {
+        ConvertedType::LIST => match fields {
+            [only] if is_repeated(only) => record_readable(only),
+            _ => Err(format!(
+                "list {name} does not hold exactly one repeated field"
+            )),
+        },
+        ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE => match fields {
+            [pairs] if pairs.is_group() && is_repeated(pairs) => match pairs.get_fields() {
+                [key, rest @ ..] if key.is_primitive() && rest.len() <= 1 => pairs
+                    .get_fields()
+                    .iter()
+                    .try_for_each(|f| record_readable(f)),
+                _ => Err(format!(
+                    "map {name} does not hold a primitive key and at most one value"
+                )),
+            },
+            _ => Err(format!(
+                "map {name} does not hold exactly one repeated group of pairs"
+            )),
+        },
+        _ if fields.is_empty() => Err(format!("group {name} has no fields")),
+        _ => fields.iter().try_for_each(|f| record_readable(f)),
+    }
+}
+
 /// One definition level for a field that may be null.
 fn def(ty: &Type) -> i16 {
     i16::from(!is_required(ty))
@@ -625,18 +665,20 @@ impl Plan {
                         _ => Source::Absent,
                     }
                 }
-                "safetensors" => {
-                    let total = &ty.get_fields()[0];
-                    if !is_repeated(ty) && single(total) {
+                "safetensors" => match ty.is_group().then(|| ty.get_fields().first()) {
+                    Some(Some(total)) if !is_repeated(ty) && single(total) => {
                         Source::Leaf(leaf(&[name, total.name()])?)
-                    } else {
-                        Source::Record
                     }
-                }
+                    _ => Source::Record,
+                },
                 _ if single(ty) => Source::Leaf(leaf(&[name])?),
                 _ => Source::Record,
             };
             if source == Source::Record {
+                // The record reader asserts on groups that break the format's rules: such a
+                // file is refused here rather than crashing there.
+                record_readable(ty)
+                    .map_err(|why| corrupt(path, format!("column {}: {why}", shown(name))))?;
                 record.push(ty.clone());
             }
             match name {

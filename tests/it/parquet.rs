@@ -420,3 +420,73 @@ fn parquet_export_needs_a_directory_and_no_compress_flag() {
         assert!(!Path::new(&w.join("d")).exists());
     }
 }
+
+/// Writes a snapshot whose schema is `message` (leaves written in order, one row each, every
+/// leaf given its maximum definition level) with the parquet crate's low-level writer: shapes
+/// no high-level writer makes.
+fn write_raw_snapshot(path: &Path, message: &str, values: &[&str]) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let schema = Arc::new(parquet::schema::parser::parse_message_type(message).unwrap());
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, schema, Default::default()).unwrap();
+    let mut group = writer.next_row_group().unwrap();
+    let mut i = 0;
+    while let Some(mut column) = group.next_column().unwrap() {
+        let def = column
+            .typed::<ByteArrayType>()
+            .get_descriptor()
+            .max_def_level();
+        let value = ByteArray::from(values[i]);
+        column
+            .typed::<ByteArrayType>()
+            .write_batch(&[value], Some(&[def]), None)
+            .unwrap();
+        column.close().unwrap();
+        i += 1;
+    }
+    group.close().unwrap();
+    writer.close().unwrap();
+}
+
+/// A LIST or MAP group that breaks the format's rules (the parquet crate's record reader
+/// asserts on them) is refused with a one-line error naming the file, never a panic.
+#[test]
+fn malformed_list_and_map_groups_are_refused_not_a_crash() {
+    let w = Workdir::new();
+    let shapes = [
+        (
+            "list-not-repeated",
+            "message m { required binary id (UTF8); optional group tags (LIST) { optional binary x (UTF8); } }",
+            "column tags: list tags does not hold exactly one repeated field",
+        ),
+        (
+            "map-without-key-value",
+            "message m { required binary id (UTF8); optional group tags (MAP) { optional binary k (UTF8); } }",
+            "column tags: map tags does not hold exactly one repeated group of pairs",
+        ),
+        (
+            "list-in-a-card",
+            "message m { required binary id (UTF8); optional group cardData { optional group base_model (LIST) { optional binary x (UTF8); } } }",
+            "column cardData: list base_model does not hold exactly one repeated field",
+        ),
+    ];
+    for (name, message, why) in shapes {
+        let path = w.join(&format!("{name}.parquet"));
+        write_raw_snapshot(&path, message, &["org/model", "x"]);
+        let out = w
+            .command(&["build", path.to_str().unwrap(), "-o", "g.graph"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: built");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}.parquet")),
+            "{name}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(why), "{name}: {stderr}");
+    }
+}
