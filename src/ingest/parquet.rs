@@ -150,7 +150,26 @@ fn corrupt(path: &Path, detail: impl std::fmt::Display) -> IngestError {
 ///
 /// Rows are decoded in chunks of `CHUNK_ROWS`, a few chunks put together at once on rayon's
 /// threads while the previous few are handed on; records reach `sink` in file order.
+///
+/// The parquet crate's decoders panic on some damaged pages (a length running past its
+/// buffer) where they should return an error: such a panic, on this thread or one the read
+/// started, ends the read as a damaged file, not the process.
 pub(crate) fn read<R: ChunkReader + 'static>(
+    path: &Path,
+    chunks: R,
+    sink: &mut Counting<'_>,
+) -> Result<(), IngestError> {
+    let guarded = std::panic::AssertUnwindSafe(|| read_file(path, chunks, sink));
+    std::panic::catch_unwind(guarded).unwrap_or_else(|_| {
+        Err(corrupt(
+            path,
+            "damaged data: the Parquet decoder could not read a page",
+        ))
+    })
+}
+
+/// [`read`], without the guard.
+fn read_file<R: ChunkReader + 'static>(
     path: &Path,
     chunks: R,
     sink: &mut Counting<'_>,

@@ -1,7 +1,8 @@
 //! Mutation fuzzing of every reader, run as property tests: each case takes a seed file of
-//! the committed corpus (`tests/fuzz/corpus/`, one per input format), damages it the way
-//! real files get damaged (cut short, a stray byte, a list nested thousands deep, random
-//! bytes overwritten) and checks what every reader promises:
+//! the committed corpus (`tests/fuzz/corpus/`, one per text format; the Parquet seed is a
+//! snapshot the generator writes), damages it the way real files get damaged (cut short, a
+//! stray byte, a list nested thousands deep, random bytes overwritten) and checks what every
+//! reader promises:
 //!
 //! - it never panics, hangs or overflows its stack;
 //! - a file cut short is refused, or yields only ids and parents the whole file has;
@@ -206,15 +207,14 @@ fn check(file: &str, whole: &[u8], damage: &Damage) -> Result<(), TestCaseError>
     Ok(())
 }
 
-/// Runs the damage strategy against one reader's seed, for a case count or a time budget.
-fn fuzz(file: &str) {
-    let whole = seed(file);
-    let baseline = read(file, &whole);
-    assert!(
-        baseline.result.is_ok(),
-        "the corpus seed {file} must read: {:?}",
-        baseline.result.err()
-    );
+/// Runs `check` on damage drawn from `strategy`, for `LINEAGE_FUZZ_CASES` cases (64 by
+/// default) or, with `LINEAGE_FUZZ_SECONDS`, for that long; panics with the minimal damage
+/// that broke a promise.
+fn run_cases(
+    file: &str,
+    strategy: impl Strategy<Value = Damage>,
+    check: impl Fn(Damage) -> Result<(), TestCaseError>,
+) {
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
     let budget = env("LINEAGE_FUZZ_SECONDS").map(Duration::from_secs);
     let cases = env("LINEAGE_FUZZ_CASES").unwrap_or(64) as u32;
@@ -228,7 +228,7 @@ fn fuzz(file: &str) {
             ..Config::default()
         };
         let mut runner = TestRunner::new(config);
-        match runner.run(&damage(), |d| check(file, &whole, &d)) {
+        match runner.run(&strategy, &check) {
             Ok(()) => {}
             Err(TestError::Fail(why, d)) => panic!("{file}: {why}\nminimal damage: {d:?}"),
             Err(e) => panic!("{file}: {e}"),
@@ -245,6 +245,18 @@ fn fuzz(file: &str) {
             started.elapsed()
         );
     }
+}
+
+/// Runs the damage strategy against one reader's seed, for a case count or a time budget.
+fn fuzz(file: &str) {
+    let whole = seed(file);
+    let baseline = read(file, &whole);
+    assert!(
+        baseline.result.is_ok(),
+        "the corpus seed {file} must read: {:?}",
+        baseline.result.err()
+    );
+    run_cases(file, damage(), |d| check(file, &whole, &d));
 }
 
 #[test]
@@ -275,6 +287,60 @@ fn fuzz_commits_reader() {
 #[test]
 fn fuzz_hub_api_reader() {
     fuzz("models.jsonl");
+}
+
+/// A Hub statistics snapshot made by the generator (a binary file: only cuts and overwritten
+/// bytes apply). It must never panic, hang or exhaust memory; what it reads must add up, and
+/// a cut file that still reads gives only names the whole file has.
+#[test]
+fn fuzz_parquet_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = lineage::synth::SynthConfig {
+        models: 400,
+        seed: 5,
+    };
+    let (path, _) = lineage::synth::write_snapshot(&config, dir.path()).unwrap();
+    let whole = std::fs::read(path).unwrap();
+    let file = "models.parquet";
+    let baseline = read(file, &whole);
+    assert!(baseline.result.is_ok(), "{:?}", baseline.result.err());
+    let full = names(&baseline);
+    let damage = prop_oneof![
+        1 => (0u32..10_000).prop_map(Damage::Cut),
+        3 => proptest::collection::vec((0u32..10_000, any::<u8>()), 1..8).prop_map(Damage::Overwrite),
+    ];
+    let check = |d: Damage| {
+        let bytes = match &d {
+            Damage::Cut(f) => whole[..at(*f, whole.len())].to_vec(),
+            Damage::Overwrite(edits) => {
+                let mut v = whole.clone();
+                for (f, b) in edits {
+                    let i = at(*f, v.len()).min(v.len() - 1);
+                    v[i] = *b;
+                }
+                v
+            }
+            _ => unreachable!("only cuts and overwrites are generated"),
+        };
+        let got = read(file, &bytes);
+        if let Ok(summary) = &got.result {
+            prop_assert_eq!(
+                summary.rows,
+                summary.records + summary.rows_rejected + summary.duplicates_merged,
+                "rows do not add up"
+            );
+            if matches!(d, Damage::Cut(_)) {
+                for name in names(&got) {
+                    prop_assert!(full.contains(&name), "a cut file gave '{}'", name);
+                }
+            }
+        }
+        Ok(())
+    };
+    // One byte that made the crate's page decoder index past its buffer (a panic, before
+    // the reader caught it).
+    check(Damage::Overwrite(vec![(4186, 12)])).unwrap();
+    run_cases(file, damage, check);
 }
 
 /// The damaged files that showed the defects once, kept as fixed regression cases.
