@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use crate::intern::NameTable;
 
 use super::{ModelRecord, ParentRef};
 use crate::error::IngestError;
@@ -94,9 +94,14 @@ pub fn apply_tags(rec: &mut ModelRecord, tags: Vec<String>, field: &'static str)
 
 /// Free-text names and legacy ids mapped to repo ids. The project ships one
 /// (`graphs/aliases.csv`); users add their own, later files overriding earlier ones.
+///
+/// Aliases live in a case-insensitive [`NameTable`] (stored folded), so a lookup, made for
+/// every record and reference, folds the name as it hashes it and allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct AliasTable {
-    map: FxHashMap<String, String>,
+    aliases: NameTable,
+    /// The target of each alias, by its id in `aliases`.
+    targets: Vec<String>,
 }
 
 /// The alias table that ships with the project.
@@ -143,8 +148,14 @@ impl AliasTable {
                 });
             }
             let mut key = String::new();
-            crate::intern::fold_case(alias, &mut key);
-            self.map.insert(key, target.to_string());
+            let (id, new) = self
+                .aliases
+                .intern(crate::intern::fold_case(alias, &mut key));
+            if new {
+                self.targets.push(target.to_string());
+            } else {
+                self.targets[id as usize] = target.to_string();
+            }
         }
         Ok(())
     }
@@ -157,39 +168,24 @@ impl AliasTable {
 
     /// The repo id `name` stands for, if it is an alias (case-insensitive).
     pub fn resolve(&self, name: &str) -> Option<&str> {
-        // Called for every record and reference: fold only names that need it.
-        let found = if !name
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-        {
-            self.map.get(name)
-        } else if name.is_ascii() && name.len() <= 128 {
-            // Most ids: folded on the stack, without allocating.
-            let mut buf = [0u8; 128];
-            let key = &mut buf[..name.len()];
-            key.copy_from_slice(name.as_bytes());
-            key.make_ascii_lowercase();
-            std::str::from_utf8(key).ok().and_then(|k| self.map.get(k))
-        } else {
-            let mut key = String::new();
-            self.map.get(crate::intern::fold_case(name, &mut key))
-        };
-        found.map(String::as_str)
+        let id = self.aliases.get(name)?;
+        Some(self.targets[id as usize].as_str())
     }
 
     /// Every (alias, target) pair, aliases case-folded.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.map.iter().map(|(a, t)| (a.as_str(), t.as_str()))
+        (0..self.targets.len() as u32)
+            .map(|id| (self.aliases.name(id), self.targets[id as usize].as_str()))
     }
 
     /// How many aliases.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.targets.len()
     }
 
     /// Whether there are no aliases.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.targets.is_empty()
     }
 }
 
@@ -267,12 +263,8 @@ mod tests {
         let mut t = AliasTable::default();
         t.extend_from_str(Path::new("mine.csv"), &text).unwrap();
         assert_eq!(t.resolve("über-modell"), Some("a/b"));
-        assert_eq!(
-            t.resolve(&long.to_uppercase()),
-            Some("a/c"),
-            "folded on the heap"
-        );
-        assert_eq!(t.resolve("SHORT"), Some("a/d"), "folded on the stack");
+        assert_eq!(t.resolve(&long.to_uppercase()), Some("a/c"));
+        assert_eq!(t.resolve("SHORT"), Some("a/d"));
         assert_eq!(t.resolve("short"), Some("a/d"));
         assert_eq!(t.resolve("shorter"), None);
     }
