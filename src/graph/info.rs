@@ -149,10 +149,8 @@ impl Tally {
         for b in Board::ALL {
             self.by_board[b.index()] += usize::from(m.average(b).is_some());
         }
-        if let Some(d) = m.created {
-            self.first = Some(self.first.map_or(d, |x| x.min(d)));
-            self.last = Some(self.last.map_or(d, |x| x.max(d)));
-        }
+        self.first = self.first.into_iter().chain(m.created).min();
+        self.last = self.last.into_iter().chain(m.created).max();
         if !m.is_stub() {
             let slot = if m.author == crate::intern::NONE {
                 authors
@@ -173,14 +171,8 @@ impl Tally {
         for (a, b) in self.by_board.iter_mut().zip(other.by_board) {
             *a += b;
         }
-        self.first = match (self.first, other.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last = match (self.last, other.last) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        self.first = self.first.into_iter().chain(other.first).min();
+        self.last = self.last.into_iter().chain(other.last).max();
         for (a, b) in self.owners.iter_mut().zip(&other.owners) {
             *a |= b;
         }

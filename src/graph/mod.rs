@@ -322,10 +322,10 @@ impl LineageGraph {
             .with_min_len(1 << 14)
             .all(|c| {
                 let range = self.parents.range(c);
-                let entries = self.parents.targets()[range.clone()]
+                let mut entries = self.parents.targets()[range.clone()]
                     .iter()
                     .zip(&self.parent_edges[range]);
-                entries.into_iter().all(|(&p, &edge)| {
+                entries.all(|(&p, &edge)| {
                     let edge = edge as usize;
                     let bit = 1u64 << (edge % 64);
                     let before = seen[edge / 64].fetch_or(bit, Ordering::Relaxed);
