@@ -28,9 +28,9 @@ if [ ! -d "$venv" ]; then
 fi
 [ -f "$data/details.csv" ] || "$bin" synth --models "$models" --seed 1 --out "$data" 2>/dev/null
 
-# One timed run: prints "seconds peak_mb".
+# One timed run, its output kept in $out: prints "seconds peak_mb".
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$out" 2>"$work/stderr" || {
     cat "$work/stderr" >&2
     exit 1
   }
@@ -39,7 +39,8 @@ measure() {
 
 graph="$work/graph-$models.graph"
 results="$work/results-$models"
-mkdir -p "$results"
+rm -rf "$results"
+mkdir -p "$results/lineage"
 echo
 echo "| phase | lineage s | lineage MB |"
 echo "|---|---:|---:|"
@@ -48,11 +49,14 @@ row() { # name seconds mb
   echo "$1 $2 $3" >>"$results/lineage.txt"
 }
 : >"$results/lineage.txt"
+out=/dev/null
 read -r s m <<<"$(measure "$bin" build -q "$data/details.csv" "$data/leaderboard.csv" "$data/commits.csv" --out "$graph")"
 row build "$s" "$m"
-read -r s m <<<"$(measure "$bin" info --graph "$graph")"
+out="$results/lineage/info.json"
+read -r s m <<<"$(measure "$bin" info --graph "$graph" --format json)"
 row load "$s" "$m"
 for q in derivatives merge-depth authors "improvements --all"; do
+  out="$results/lineage/${q%% *}.json"
   # shellcheck disable=SC2086
   read -r s m <<<"$(measure "$bin" query $q --graph "$graph" --format json)"
   row "${q%% *}" "$s" "$m"
