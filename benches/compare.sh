@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end comparison on one synthetic ecosystem: the release binary of lineage against the
-# same workload written with pandas + networkx and pandas + igraph (benches/compare.py).
+# same workload written with pandas + networkx and pandas + igraph (benches/compare.py) and in
+# DuckDB SQL (benches/compare_duckdb.py).
 #
-#   bash benches/compare.sh [MODELS]        # default 1000000
-#   TOOLS="igraph duckdb" bash benches/compare.sh   # leave out networkx (15 minutes at 10^6)
+#   bash benches/compare.sh [MODELS]        # default 1000000: about an hour, networkx 33 min
+#   TOOLS="igraph duckdb" bash benches/compare.sh   # leave out networkx
 #
 # Prints lineage's wall seconds and peak memory per process, then one table of every tool's
 # phases and the ratios of the whole workload (build + descendants + merge depth + author
