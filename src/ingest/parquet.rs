@@ -527,10 +527,9 @@ fn record_readable(ty: &Type) -> Result<(), String> {
         },
         ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE => match fields {
             [pairs] if pairs.is_group() && is_repeated(pairs) => match pairs.get_fields() {
-                [key, rest @ ..] if key.is_primitive() && rest.len() <= 1 => pairs
-                    .get_fields()
-                    .iter()
-                    .try_for_each(|f| record_readable(f)),
+                pair @ [key, rest @ ..] if key.is_primitive() && rest.len() <= 1 => {
+                    pair.iter().try_for_each(|f| record_readable(f))
+                }
                 _ => Err(format!(
                     "map {name} does not hold a primitive key and at most one value"
                 )),
