@@ -301,6 +301,26 @@ impl PartialEq for Names {
     }
 }
 
+/// Whether `bytes` are UTF-8, checked in pieces on every thread. Each piece starts at a byte
+/// that is not a continuation byte, so the whole is UTF-8 exactly when every piece is.
+fn is_utf8(bytes: &[u8]) -> bool {
+    use rayon::prelude::*;
+    const PIECE: usize = 1 << 20;
+    let is_start = |i: usize| i >= bytes.len() || bytes[i] & 0xC0 != 0x80;
+    let mut cuts = vec![0];
+    let mut at = PIECE;
+    while at < bytes.len() {
+        // A character is at most 4 bytes: a start lies within the next 4, or the bytes are
+        // not UTF-8 there (and the piece that holds them says so).
+        let cut = (at..at + 4).find(|&i| is_start(i)).unwrap_or(at);
+        cuts.push(cut);
+        at = cut + PIECE;
+    }
+    cuts.push(bytes.len());
+    cuts.par_windows(2)
+        .all(|w| std::str::from_utf8(&bytes[w[0]..w[1]]).is_ok())
+}
+
 impl Names {
     fn from_checked(buf: String, ends: Vec<u64>) -> Names {
         Names {
@@ -313,7 +333,11 @@ impl Names {
     /// From the two arrays of [`Names::parts`], checking that they make a name table: UTF-8
     /// text cut at character boundaries by non-decreasing ends that cover it.
     pub(crate) fn from_parts(buf: Array<u8>, ends: Array<u64>) -> Result<Names, String> {
-        let text = std::str::from_utf8(&buf).map_err(|_| "a name is not UTF-8".to_string())?;
+        if !is_utf8(&buf) {
+            return Err("a name is not UTF-8".into());
+        }
+        // SAFETY: checked just above.
+        let text = unsafe { std::str::from_utf8_unchecked(&buf) };
         let mut prev = 0u64;
         for &end in ends.iter() {
             if end < prev || end as usize > text.len() || !text.is_char_boundary(end as usize) {
@@ -402,6 +426,32 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_is_checked_in_pieces_whatever_straddles_a_cut() {
+        // Two- and four-byte characters across every piece boundary (pieces are 1 MiB).
+        let text = "a\u{e9}\u{1f980}".repeat(400_000);
+        assert!(text.len() > 2 << 20);
+        assert!(is_utf8(text.as_bytes()));
+        assert!(is_utf8(b""));
+        for at in [0, 1 << 20, (1 << 20) + 1, (2 << 20) + 2, text.len() - 1] {
+            let mut bad = text.clone().into_bytes();
+            bad[at] = 0xFF;
+            assert!(!is_utf8(&bad), "0xFF at {at} passed");
+            // A character cut short at the very end.
+            let cut = &text.as_bytes()[..at.max(1)];
+            assert_eq!(
+                is_utf8(cut),
+                std::str::from_utf8(cut).is_ok(),
+                "cut at {at}"
+            );
+        }
+        // Continuation bytes only, longer than a character: no start to cut at.
+        let mut runs = vec![b'a'; (1 << 20) - 2];
+        runs.extend([0x80; 8]);
+        runs.extend(b"tail");
+        assert!(!is_utf8(&runs));
+    }
 
     #[test]
     fn interning_folds_case_and_keeps_first_spelling() {

@@ -106,18 +106,31 @@ impl Csr {
     }
 
     /// Checks invariants after loading untrusted bytes: monotone offsets that cover the
-    /// targets, and targets below `target_bound`.
+    /// targets, and targets below `target_bound`. Both arrays are scanned on every thread (a
+    /// loaded graph's tag table alone has millions of entries).
     pub fn validate(&self, rows: usize, target_bound: usize) -> Result<(), String> {
+        use rayon::prelude::*;
+        const PIECE: usize = 1 << 16;
         if self.offsets.len() != rows + 1 {
             return Err(format!("{} offsets for {rows} rows", self.offsets.len()));
         }
-        if self.offsets[0] != 0 || self.offsets.windows(2).any(|w| w[0] > w[1]) {
+        let monotone = self
+            .offsets
+            .par_windows(2)
+            .with_min_len(PIECE)
+            .all(|w| w[0] <= w[1]);
+        if self.offsets[0] != 0 || !monotone {
             return Err("offsets are not monotone".into());
         }
         if *self.offsets.last().unwrap_or(&0) as usize != self.targets.len() {
             return Err("offsets do not cover the targets".into());
         }
-        if self.targets.iter().any(|&t| t as usize >= target_bound) {
+        let in_range = self
+            .targets
+            .par_iter()
+            .with_min_len(PIECE)
+            .all(|&t| (t as usize) < target_bound);
+        if !in_range {
             return Err("a target is out of range".into());
         }
         Ok(())

@@ -560,13 +560,16 @@ fn decode_backing(path: &Path, file: Arc<Backing>) -> Result<LineageGraph, Graph
             take(file, targets, &corrupt)?,
         ))
     };
-    let (range, name) = array()?;
-    graph.models = super::model_table::decode(&bytes[range])
-        .map_err(|e| corrupt(format!("section {name}: {e}")))?;
+    // The models are checked against the tables they point into as they are decoded, so
+    // those come first.
+    let (models, models_name) = array()?;
     graph.names = names(&file, array()?, array()?)?;
     graph.authors = names(&file, array()?, array()?)?;
     graph.symbols = names(&file, array()?, array()?)?;
     graph.scores = take(&file, array()?, &corrupt)?;
+    let bounds = graph.model_bounds();
+    graph.models = super::model_table::decode(&bytes[models], |m| bounds.problem(m))
+        .map_err(|e| corrupt(format!("section {models_name}: {e}")))?;
     graph.children = csr(&file, array()?, array()?)?;
     graph.parents = csr(&file, array()?, array()?)?;
     graph.parent_edges = take(&file, array()?, &corrupt)?;
@@ -575,6 +578,6 @@ fn decode_backing(path: &Path, file: Arc<Backing>) -> Result<LineageGraph, Graph
     graph.tags = csr(&file, array()?, array()?)?;
     graph.datasets = csr(&file, array()?, array()?)?;
     graph.contributors = csr(&file, array()?, array()?)?;
-    graph.validate().map_err(corrupt)?;
+    graph.validate_tables().map_err(corrupt)?;
     Ok(graph)
 }

@@ -13,6 +13,7 @@ pub mod info;
 pub mod model_table;
 pub mod visit;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use array::Array;
@@ -288,6 +289,33 @@ impl LineageGraph {
 
     /// Checks the structure after loading untrusted bytes, so that no later index panics.
     pub fn validate(&self) -> Result<(), String> {
+        self.validate_tables()?;
+        let bounds = self.model_bounds();
+        // Millions of rows, each checked on its own: in parallel, the first bad one reported.
+        if let Some(why) = self
+            .models
+            .par_iter()
+            .with_min_len(1 << 14)
+            .find_map_first(|m| bounds.problem(m))
+        {
+            return Err(why.into());
+        }
+        Ok(())
+    }
+
+    /// What a model's ids may refer to, for [`ModelBounds::problem`].
+    pub(crate) fn model_bounds(&self) -> ModelBounds {
+        let w = self.benchmarks.len();
+        ModelBounds {
+            symbols: self.symbols.len(),
+            authors: self.authors.len(),
+            score_rows: self.scores.len().checked_div(w).unwrap_or(0),
+        }
+    }
+
+    /// [`LineageGraph::validate`] but for the models themselves: a load checks each model
+    /// as it decodes it.
+    pub(crate) fn validate_tables(&self) -> Result<(), String> {
         let n = self.models.len();
         let e = self.children.len();
         if self.names.len() != n || !self.names.is_consistent() {
@@ -314,7 +342,6 @@ impl LineageGraph {
         // file whose two tables disagree would make them underflow. Each parent entry names
         // its edge, which must run from that parent to this model; every edge once.
         // Checked for all models in parallel; each edge's bit says it was named once.
-        use rayon::prelude::*;
         use std::sync::atomic::{AtomicU64, Ordering};
         let seen: Vec<AtomicU64> = (0..e.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
         let mirrors = (0..n as u32)
@@ -338,53 +365,55 @@ impl LineageGraph {
             return Err("the parent table does not mirror the child table".into());
         }
         let w = self.benchmarks.len();
-        let rows = self.scores.len().checked_div(w).unwrap_or(0);
         if w > 0 && self.scores.len() % w != 0 {
             return Err("score table is ragged".into());
         }
         if self.benchmark_boards.len() != w {
             return Err("benchmarks and their boards disagree in length".into());
         }
-        // Millions of rows, each checked on its own: in parallel, the first bad one reported.
-        let problem = |m: &Model| -> Option<&'static str> {
-            let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols.len();
-            let author_ok = |a: u32| a == NONE || (a as usize) < self.authors.len();
-            if !(m.scores_row == NONE || (m.scores_row as usize) < rows)
-                || !sym_ok(m.architecture)
-                || !sym_ok(m.license)
-                || !sym_ok(m.precision)
-                || !sym_ok(m.library)
-                || !sym_ok(m.pipeline)
-                || !author_ok(m.author)
-                || !author_ok(m.owner)
-            {
-                return Some("a model refers outside the graph's tables");
-            }
-            // The readers keep only finite, positive sizes and finite averages; a file with
-            // others was not written by a build.
-            if m.params_b.is_some_and(|p| !(p.is_finite() && p > 0.0))
-                || m.averages.iter().flatten().any(|a| !a.is_finite())
-            {
-                return Some("a model has a size or average that is not a finite number");
-            }
-            let days = [m.created, m.last_modified, m.first_commit, m.last_commit];
-            if days.iter().flatten().any(|d| !d.in_calendar()) {
-                return Some("a model has a date outside the calendar");
-            }
-            None
-        };
-        if let Some(why) = self
-            .models
-            .par_iter()
-            .with_min_len(1 << 14)
-            .find_map_first(problem)
-        {
-            return Err(why.into());
-        }
         if self.cycles.iter().flatten().any(|&v| v as usize >= n) {
             return Err("a cycle member is out of range".into());
         }
         Ok(())
+    }
+}
+
+/// The sizes of the tables a model's ids point into.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ModelBounds {
+    symbols: usize,
+    authors: usize,
+    score_rows: usize,
+}
+
+impl ModelBounds {
+    /// Why `m` could not have come from a build, if it could not.
+    pub(crate) fn problem(&self, m: &Model) -> Option<&'static str> {
+        let sym_ok = |s: u32| s == NONE || (s as usize) < self.symbols;
+        let author_ok = |a: u32| a == NONE || (a as usize) < self.authors;
+        if !(m.scores_row == NONE || (m.scores_row as usize) < self.score_rows)
+            || !sym_ok(m.architecture)
+            || !sym_ok(m.license)
+            || !sym_ok(m.precision)
+            || !sym_ok(m.library)
+            || !sym_ok(m.pipeline)
+            || !author_ok(m.author)
+            || !author_ok(m.owner)
+        {
+            return Some("a model refers outside the graph's tables");
+        }
+        // The readers keep only finite, positive sizes and finite averages; a file with
+        // others was not written by a build.
+        if m.params_b.is_some_and(|p| !(p.is_finite() && p > 0.0))
+            || m.averages.iter().flatten().any(|a| !a.is_finite())
+        {
+            return Some("a model has a size or average that is not a finite number");
+        }
+        let days = [m.created, m.last_modified, m.first_commit, m.last_commit];
+        if days.iter().flatten().any(|d| !d.in_calendar()) {
+            return Some("a model has a date outside the calendar");
+        }
+        None
     }
 }
 

@@ -6,6 +6,8 @@
 //! zero when absent; a row with a bit, a value or padding that no writer produces is
 //! refused, so a damaged file cannot make a model that a build could not.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::model::{Day, Flags, Model, ModelType, Stamp};
@@ -105,27 +107,51 @@ fn row(m: &Model) -> [u8; ROW] {
     r
 }
 
-/// The models of a table of rows; `Err` names a row no writer produces (the first one found;
-/// rows are checked in parallel).
-pub fn decode(bytes: &[u8]) -> Result<Vec<Model>, String> {
+/// The models of a table of rows, decoded in parallel; `Err` names the first row that no
+/// writer produces or that `check` refuses (with its reason).
+pub fn decode(
+    bytes: &[u8],
+    check: impl Fn(&Model) -> Option<&'static str> + Sync,
+) -> Result<Vec<Model>, String> {
     if bytes.len() % ROW != 0 {
         return Err(format!(
             "{} bytes are not a whole number of {ROW}-byte model rows",
             bytes.len()
         ));
     }
-    // Decoded in place into a vector of the exact size, in one pass: collecting results
-    // would grow and copy pieces of the table.
-    let mut models = vec![Model::default(); bytes.len() / ROW];
-    models
-        .par_iter_mut()
-        .zip(bytes.par_chunks_exact(ROW))
+    // Each row is decoded straight into its place in a vector of the exact size, on every
+    // thread: no default fill first (a serial pass over fresh pages that the kernel zeroes
+    // was most of a load's time). A bad row becomes a default model here and is named
+    // below.
+    let first_bad = AtomicUsize::new(usize::MAX);
+    let mut models = Vec::new();
+    bytes
+        .par_chunks_exact(ROW)
         .enumerate()
-        .try_for_each(|(i, (m, r))| {
-            *m = model(r).map_err(|e| format!("model row {i}: {e}"))?;
-            Ok::<(), String>(())
-        })?;
-    Ok(models)
+        .map(|(i, r)| match checked(r, &check) {
+            Ok(m) => m,
+            Err(_) => {
+                first_bad.fetch_min(i, Ordering::Relaxed);
+                Model::default()
+            }
+        })
+        .collect_into_vec(&mut models);
+    match first_bad.into_inner() {
+        usize::MAX => Ok(models),
+        i => {
+            let e =
+                checked(&bytes[i * ROW..(i + 1) * ROW], &check).expect_err("the row was refused");
+            Err(format!("model row {i}: {e}"))
+        }
+    }
+}
+
+fn checked(r: &[u8], check: impl Fn(&Model) -> Option<&'static str>) -> Result<Model, String> {
+    let m = model(r)?;
+    match check(&m) {
+        None => Ok(m),
+        Some(why) => Err(why.to_string()),
+    }
 }
 
 fn model(r: &[u8]) -> Result<Model, String> {
@@ -235,7 +261,7 @@ mod tests {
         let mut bytes = Vec::new();
         encode(&models, &mut bytes);
         assert_eq!(bytes.len(), 3 * ROW);
-        assert_eq!(decode(&bytes).unwrap(), models);
+        assert_eq!(decode(&bytes, |_| None).unwrap(), models);
     }
 
     #[test]
@@ -245,7 +271,7 @@ mod tests {
         let damaged = |at: usize, byte: u8| {
             let mut b = good.clone();
             b[at] = byte;
-            decode(&b).unwrap_err()
+            decode(&b, |_| None).unwrap_err()
         };
         assert!(damaged(ROW + AT_TYPE, 200).contains("model type 200"));
         assert!(damaged(AT_PRESENT + 1, 0x80).contains("presence bits"));
@@ -253,7 +279,16 @@ mod tests {
         assert!(damaged(7, 1).contains("padding"));
         // The first row has no downloads: a non-zero value there is damage.
         assert!(damaged(AT_DOWNLOADS, 1).contains("row 0: a value marked absent"));
-        assert!(decode(&good[..ROW + 5])
+        // A row the caller's check refuses is named with the reason; the first such row.
+        let all = [full(), Model::default(), full()];
+        let mut rows = Vec::new();
+        encode(&all, &mut rows);
+        let refuse = |m: &Model| (m.author == 1).then_some("author 1 is refused");
+        assert_eq!(
+            decode(&rows, refuse).unwrap_err(),
+            "model row 0: author 1 is refused"
+        );
+        assert!(decode(&good[..ROW + 5], |_| None)
             .unwrap_err()
             .contains("whole number"));
     }
