@@ -223,34 +223,35 @@ pub fn collaboration_with(
     pairs.par_sort_unstable();
     pairs.dedup();
 
-    // Components, largest first.
-    let mut by_root: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
-    for a in 0..n_authors as u32 {
-        if repos_of[a as usize] > 0 {
-            let r = sets.find_mut(a);
-            by_root.entry(r).or_default().push(a);
-        }
-    }
-    let place = name_order(g, &repos_of);
-    let by_repos = |a: &u32, b: &u32| {
-        repos_of[*b as usize]
-            .cmp(&repos_of[*a as usize])
-            .then(place[*a as usize].cmp(&place[*b as usize]))
-    };
-    let mut components: Vec<Component> = by_root
-        .into_values()
-        .map(|mut members| {
-            members.sort_unstable_by(by_repos);
-            Component { members, repos: 0 }
-        })
+    // Authors ranked by repos, then by name: both sorts compare plain numbers.
+    let (by_name, place) = name_order(g, &repos_of);
+    let mut keys: Vec<u64> = by_name
+        .iter()
+        .enumerate()
+        .map(|(p, &a)| u64::from(u32::MAX - repos_of[a as usize]) << 32 | p as u64)
         .collect();
-    components.par_sort_unstable_by(|a, b| {
-        b.members
-            .len()
-            .cmp(&a.members.len())
-            .then(place[a.members[0] as usize].cmp(&place[b.members[0] as usize]))
-    });
+    keys.par_sort_unstable();
+    let ranking: Vec<u32> = keys.iter().map(|&k| by_name[k as u32 as usize]).collect();
+
+    // Components, largest first. Taking the authors in ranking order gives each
+    // component's members in that order too.
     let mut component_of = vec![NONE; n_authors];
+    let mut components: Vec<Component> = Vec::new();
+    for &a in &ranking {
+        let root = sets.find_mut(a) as usize;
+        if component_of[root] == NONE {
+            component_of[root] = components.len() as u32;
+            components.push(Component {
+                members: Vec::new(),
+                repos: 0,
+            });
+        }
+        components[component_of[root] as usize].members.push(a);
+    }
+    let component_key = |c: &Component| {
+        u64::from(u32::MAX - c.members.len() as u32) << 32 | u64::from(place[c.members[0] as usize])
+    };
+    components.par_sort_unstable_by_key(component_key);
     for (i, c) in components.iter().enumerate() {
         for &a in &c.members {
             component_of[a as usize] = i as u32;
@@ -265,11 +266,6 @@ pub fn collaboration_with(
             components[component_of[a as usize] as usize].repos += 1;
         }
     }
-
-    let mut ranking: Vec<u32> = (0..n_authors as u32)
-        .filter(|&a| repos_of[a as usize] > 0)
-        .collect();
-    ranking.par_sort_unstable_by(by_repos);
 
     let mut per_author: Vec<u32> = Vec::new();
     for &a in &ranking {
@@ -349,25 +345,36 @@ fn top_share(
     covered as f64 / repos as f64
 }
 
-/// Names in alphabetical order, case ignored (ASCII), without allocating.
-/// Each author's place in name order, for the authors with repos (`u32::MAX` for the
-/// others): by name ignoring ASCII case, then as spelt, then by id. Sorting once by these
-/// keys lets every later tie between authors be broken by comparing two numbers.
-fn name_order(g: &LineageGraph, repos_of: &[u32]) -> Vec<u32> {
-    let mut keys: Vec<(Box<[u8]>, &str, u32)> = (0..g.authors.len() as u32)
+/// The authors with repos in name order (ignoring ASCII case, then as spelt, then by id),
+/// and each author's place in it (`u32::MAX` for the others), so that every later tie
+/// between authors is broken by comparing two numbers. The sort compares the first eight
+/// lower-cased bytes as one number and reads the names only when those are equal.
+fn name_order(g: &LineageGraph, repos_of: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    fn lower(name: &str) -> impl Iterator<Item = u8> + '_ {
+        name.bytes().map(|b| b.to_ascii_lowercase())
+    }
+    let mut keys: Vec<(u64, u32)> = (0..g.authors.len() as u32)
         .into_par_iter()
         .filter(|&a| repos_of[a as usize] > 0)
         .map(|a| {
-            let name = g.authors.name(a);
-            (name.to_ascii_lowercase().into_bytes().into(), name, a)
+            let mut head = [0u8; 8];
+            for (h, b) in head.iter_mut().zip(lower(g.authors.name(a))) {
+                *h = b;
+            }
+            (u64::from_be_bytes(head), a)
         })
         .collect();
-    keys.par_sort_unstable();
+    keys.par_sort_unstable_by(|&(x, a), &(y, b)| {
+        x.cmp(&y).then_with(|| {
+            let (na, nb) = (g.authors.name(a), g.authors.name(b));
+            lower(na).cmp(lower(nb)).then(na.cmp(nb)).then(a.cmp(&b))
+        })
+    });
     let mut place = vec![u32::MAX; g.authors.len()];
-    for (i, &(_, _, a)) in keys.iter().enumerate() {
+    for (i, &(_, a)) in keys.iter().enumerate() {
         place[a as usize] = i as u32;
     }
-    place
+    (keys.into_iter().map(|(_, a)| a).collect(), place)
 }
 
 #[cfg(test)]
@@ -385,6 +392,40 @@ mod tests {
             m("r/6").commits(&["ann", "zed"]).flagged(),
             m("r/7"),
         ])
+    }
+
+    #[test]
+    fn ties_are_broken_by_name_case_ignored_then_spelling() {
+        // One repo each, so the ranking is the name order. Several share their first eight
+        // bytes up to case, where the order is decided past the packed prefix.
+        let names = [
+            "longprefix-b",
+            "LongPrefix-a",
+            "longprefix",
+            "LONGPREFIX-",
+            "Zed",
+            "ann",
+            "Ann-",
+            "\u{e9}ric",
+        ];
+        let models: Vec<_> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| m(&format!("r/{i}")).commits(&[n]))
+            .collect();
+        let g = graph(models);
+        let c = collaboration(&g, &BotFilter::builtin());
+        let ranked: Vec<&str> = c.ranking.iter().map(|&a| g.authors.name(a)).collect();
+        let mut expected = names.to_vec();
+        expected.sort_by_key(|n| (n.to_ascii_lowercase(), n.to_string()));
+        assert_eq!(ranked, expected);
+        // Components of one member each, in the same order.
+        let firsts: Vec<&str> = c
+            .components
+            .iter()
+            .map(|k| g.authors.name(k.members[0]))
+            .collect();
+        assert_eq!(firsts, expected);
     }
 
     #[test]
