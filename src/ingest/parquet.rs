@@ -18,6 +18,7 @@ mod positioned;
 pub(crate) use positioned::Positioned;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parquet::basic::{ConvertedType, LogicalType, Repetition, TimeUnit, Type as PhysicalType};
@@ -153,19 +154,61 @@ fn corrupt(path: &Path, detail: impl std::fmt::Display) -> IngestError {
 ///
 /// The parquet crate's decoders panic on some damaged pages (a length running past its
 /// buffer) where they should return an error: such a panic, on this thread or one the read
-/// started, ends the read as a damaged file, not the process.
+/// started, ends the read as a damaged file, not the process, and is not printed (the
+/// error says what happened).
 pub(crate) fn read<R: ChunkReader + 'static>(
     path: &Path,
     chunks: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
+    quiet_decoder_panics();
+    GUARDED_READS.fetch_add(1, Ordering::SeqCst);
     let guarded = std::panic::AssertUnwindSafe(|| read_file(path, chunks, sink));
-    std::panic::catch_unwind(guarded).unwrap_or_else(|_| {
+    let result = std::panic::catch_unwind(guarded);
+    GUARDED_READS.fetch_sub(1, Ordering::SeqCst);
+    result.unwrap_or_else(|_| {
         Err(corrupt(
             path,
             "damaged data: the Parquet decoder could not read a page",
         ))
     })
+}
+
+/// Guarded reads running now, in any thread.
+static GUARDED_READS: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs, once, a panic hook that says nothing of the panics a guarded read turns into
+/// an error: the parquet crate's own, and the re-raising of one by the read's thread scope.
+/// Every other panic (a bug of this crate, anywhere) goes to the hook that was there before.
+fn quiet_decoder_panics() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let file = info.location().map_or("", |l| l.file());
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+            if !(GUARDED_READS.load(Ordering::SeqCst) > 0 && caught_by_the_guard(file, message)) {
+                before(info);
+            }
+        }));
+    });
+}
+
+/// Whether a panic raised at `file` with `message` is one [`read`]'s guard catches as a
+/// damaged file: raised in the parquet crate's sources, or the thread scope of
+/// [`read_file`] passing one on.
+fn caught_by_the_guard(file: &str, message: Option<&str>) -> bool {
+    let file = Path::new(file);
+    let in_decoder = file
+        .components()
+        .any(|dir| dir.as_os_str().to_string_lossy().starts_with("parquet-"));
+    let passed_on =
+        file.ends_with("ingest/parquet.rs") && message == Some("a scoped thread panicked");
+    in_decoder || passed_on
 }
 
 /// [`read`], without the guard.
