@@ -476,7 +476,7 @@ macro_rules! params {
                 let d = Self::default();
                 vec![
                     doc("from", "first creation day counted", &d.from),
-                    doc("to", "last creation day counted", &d.to),
+                    doc("to", "last creation day counted (a trend over more than 10,000 periods from `from` to `to` runs over the data's own days between them)", &d.to),
                     doc("include_flagged", "count models the leaderboard flagged", &d.include_flagged),
                     doc("board", "the leaderboard whose scores count, v1 or v2 (default: the one with more scored models)", &d.board),
                     $(doc(stringify!($field), $doc.trim(), &d.$field),)*

@@ -121,7 +121,14 @@ impl Timeline {
         Timeline { unit, starts }
     }
 
-    /// The timeline spanning `days`; `from` and `to`, when given, are its ends instead.
+    /// The most periods a timeline runs over beyond its data: 27 years of days, 190 of weeks.
+    pub const MAX_PERIODS: i64 = 10_000;
+
+    /// The timeline spanning `days`; `from` and `to`, when given, are its ends instead, so
+    /// that the empty periods asked for show as zeros. Ends that would stretch it over more
+    /// than [`Timeline::MAX_PERIODS`] periods (`from=0001-01-01&to=9999-12-31` by day: 3.7
+    /// million) give way to the data's own first and last day between them, so such a
+    /// request loses no model and costs no more than one without ends.
     pub fn spanning(
         unit: Unit,
         days: impl IntoIterator<Item = Day>,
@@ -137,7 +144,18 @@ impl Timeline {
                     Some(hi.map_or(d, |x| x.max(d))),
                 )
             });
-        match (from.or(lo), to.or(hi)) {
+        let (mut first, mut last) = (from.or(lo), to.or(hi));
+        if let (Some(a), Some(b)) = (first, last) {
+            let shortest = match unit {
+                Unit::Day => 1,
+                Unit::Week => 7,
+                Unit::Month => 28,
+            };
+            if (i64::from(b.0) - i64::from(a.0)) / shortest >= Self::MAX_PERIODS {
+                (first, last) = (lo, hi);
+            }
+        }
+        match (first, last) {
             (Some(lo), Some(hi)) => Timeline::new(unit, lo, hi),
             _ => Timeline {
                 unit,
@@ -216,5 +234,36 @@ mod tests {
         let p = t.position(d("2023-12-16")).unwrap();
         assert!((p - (1.0 + 15.0 / 31.0)).abs() < 1e-9);
         assert!(Timeline::new(Unit::Day, d("2024-01-02"), d("2024-01-01")).is_empty());
+    }
+
+    #[test]
+    fn ends_too_far_apart_give_way_to_the_data() {
+        let data = [d("2024-03-05"), d("2024-03-01"), d("1990-01-01")];
+        let (far, end) = (Some(d("0001-01-01")), Some(d("9999-12-31")));
+        let t = Timeline::spanning(Unit::Day, data, far, end);
+        assert_eq!(t.len(), 12_483, "1990-01-01 to 2024-03-05, every day");
+        assert_eq!(t.label(0), "1990-01-01");
+        // Only the data between the ends counts.
+        let t = Timeline::spanning(Unit::Day, data, Some(d("2000-01-01")), end);
+        assert_eq!((t.len(), t.label(0).as_str()), (5, "2024-03-01"));
+        let t = Timeline::spanning(Unit::Day, data, Some(d("2025-01-01")), end);
+        assert!(t.is_empty());
+        // By month, 525 years are few enough periods to keep as asked; 8,500 are not.
+        let t = Timeline::spanning(
+            Unit::Month,
+            data,
+            Some(d("1500-01-01")),
+            Some(d("2024-12-31")),
+        );
+        assert_eq!(
+            (t.len(), t.label(0).as_str()),
+            ((2024 - 1500 + 1) * 12, "1500-01")
+        );
+        let t = Timeline::spanning(Unit::Month, data, Some(d("1500-01-01")), end);
+        assert_eq!((t.len(), t.label(0).as_str()), (34 * 12 + 3, "1990-01"));
+        // Ends just inside the bound are kept as given, empty periods included.
+        let to = Day(d("2024-01-01").0 + Timeline::MAX_PERIODS as i32 - 1);
+        let t = Timeline::spanning(Unit::Day, data, Some(d("2024-01-01")), Some(to));
+        assert_eq!(t.len() as i64, Timeline::MAX_PERIODS);
     }
 }
