@@ -50,6 +50,26 @@ impl Unit {
         }
     }
 
+    /// How many periods run from the one holding `first` to the one holding `last` (0 when
+    /// `last` comes first), counted without listing them.
+    pub fn periods(self, first: Day, last: Day) -> i64 {
+        if last < first {
+            return 0;
+        }
+        let (a, b) = (self.start_of(first), self.start_of(last));
+        match self {
+            Unit::Day => i64::from(b.0) - i64::from(a.0) + 1,
+            Unit::Week => (i64::from(b.0) - i64::from(a.0)) / 7 + 1,
+            Unit::Month => {
+                let month = |d: Day| {
+                    let d = d.to_date();
+                    i64::from(d.year()) * 12 + i64::from(d.month0())
+                };
+                month(b) - month(a) + 1
+            }
+        }
+    }
+
     /// The first day of the period after the one starting at `start`.
     pub fn next(self, start: Day) -> Day {
         match self {
@@ -121,7 +141,8 @@ impl Timeline {
         Timeline { unit, starts }
     }
 
-    /// The most periods a timeline runs over beyond its data: 27 years of days, 190 of weeks.
+    /// The most periods a timeline runs over beyond its data: 27 years of days, 191 of weeks,
+    /// 833 of months.
     pub const MAX_PERIODS: i64 = 10_000;
 
     /// The timeline spanning `days`; `from` and `to`, when given, are its ends instead, so
@@ -146,12 +167,7 @@ impl Timeline {
             });
         let (mut first, mut last) = (from.or(lo), to.or(hi));
         if let (Some(a), Some(b)) = (first, last) {
-            let shortest = match unit {
-                Unit::Day => 1,
-                Unit::Week => 7,
-                Unit::Month => 28,
-            };
-            if (i64::from(b.0) - i64::from(a.0)) / shortest >= Self::MAX_PERIODS {
+            if unit.periods(a, b) > Self::MAX_PERIODS {
                 (first, last) = (lo, hi);
             }
         }
@@ -234,6 +250,14 @@ mod tests {
         let p = t.position(d("2023-12-16")).unwrap();
         assert!((p - (1.0 + 15.0 / 31.0)).abs() < 1e-9);
         assert!(Timeline::new(Unit::Day, d("2024-01-02"), d("2024-01-01")).is_empty());
+        // Counting the periods agrees with listing them.
+        for unit in Unit::ALL {
+            for (a, b) in [("2023-11-15", "2024-02-01"), ("2024-01-01", "2024-01-01")] {
+                let (a, b) = (d(a), d(b));
+                assert_eq!(unit.periods(a, b), Timeline::new(unit, a, b).len() as i64);
+            }
+            assert_eq!(unit.periods(d("2024-01-02"), d("2024-01-01")), 0);
+        }
     }
 
     #[test]
