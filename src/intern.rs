@@ -409,8 +409,8 @@ impl Names {
         index.get(fold(name, &mut scratch)).copied()
     }
 
-    /// Checks the internal invariants (they hold by construction; kept for callers that
-    /// check a loaded graph as a whole).
+    /// Checks the internal invariants. They hold by construction: a frozen table is built
+    /// consistent, and a loaded one is checked by [`Names::from_parts`].
     pub fn is_consistent(&self) -> bool {
         let mut prev = 0u64;
         for &end in self.ends.iter() {
