@@ -234,7 +234,9 @@ pub fn collaboration_with(
     let ranking: Vec<u32> = keys.iter().map(|&k| by_name[k as u32 as usize]).collect();
 
     // Components, largest first. Taking the authors in ranking order gives each
-    // component's members in that order too.
+    // component's members in that order too. `component_of` first maps each set's root (an
+    // author with repos, so a member) to its component while grouping, then every member
+    // to its component once they are sorted.
     let mut component_of = vec![NONE; n_authors];
     let mut components: Vec<Component> = Vec::new();
     for &a in &ranking {
