@@ -410,7 +410,7 @@ impl Names {
     }
 
     /// Checks the internal invariants. They hold by construction: a frozen table is built
-    /// consistent, and a loaded one is checked by [`Names::from_parts`].
+    /// consistent, and a loaded one is checked by `Names::from_parts` (crate-private).
     pub fn is_consistent(&self) -> bool {
         let mut prev = 0u64;
         for &end in self.ends.iter() {
