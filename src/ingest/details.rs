@@ -26,10 +26,8 @@ pub(crate) fn read<R: Read>(
     // Fingerprint of a row's metadata -> line and hash of the lower-cased name of its first
     // holder: two numbers a row, so a whole-Hub table fits.
     let mut seen: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
-    // The previous row: its fingerprint (None when its metadata is empty), its line, and the
-    // lower-cased name and spelling of the model its metadata came from (for a copy, the
-    // model it was copied from).
-    let mut previous: Option<(Option<u64>, u64, String, String)> = None;
+    // The previous row, once there is one (its strings are reused from row to row).
+    let mut previous: Option<Previous> = None;
     // A name the table already gave: counted, reported when it disagrees, not used.
     let mut repeats = RepeatFold::default();
     let mut scratch = String::new();
@@ -77,25 +75,31 @@ pub(crate) fn read<R: Read>(
                 f.hash(&mut h);
             }
             let fingerprint = any.then(|| h.finish());
-            let lower = crate::intern::fold_case(&rec.id, &mut scratch).to_string();
-            let before = previous.replace((fingerprint, row.line, lower.clone(), rec.id.clone()));
+            let lower = crate::intern::fold_case(&rec.id, &mut scratch);
+            if let (Some(key), Some(prev)) = (fingerprint, previous.as_mut()) {
+                // A run of copies repeats one model's metadata: compare with that model,
+                // so that a copy following a copy under the same name is caught too.
+                if prev.fingerprint == Some(key) && prev.origin != lower {
+                    let message = format!(
+                        "metadata identical to the previous row's (line {}), which are \
+                         {}'s: a failed lookup's copy, not used",
+                        prev.line, prev.spelling
+                    );
+                    (prev.fingerprint, prev.line) = (fingerprint, row.line);
+                    row.issue(cols.name.unwrap_or(0), reason::COPIED, message);
+                    rec.suspicious = true;
+                    row.sink.record(rec);
+                    return;
+                }
+            }
+            let prev = previous.get_or_insert_with(Default::default);
+            (prev.fingerprint, prev.line) = (fingerprint, row.line);
+            prev.origin.clear();
+            prev.origin.push_str(lower);
+            prev.spelling.clear();
+            prev.spelling.push_str(&rec.id);
             if let Some(key) = fingerprint {
                 let name_col = cols.name.unwrap_or(0);
-                if let Some((Some(prev_key), line, origin, spelling)) = before {
-                    // A run of copies repeats one model's metadata: compare with that model,
-                    // so that a copy following a copy under the same name is caught too.
-                    if prev_key == key && origin != lower {
-                        let message = format!(
-                            "metadata identical to the previous row's (line {line}), which are \
-                             {spelling}'s: a failed lookup's copy, not used"
-                        );
-                        row.issue(name_col, reason::COPIED, message);
-                        rec.suspicious = true;
-                        row.sink.record(rec);
-                        previous = Some((fingerprint, row.line, origin, spelling));
-                        return;
-                    }
-                }
                 let name_hash = {
                     let mut h = FxHasher::default();
                     lower.hash(&mut h);
@@ -162,6 +166,17 @@ fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord) {
             field: "base_model",
         });
     }
+}
+
+/// The row before the one being read: its fingerprint (None when its metadata is empty), its
+/// line, and the lower-cased name and spelling of the model its metadata came from (for a
+/// copy, the model it was copied from).
+#[derive(Default)]
+struct Previous {
+    fingerprint: Option<u64>,
+    line: u64,
+    origin: String,
+    spelling: String,
 }
 
 #[derive(Default)]

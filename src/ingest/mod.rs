@@ -254,24 +254,26 @@ pub enum Fold {
 /// [`Fold`], so memory holds one number per repo rather than whole rows.
 #[derive(Debug, Default)]
 pub(crate) struct DuplicateFold {
-    best: rustc_hash::FxHashMap<Box<str>, f32>,
-    scratch: String,
+    /// The repos seen, compared as ids are (case folded): a repo's id in here indexes `best`.
+    repos: crate::intern::NameTable,
+    best: Vec<f32>,
 }
 
 impl DuplicateFold {
     pub fn mark(&mut self, rec: &mut ModelRecord) {
-        crate::intern::fold_case(&rec.id, &mut self.scratch);
         let average = rec.scores.as_ref().map_or(f32::NEG_INFINITY, |s| s.average);
-        rec.fold = match self.best.get_mut(self.scratch.as_str()) {
-            None => {
-                self.best.insert(self.scratch.as_str().into(), average);
-                Fold::First
-            }
-            Some(best) if average > *best => {
-                *best = average;
-                Fold::Better
-            }
-            Some(_) => Fold::Worse,
+        let (repo, new) = self.repos.intern(&rec.id);
+        if new {
+            self.best.push(average);
+            rec.fold = Fold::First;
+            return;
+        }
+        let best = &mut self.best[repo as usize];
+        rec.fold = if average > *best {
+            *best = average;
+            Fold::Better
+        } else {
+            Fold::Worse
         };
     }
 }
@@ -282,8 +284,10 @@ impl DuplicateFold {
 /// disagrees can be reported.
 #[derive(Debug, Default)]
 pub(crate) struct RepeatFold {
-    first: rustc_hash::FxHashMap<Box<str>, (u64, Option<u64>, Option<u64>)>,
-    scratch: String,
+    /// The models seen, compared as ids are (case folded): a model's id in here indexes
+    /// `first`.
+    models: crate::intern::NameTable,
+    first: Vec<(u64, Option<u64>, Option<u64>)>,
     parent: String,
 }
 
@@ -302,7 +306,6 @@ impl RepeatFold {
     /// name one base do not make a merge.
     pub fn mark(&mut self, rec: &mut ModelRecord) -> Option<Repeat> {
         use std::hash::{Hash, Hasher};
-        crate::intern::fold_case(&rec.id, &mut self.scratch);
         let mut h = rustc_hash::FxHasher::default();
         let mut any = false;
         for p in &rec.parents {
@@ -318,11 +321,12 @@ impl RepeatFold {
             (rec.created, rec.last_modified).hash(&mut h);
             h.finish()
         });
-        let Some(seen) = self.first.get_mut(self.scratch.as_str()) else {
-            self.first
-                .insert(self.scratch.as_str().into(), (rec.line, parents, dates));
+        let (model, new) = self.models.intern(&rec.id);
+        if new {
+            self.first.push((rec.line, parents, dates));
             return None;
-        };
+        }
+        let seen = &mut self.first[model as usize];
         rec.fold = Fold::Repeat;
         let other_parents = matches!((seen.1, parents), (Some(a), Some(b)) if a != b);
         let other_dates = matches!((seen.2, dates), (Some(a), Some(b)) if a != b);
