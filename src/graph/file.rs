@@ -64,12 +64,25 @@ fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_fixed_int_encoding()
 }
 
-/// The arrays of a graph in [`SECTIONS`] order (after the first), as little-endian bytes.
+/// Rows of the model table encoded at a time when saving.
+const MODEL_ROWS_AT_ONCE: usize = 16 << 10;
+
+/// Writes the model table's rows a slice at a time through one small buffer, so saving a
+/// graph holds no second copy of its largest table (144 MB at a million models).
+fn write_model_rows(models: &[super::Model], w: &mut impl Write) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    for rows in models.chunks(MODEL_ROWS_AT_ONCE) {
+        buf.clear();
+        super::model_table::encode(rows, &mut buf);
+        w.write_all(&buf)?;
+    }
+    Ok(())
+}
+
+/// The arrays of a graph in [`SECTIONS`] order (after the graph and the model rows), as
+/// little-endian bytes.
 fn array_sections(g: &LineageGraph) -> Vec<std::borrow::Cow<'_, [u8]>> {
-    let mut out = Vec::with_capacity(SECTIONS.len() - 1);
-    let mut models = Vec::new();
-    super::model_table::encode(&g.models, &mut models);
-    out.push(models.into());
+    let mut out = Vec::with_capacity(SECTIONS.len() - 2);
     for names in [&g.names, &g.authors, &g.symbols] {
         let (text, ends) = names.parts();
         out.push(text.le_bytes());
@@ -85,7 +98,7 @@ fn array_sections(g: &LineageGraph) -> Vec<std::borrow::Cow<'_, [u8]>> {
     for csr in [&g.tags, &g.datasets, &g.contributors] {
         out.extend(csr.parts().map(|a| a.le_bytes()));
     }
-    debug_assert_eq!(out.len(), SECTIONS.len() - 1);
+    debug_assert_eq!(out.len(), SECTIONS.len() - 2);
     out
 }
 
@@ -200,6 +213,10 @@ pub fn prepare(graph: &LineageGraph, path: &Path) -> Result<Pending, GraphFileEr
         let at = start(&w);
         bincode::serde::encode_into_std_write(graph, &mut w, config())
             .map_err(|e| GraphFileError::Encode(e.to_string()))?;
+        directory.push((at, start(&w) - at));
+        w.pad().map_err(io("write"))?;
+        let at = start(&w);
+        write_model_rows(&graph.models, &mut w).map_err(io("write"))?;
         directory.push((at, start(&w) - at));
         w.pad().map_err(io("write"))?;
         for bytes in array_sections(graph) {
