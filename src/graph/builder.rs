@@ -666,6 +666,14 @@ impl GraphBuilder {
             }
         }
         let n = self.models.len();
+        // What only reading needed goes before the adjacency and side tables are built, the
+        // build's largest moment.
+        drop((
+            std::mem::take(&mut self.first_commits),
+            std::mem::take(&mut self.score_source),
+            std::mem::take(&mut self.described_in),
+            std::mem::take(&mut self.locals),
+        ));
         // No name is looked up from here on: freezing drops the lookup indexes before the
         // adjacency is built.
         let names = std::mem::take(&mut self.names).freeze();
@@ -722,11 +730,17 @@ impl GraphBuilder {
         // The cycle search and the score table are sequential passes: they run beside each
         // other and beside the sorting of the side tables.
         let w = self.benchmarks.len();
-        let side = |pairs: &mut Vec<(u32, u32)>| {
+        // Each side table's pairs are dropped as soon as its rows are built.
+        let side = |mut pairs: Vec<(u32, u32)>| {
             pairs.par_sort_unstable();
             pairs.dedup();
             Csr::from_sorted(n, pairs.iter().copied())
         };
+        let (tag_pairs, dataset_pairs, contributor_pairs) = (
+            std::mem::take(&mut self.tag_pairs),
+            std::mem::take(&mut self.dataset_pairs),
+            std::mem::take(&mut self.contributor_pairs),
+        );
         let (((cycles, edge_closes_cycle), scores), (tags, (datasets, contributors))) = rayon::join(
             || {
                 rayon::join(
@@ -747,13 +761,8 @@ impl GraphBuilder {
             },
             || {
                 rayon::join(
-                    || side(&mut self.tag_pairs),
-                    || {
-                        rayon::join(
-                            || side(&mut self.dataset_pairs),
-                            || side(&mut self.contributor_pairs),
-                        )
-                    },
+                    || side(tag_pairs),
+                    || rayon::join(|| side(dataset_pairs), || side(contributor_pairs)),
                 )
             },
         );
