@@ -1406,3 +1406,66 @@ pub(crate) mod csvutil {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, average: Option<f32>) -> ModelRecord {
+        ModelRecord {
+            id: id.into(),
+            scores: average.map(|average| Scores {
+                average,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn duplicate_rows_of_one_repo_fold_whatever_their_case_and_the_best_average_wins() {
+        let mut folds = DuplicateFold::default();
+        let mut marks = Vec::new();
+        for (id, average) in [
+            ("Org/Model", Some(50.0)),
+            ("org/model", Some(40.0)),
+            ("ORG/MODEL", Some(60.0)),
+            ("org/model", Some(60.0)),
+            ("org/other", None),
+            ("Ørg/Näme", Some(1.0)),
+            ("ørg/nÄme", Some(2.0)),
+            ("org/other", Some(0.0)),
+        ] {
+            let mut rec = record(id, average);
+            folds.mark(&mut rec);
+            marks.push(rec.fold);
+        }
+        use Fold::*;
+        assert_eq!(
+            marks,
+            [First, Worse, Better, Worse, First, First, Better, Better]
+        );
+    }
+
+    #[test]
+    fn a_repeat_is_a_later_row_of_the_same_id_up_to_case_and_keeps_the_first_line() {
+        let mut repeats = RepeatFold::default();
+        let mut row = |id: &str, line: u64, parent: &str| {
+            let mut rec = record(id, None);
+            rec.line = line;
+            rec.parents.push(ParentRef {
+                raw: parent.into(),
+                relation: None,
+                field: "base_model",
+            });
+            let repeat = repeats.mark(&mut rec);
+            (rec.fold, repeat.map(|r| (r.first_line, r.other_parents)))
+        };
+        assert_eq!(row("Org/A", 2, "base/x"), (Fold::First, None));
+        assert_eq!(row("org/b", 3, "base/x"), (Fold::First, None));
+        assert_eq!(row("ORG/A", 4, "BASE/X"), (Fold::Repeat, Some((2, false))));
+        assert_eq!(row("org/a", 5, "base/y"), (Fold::Repeat, Some((2, true))));
+        assert_eq!(row("Ørg/Ä", 6, ""), (Fold::First, None));
+        assert_eq!(row("ørg/ä", 7, ""), (Fold::Repeat, Some((6, false))));
+    }
+}
