@@ -26,8 +26,9 @@ pub(crate) fn read<R: Read>(
     // Fingerprint of a row's metadata -> line and hash of the lower-cased name of its first
     // holder: two numbers a row, so a whole-Hub table fits.
     let mut seen: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
-    // The previous row, once there is one (its strings are reused from row to row).
-    let mut previous: Option<Previous> = None;
+    // The row before this one (its strings are reused from row to row). Before the first
+    // row it has no fingerprint, so nothing is a copy of it.
+    let mut previous = Previous::default();
     // A name the table already gave: counted, reported when it disagrees, not used.
     let mut repeats = RepeatFold::default();
     let mut scratch = String::new();
@@ -76,28 +77,28 @@ pub(crate) fn read<R: Read>(
             }
             let fingerprint = any.then(|| h.finish());
             let lower = crate::intern::fold_case(&rec.id, &mut scratch);
-            if let (Some(key), Some(prev)) = (fingerprint, previous.as_mut()) {
-                // A run of copies repeats one model's metadata: compare with that model,
-                // so that a copy following a copy under the same name is caught too.
-                if prev.fingerprint == Some(key) && prev.origin != lower {
-                    let message = format!(
-                        "metadata identical to the previous row's (line {}), which are \
-                         {}'s: a failed lookup's copy, not used",
-                        prev.line, prev.spelling
-                    );
-                    (prev.fingerprint, prev.line) = (fingerprint, row.line);
-                    row.issue(cols.name.unwrap_or(0), reason::COPIED, message);
-                    rec.suspicious = true;
-                    row.sink.record(rec);
-                    return;
-                }
+            // A run of copies repeats one model's metadata: compare with that model, so
+            // that a copy following a copy under the same name is caught too.
+            if fingerprint.is_some()
+                && previous.fingerprint == fingerprint
+                && previous.origin != lower
+            {
+                let message = format!(
+                    "metadata identical to the previous row's (line {}), which are {}'s: a \
+                     failed lookup's copy, not used",
+                    previous.line, previous.spelling
+                );
+                (previous.fingerprint, previous.line) = (fingerprint, row.line);
+                row.issue(cols.name.unwrap_or(0), reason::COPIED, message);
+                rec.suspicious = true;
+                row.sink.record(rec);
+                return;
             }
-            let prev = previous.get_or_insert_with(Default::default);
-            (prev.fingerprint, prev.line) = (fingerprint, row.line);
-            prev.origin.clear();
-            prev.origin.push_str(lower);
-            prev.spelling.clear();
-            prev.spelling.push_str(&rec.id);
+            (previous.fingerprint, previous.line) = (fingerprint, row.line);
+            previous.origin.clear();
+            previous.origin.push_str(lower);
+            previous.spelling.clear();
+            previous.spelling.push_str(&rec.id);
             if let Some(key) = fingerprint {
                 let name_col = cols.name.unwrap_or(0);
                 let name_hash = {
