@@ -1,6 +1,8 @@
 //! Compressed sparse rows: the adjacency of a frozen graph as one offsets array and one
 //! targets array. Four bytes per edge plus four per node, and neighbours are a slice.
 
+use rayon::prelude::*;
+
 use super::array::Array;
 
 /// Rows of `u32` targets: row `v` is `targets[offsets[v]..offsets[v + 1]]`.
@@ -109,7 +111,6 @@ impl Csr {
     /// targets, and targets below `target_bound`. Both arrays are scanned on every thread (a
     /// loaded graph's tag table alone has millions of entries).
     pub fn validate(&self, rows: usize, target_bound: usize) -> Result<(), String> {
-        use rayon::prelude::*;
         const PIECE: usize = 1 << 16;
         if self.offsets.len() != rows + 1 {
             return Err(format!("{} offsets for {rows} rows", self.offsets.len()));

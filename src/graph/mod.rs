@@ -313,8 +313,8 @@ impl LineageGraph {
         }
     }
 
-    /// [`LineageGraph::validate`] but for the models themselves: a load checks each model
-    /// as it decodes it.
+    /// [`LineageGraph::validate`] without the per-model checks ([`ModelBounds::problem`]),
+    /// which a load makes on each model as it decodes it.
     pub(crate) fn validate_tables(&self) -> Result<(), String> {
         let n = self.models.len();
         let e = self.children.len();
