@@ -77,7 +77,7 @@ impl Default for KindSet {
 /// Whether model `v` counts in counts and scores: flagged models do not, unless asked for.
 #[inline]
 pub fn counted(g: &LineageGraph, v: u32, include_flagged: bool) -> bool {
-    include_flagged || !g.models[v as usize].is_flagged()
+    include_flagged || !g.models.flags(v).has(crate::model::Flags::FLAGGED)
 }
 
 /// How model `v` was made from its parents: `merge` if any of its parent edges is a merge,
@@ -98,8 +98,7 @@ pub fn made_by(g: &LineageGraph, v: u32) -> Option<EdgeKind> {
 
 /// Whether model `v` is a merge: it has a merge parent edge, or its source marks it as one.
 pub fn is_merge(g: &LineageGraph, v: u32) -> bool {
-    g.models[v as usize].flags.has(Flags::MERGED)
-        || g.parent_edges_of(v).any(|(_, k)| k == EdgeKind::Merge)
+    g.models.flags(v).has(Flags::MERGED) || g.parent_edges_of(v).any(|(_, k)| k == EdgeKind::Merge)
 }
 
 /// A visited mark per model for many traversals on one thread: each traversal takes a new

@@ -769,7 +769,7 @@ impl GraphBuilder {
 
         let graph = LineageGraph {
             names,
-            models: self.models,
+            models: self.models.into(),
             authors,
             symbols,
             benchmarks: (0..w as u32)

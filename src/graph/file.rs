@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::array::{Array, Backing, Fixed};
+use super::model_table::Models;
 use super::{Csr, LineageGraph};
 use crate::error::GraphFileError;
 use crate::intern::Names;
@@ -585,8 +586,9 @@ fn decode_backing(path: &Path, file: Arc<Backing>) -> Result<LineageGraph, Graph
     graph.symbols = names(&file, array()?, array()?)?;
     graph.scores = take(&file, array()?, &corrupt)?;
     let bounds = graph.model_bounds();
-    graph.models = super::model_table::decode(&bytes[models], |m| bounds.problem(m))
+    super::model_table::check(&bytes[models.clone()], |m| bounds.problem(m))
         .map_err(|e| corrupt(format!("section {models_name}: {e}")))?;
+    graph.models = Models::in_file(take(&file, (models, models_name), &corrupt)?);
     graph.children = csr(&file, array()?, array()?)?;
     graph.parents = csr(&file, array()?, array()?)?;
     graph.parent_edges = take(&file, array()?, &corrupt)?;

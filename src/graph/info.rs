@@ -57,12 +57,12 @@ impl GraphInfo {
         let authors = g.authors.len();
         let tally = g
             .models
-            .par_iter()
+            .par_each()
             .with_min_len(1 << 15)
             .fold(
                 || Tally::new(authors),
                 |mut t, m| {
-                    t.add(m, authors);
+                    t.add(&m, authors);
                     t
                 },
             )

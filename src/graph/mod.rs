@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use array::Array;
 pub use builder::{BuildOptions, DateCorrection, GraphBuilder, RecordValues};
 pub use csr::Csr;
+pub use model_table::Models;
 
 use crate::intern::{Names, NONE};
 use crate::model::{Board, EdgeKind, Model};
@@ -40,8 +41,9 @@ pub struct Source {
 /// tables. Build it with [`crate::build`], save and load it with [`mod@file`].
 ///
 /// The large fixed-width tables (names, adjacency, scores, side tables) are [`Array`]s, read
-/// in place from a loaded graph file; the models are fixed-width rows decoded in parallel
-/// ([`model_table`]: a new [`Model`] field goes there); every other field is written to the
+/// in place from a loaded graph file; the models are fixed-width rows, checked when the file
+/// is loaded and decoded on first use ([`Models`]; [`model_table`]: a new [`Model`] field
+/// goes there); every other field is written to the
 /// file with serde, so a new field of that kind needs nothing more than its declaration (and
 /// a format version bump). A new fixed-width table is `#[serde(skip)]` and listed in
 /// [`mod@file`]'s sections.
@@ -52,7 +54,7 @@ pub struct LineageGraph {
     pub names: Names,
     /// Node data; the index is the model's dense id.
     #[serde(skip)]
-    pub models: Vec<Model>,
+    pub models: Models,
     /// Author names (namespaces and commit authors).
     #[serde(skip)]
     pub authors: Names,

@@ -6,7 +6,7 @@ use super::{resolve, QueryError};
 use crate::algo::derivatives::{derivatives_with, top, DerivativeOptions, Derivatives};
 use crate::algo::KindSet;
 use crate::graph::LineageGraph;
-use crate::model::EdgeKind;
+use crate::model::{EdgeKind, Flags};
 
 /// What to count and list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub fn derivatives<'a>(
     Ok(DerivativesAnswer {
         rows,
         ranked_of,
-        model_flagged: one.is_some_and(|v| g.models[v as usize].is_flagged()),
+        model_flagged: one.is_some_and(|v| g.models.flags(v).has(Flags::FLAGGED)),
         kinds,
     })
 }

@@ -58,6 +58,41 @@ fn save_then_load_gives_the_same_graph() {
 }
 
 #[test]
+fn a_loaded_graph_decodes_its_models_only_for_a_query_that_reads_them() {
+    use lineage::algo::authors::{collaboration, BotFilter};
+    use lineage::algo::{depth, derivatives};
+    let wd = Workdir::new();
+    let g = rich_graph();
+    let path = wd.join("lineage.graph");
+    file::save(&g, &path).unwrap();
+    let back = file::load(&path).unwrap();
+    assert_eq!(back.model_count(), g.model_count());
+    // Derivatives, merge depth, author components and the file's counts read the shape,
+    // the names, the side tables and the flags.
+    assert_eq!(
+        derivatives::derivatives(&back),
+        derivatives::derivatives(&g)
+    );
+    let (a, b) = (depth::depths(&back), depth::depths(&g));
+    assert_eq!(a.deepest(&back, 20, false), b.deepest(&g, 20, false));
+    assert_eq!(
+        a.merge_distribution(&back, false),
+        b.merge_distribution(&g, false)
+    );
+    let bots = BotFilter::builtin();
+    assert_eq!(collaboration(&back, &bots), collaboration(&g, &bots));
+    assert_eq!(GraphInfo::of(&back), GraphInfo::of(&g));
+    assert!(
+        !back.models.is_decoded(),
+        "no query above needed the models themselves"
+    );
+    // The first read of a model decodes them all, to the models that were saved.
+    assert_eq!(back.models[1].created, g.models[1].created);
+    assert!(back.models.is_decoded());
+    assert_eq!(back, g);
+}
+
+#[test]
 fn an_empty_graph_round_trips() {
     let wd = Workdir::new();
     let (g, _) = build_bytes(
