@@ -201,6 +201,19 @@ impl NameTable {
         })
     }
 
+    /// Makes room for about `names` more names of `bytes` in all, so that a table whose
+    /// size can be guessed does not grow by copying itself again and again. Room that cannot
+    /// be had is not an error: the table then grows as it fills.
+    ///
+    /// The index is left to grow: its entries land all over it, so every page of room
+    /// reserved there would be written, where the other arrays fill from the front and
+    /// room never reached costs nothing.
+    pub fn reserve(&mut self, names: usize, bytes: usize) {
+        let _ = self.buf.try_reserve(bytes);
+        let _ = self.starts.try_reserve(names);
+        let _ = self.lens.try_reserve(names);
+    }
+
     /// The id of `name`, if it was interned.
     pub fn get(&self, name: &str) -> Option<u32> {
         self.find(name, Self::hash32(name, self.exact))

@@ -136,9 +136,11 @@ pub fn build(
             .map(|(reader, &i)| {
                 let input = &inputs[i];
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(4);
+                let (spare_tx, spare) = std::sync::mpsc::channel::<Vec<Event>>();
                 let handle = scope.spawn(move || {
                     let mut sink = ChannelSink {
                         tx,
+                        spare,
                         batch: Vec::with_capacity(BATCH),
                         reader: reader as u32,
                         symbols: NameTable::exact(),
@@ -148,15 +150,15 @@ pub fn build(
                     sink.flush();
                     summary
                 });
-                (input, rx, handle)
+                (input, rx, spare_tx, handle)
             })
             .collect();
         // Bytes of the inputs already merged, so progress counts over all of them.
         let mut done = 0u64;
-        for (input, rx, handle) in readers {
+        for (input, rx, spare, handle) in readers {
             builder.begin_file(&input.name.display().to_string());
-            for batch in rx {
-                for event in batch {
+            for mut batch in rx {
+                for event in batch.drain(..) {
                     match event {
                         Event::Record(r, side) => builder.record_with_local_values(r, side),
                         Event::Value {
@@ -172,6 +174,10 @@ pub fn build(
                         }
                     }
                 }
+                // The emptied batch goes back to be filled again: a fresh one would be a
+                // megabyte of new pages for the kernel to zero every 2,048 rows. A reader
+                // that has finished no longer listens, and the batch is dropped.
+                let _ = spare.send(batch);
             }
             // A reader that panicked is a bug: let it surface as one.
             let summary = handle
@@ -213,6 +219,8 @@ enum Event {
 /// the strings a build sees (about eight tags per model).
 struct ChannelSink {
     tx: std::sync::mpsc::SyncSender<Vec<Event>>,
+    /// Batches the merging thread has emptied, to be filled again.
+    spare: std::sync::mpsc::Receiver<Vec<Event>>,
     batch: Vec<Event>,
     reader: u32,
     symbols: NameTable,
@@ -229,7 +237,11 @@ impl ChannelSink {
 
     fn flush(&mut self) {
         if !self.batch.is_empty() {
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            let next = self
+                .spare
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            let batch = std::mem::replace(&mut self.batch, next);
             let _ = self.tx.send(batch);
         }
     }
@@ -261,15 +273,15 @@ impl Sink for ChannelSink {
             reader: self.reader,
             ..Default::default()
         };
-        for tag in std::mem::take(&mut record.tags) {
-            side.tags.push(self.local(false, &tag));
-        }
-        for d in std::mem::take(&mut record.datasets) {
-            side.datasets.push(self.local(false, &d));
-        }
-        for c in std::mem::take(&mut record.contributors) {
-            side.contributors.push(self.local(true, c.trim()));
-        }
+        let tags = std::mem::take(&mut record.tags);
+        side.tags
+            .extend(tags.iter().map(|tag| self.local(false, tag)));
+        let datasets = std::mem::take(&mut record.datasets);
+        side.datasets
+            .extend(datasets.iter().map(|d| self.local(false, d)));
+        let contributors = std::mem::take(&mut record.contributors);
+        side.contributors
+            .extend(contributors.iter().map(|c| self.local(true, c.trim())));
         self.push(Event::Record(record, side));
     }
     fn issue(&mut self, issue: ingest::RowIssue) {

@@ -223,6 +223,7 @@ impl GraphBuilder {
     pub fn reserve_for_input(&mut self, bytes: u64) {
         let room = |per: u64| usize::try_from(bytes / per).unwrap_or(usize::MAX);
         let models = room(256);
+        self.names.reserve(models, models.saturating_mul(32));
         let _ = self.models.try_reserve(models);
         let _ = self.score_source.try_reserve(models);
         let _ = self.first_commits.try_reserve(models);
@@ -420,15 +421,15 @@ impl GraphBuilder {
         self.models[v as usize] = m;
         match side {
             None => {
-                for tag in &rec.tags {
+                for tag in rec.tags.iter() {
                     let t = self.symbols.intern(tag).0;
                     self.tag_pairs.push((v, t));
                 }
-                for d in &rec.datasets {
+                for d in rec.datasets.iter() {
                     let t = self.symbols.intern(d).0;
                     self.dataset_pairs.push((v, t));
                 }
-                for c in &rec.contributors {
+                for c in rec.contributors.iter() {
                     let a = self.authors.intern(c.trim()).0;
                     self.contributor_pairs.push((v, a));
                 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, Counting, ModelRecord, Sink};
+use super::{reason, Counting, ModelRecord, Sink, StrList};
 use crate::error::IngestError;
 use crate::model::Stamp;
 
@@ -48,7 +48,8 @@ pub(crate) fn read<R: Read>(
             let first_commit = moment(row, first);
             let last_commit = moment(row, last);
             let commits = row.number::<u32>(commits);
-            let mut contributors = row.list(authors);
+            let mut contributors = StrList::new();
+            row.list_into(authors, &mut contributors);
             contributors.retain(|a| !a.trim().is_empty());
             let rec = ModelRecord {
                 id,

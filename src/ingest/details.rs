@@ -13,7 +13,7 @@ use std::path::Path;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::csvutil::{for_each_row, Row};
-use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, RepeatFold, Sink};
+use super::{pylist, reason, refs, Counting, ModelRecord, ParentRef, RepeatFold, Sink, StrList};
 use crate::error::IngestError;
 
 const FORMAT: &str = "details";
@@ -30,8 +30,9 @@ pub(crate) fn read<R: Read>(
     // row it has no fingerprint, so nothing is a copy of it.
     let mut previous = Previous::default();
     // A name the table already gave: counted, reported when it disagrees, not used.
-    let mut repeats = RepeatFold::default();
+    let mut repeats = RepeatFold::with_room(super::rows_in(sink.len));
     let mut scratch = String::new();
+    let mut tags = StrList::new();
     for_each_row(
         path,
         reader,
@@ -120,7 +121,7 @@ pub(crate) fn read<R: Read>(
                     }
                 }
             }
-            fill(row, cols, &mut rec);
+            fill(row, cols, &mut rec, &mut tags);
             if let Some(repeat) = repeats.mark(&mut rec) {
                 if let Some(message) = repeat.conflict() {
                     row.issue(cols.name.unwrap_or(0), reason::REPEATED, message);
@@ -131,18 +132,22 @@ pub(crate) fn read<R: Read>(
     )
 }
 
-fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord) {
+/// Fills `rec` from the row's metadata; `tags` is scratch room for the tag list.
+fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord, tags: &mut StrList) {
     rec.owner = row.text(cols.author);
     (rec.created, rec.created_at) = row.moment(cols.created);
     rec.last_modified = row.date(cols.modified);
     rec.downloads = row.number::<u64>(cols.downloads);
     rec.library = row.text(cols.library);
-    rec.datasets = row.list_or_scalar(cols.datasets);
-    let tags = row.list(cols.tags);
-    refs::apply_tags(rec, tags, "tags");
-    let base = row.get(cols.base_model).to_string();
-    if pylist::is_list(&base) {
-        match pylist::parse_list(&base) {
+    row.list_or_scalar_into(cols.datasets, &mut rec.datasets);
+    tags.clear();
+    row.list_into(cols.tags, tags);
+    // Most tags are plain ones kept as they are: room for them all at once.
+    rec.tags.reserve(tags.text_len(), tags.len());
+    refs::apply_tags(rec, tags.iter(), "tags");
+    let base = row.get(cols.base_model);
+    if pylist::is_list(base) {
+        match pylist::parse_list(base) {
             Ok(items) if items.is_empty() => rec.parents.push(ParentRef {
                 raw: "[]".into(),
                 relation: None,
@@ -162,7 +167,7 @@ fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord) {
     } else {
         // Empty cells are kept too: the report counts them.
         rec.parents.push(ParentRef {
-            raw: base,
+            raw: base.to_string(),
             relation: None,
             field: "base_model",
         });

@@ -28,7 +28,7 @@ pub(crate) fn read<R: Read>(
     let mut raw = Vec::new();
     let mut number = 0u64;
     let mut bytes = 0u64;
-    let mut repeats = RepeatFold::default();
+    let mut repeats = RepeatFold::with_room(super::rows_in(sink.len));
     loop {
         raw.clear();
         // Lines are read as bytes: one line that is not UTF-8 is that line's problem only.
@@ -183,7 +183,7 @@ pub(crate) fn read<R: Read>(
                 let mut tags = Vec::with_capacity(items.len());
                 for item in items {
                     match item.as_str() {
-                        Some(t) => tags.push(t.to_string()),
+                        Some(t) => tags.push(t),
                         None => problems.push(issue(
                             "tags",
                             &item.to_string(),
@@ -286,8 +286,8 @@ pub(crate) fn read<R: Read>(
             for item in items {
                 match item.as_str() {
                     Some(d) => {
-                        if !rec.datasets.iter().any(|x| x == d) {
-                            rec.datasets.push(d.to_string());
+                        if !rec.datasets.contains(d) {
+                            rec.datasets.push(d);
                         }
                     }
                     None => problems.push(issue(
@@ -305,8 +305,8 @@ pub(crate) fn read<R: Read>(
                 for item in items {
                     match item.as_str().map(str::trim) {
                         Some(user) if !user.is_empty() => {
-                            if !rec.contributors.iter().any(|c| c == user) {
-                                rec.contributors.push(user.to_string());
+                            if !rec.contributors.contains(user) {
+                                rec.contributors.push(user);
                             }
                         }
                         Some(_) => {}

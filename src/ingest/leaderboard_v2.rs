@@ -21,7 +21,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    let mut folds = DuplicateFold::default();
+    let mut folds = DuplicateFold::with_room(super::rows_in(sink.len));
     for_each_row(
         path,
         reader,

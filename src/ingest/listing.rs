@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::csvutil::for_each_row;
-use super::{reason, refs, Counting, ModelRecord, RepeatFold, Sink};
+use super::{reason, refs, Counting, ModelRecord, RepeatFold, Sink, StrList};
 use crate::error::IngestError;
 
 const FORMAT: &str = "listing";
@@ -15,7 +15,7 @@ pub(crate) fn read<R: Read>(
     reader: R,
     sink: &mut Counting<'_>,
 ) -> Result<(), IngestError> {
-    let mut repeats = RepeatFold::default();
+    let mut repeats = RepeatFold::with_room(super::rows_in(sink.len));
     for_each_row(
         path,
         reader,
@@ -47,8 +47,10 @@ pub(crate) fn read<R: Read>(
             rec.downloads = row.number(downloads);
             rec.last_modified = row.date(modified);
             rec.pipeline = row.text(pipeline);
-            let list = row.list(tags);
-            refs::apply_tags(&mut rec, list, "tags");
+            let mut list = StrList::new();
+            row.list_into(tags, &mut list);
+            rec.tags.reserve(list.text_len(), list.len());
+            refs::apply_tags(&mut rec, list.iter(), "tags");
             if let Some(repeat) = repeats.mark(&mut rec) {
                 if let Some(message) = repeat.conflict() {
                     row.issue(id.unwrap_or(0), reason::REPEATED, message);

@@ -14,6 +14,7 @@ pub mod parquet;
 pub mod pylist;
 pub mod refs;
 pub mod report;
+pub mod strlist;
 
 use std::fmt;
 use std::fs::File;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::error::IngestError;
 use crate::ingest::compress::Compression;
 use crate::model::{Board, Day, EdgeKind, ModelType, Stamp};
+pub use strlist::StrList;
 
 /// The input formats `lineage build` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -209,13 +211,13 @@ pub struct ModelRecord {
     /// Evaluations this row stands for (duplicate leaderboard rows merged into it).
     pub evaluations: u16,
     /// Hub tags.
-    pub tags: Vec<String>,
+    pub tags: StrList,
     /// Datasets it was trained on.
-    pub datasets: Vec<String>,
+    pub datasets: StrList,
     /// The models it names as its bases.
     pub parents: Vec<ParentRef>,
     /// Commit authors.
-    pub contributors: Vec<String>,
+    pub contributors: StrList,
     /// Commits in the repo's history (commit histories).
     pub commits: Option<u32>,
     /// The repo's first commit (commit histories).
@@ -259,7 +261,22 @@ pub(crate) struct DuplicateFold {
     best: Vec<f32>,
 }
 
+/// Rows a file of `bytes` is likely to hold, to size the tables kept per row: a guess on
+/// the large side (the real exports' rows are 280 to 1,000 bytes). A file with more rows
+/// only makes the tables grow.
+pub(crate) fn rows_in(bytes: u64) -> usize {
+    usize::try_from(bytes / 192).unwrap_or(usize::MAX)
+}
+
 impl DuplicateFold {
+    /// A fold with room for about `rows` repos.
+    pub fn with_room(rows: usize) -> Self {
+        let mut fold = DuplicateFold::default();
+        fold.repos.reserve(rows, rows.saturating_mul(32));
+        let _ = fold.best.try_reserve(rows);
+        fold
+    }
+
     pub fn mark(&mut self, rec: &mut ModelRecord) {
         let average = rec.scores.as_ref().map_or(f32::NEG_INFINITY, |s| s.average);
         let (repo, new) = self.repos.intern(&rec.id);
@@ -299,6 +316,14 @@ pub(crate) struct Repeat {
 }
 
 impl RepeatFold {
+    /// A fold with room for about `rows` models.
+    pub fn with_room(rows: usize) -> Self {
+        let mut fold = RepeatFold::default();
+        fold.models.reserve(rows, rows.saturating_mul(32));
+        let _ = fold.first.try_reserve(rows);
+        fold
+    }
+
     /// Marks `rec` as a repeat when its model was seen before in this file, and returns how
     /// it compares with the earlier rows. A repeat fills what the earlier rows left empty
     /// (a failed lookup followed by a good one), but parents come from one row only: a repeat
@@ -745,6 +770,7 @@ pub fn read_input(input: &Input, sink: &mut dyn Sink) -> Result<FileSummary, Ing
     let mut counting = Counting {
         inner: sink,
         summary: &mut summary,
+        len: input.len,
     };
     let path = input.name.as_path();
     if input.format == Format::Parquet {
@@ -795,6 +821,8 @@ fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), Ingest
 pub(crate) struct Counting<'a> {
     inner: &'a mut dyn Sink,
     summary: &'a mut FileSummary,
+    /// The input's length in bytes (for a stream, what was read to settle its format).
+    pub len: u64,
 }
 
 impl Sink for Counting<'_> {
@@ -1094,30 +1122,30 @@ pub(crate) mod csvutil {
         }
 
         /// A list literal, or a single plain value standing for a one-item list
-        /// (placeholders such as `unknown` give an empty list).
-        pub fn list_or_scalar(&mut self, idx: Option<usize>) -> Vec<String> {
+        /// (placeholders such as `unknown` give an empty list), added to `out`.
+        pub fn list_or_scalar_into(&mut self, idx: Option<usize>, out: &mut StrList) {
             let v = self.get(idx);
             if pylist::is_list(v) {
-                return self.list(idx);
+                return self.list_into(idx, out);
             }
             if Self::is_missing(v) || v.eq_ignore_ascii_case("unknown") {
-                return Vec::new();
+                return;
             }
-            vec![v.to_string()]
+            out.push(v);
         }
 
-        pub fn list(&mut self, idx: Option<usize>) -> Vec<String> {
+        /// The items of a list literal, added to `out`; an unparsable list is reported and
+        /// adds nothing.
+        pub fn list_into(&mut self, idx: Option<usize>, out: &mut StrList) {
             let v = self.get(idx);
             if Self::is_missing(v) {
-                return Vec::new();
+                return;
             }
-            match pylist::parse_list(v) {
-                Ok(items) => items,
-                Err(e) => {
-                    if let Some(i) = idx {
-                        self.issue(i, reason::BAD_LIST, format!("unparsable list: {e}"));
-                    }
-                    Vec::new()
+            let before = out.len();
+            if let Err(e) = pylist::parse_list_into(v, out) {
+                out.truncate(before);
+                if let Some(i) = idx {
+                    self.issue(i, reason::BAD_LIST, format!("unparsable list: {e}"));
                 }
             }
         }

@@ -1126,7 +1126,7 @@ fn read_row(row: &Cells<'_>, plan: &Plan, place: &Place<'_>, out: &mut Vec<Out>)
             let mut tags = Vec::with_capacity(row.tags.len());
             for item in &row.tags {
                 match item {
-                    Cell::Str(s) => tags.push(s.to_string()),
+                    Cell::Str(s) => tags.push(*s),
                     Cell::Null => {}
                     Cell::Other(other) => problems.push(place.issue(
                         "tags",
@@ -1363,14 +1363,12 @@ fn card_data(card: &Value, place: &Place<'_>, rec: &mut ModelRecord, problems: &
     match card.get("datasets") {
         Some(Value::Array(items)) => {
             for d in items.iter().filter_map(Value::as_str) {
-                if !rec.datasets.iter().any(|x| x == d) {
-                    rec.datasets.push(d.to_string());
+                if !rec.datasets.contains(d) {
+                    rec.datasets.push(d);
                 }
             }
         }
-        Some(Value::String(d)) if !rec.datasets.iter().any(|x| x == d) => {
-            rec.datasets.push(d.clone())
-        }
+        Some(Value::String(d)) if !rec.datasets.contains(d) => rec.datasets.push(d),
         _ => {}
     }
 }

@@ -2,6 +2,8 @@
 //! grammar rather than evaluated: strings (single or double quoted, with backslash escapes),
 //! `None`, numbers and nested lists are accepted; anything else is an error with its offset.
 
+use super::strlist::StrList;
+
 /// Why a list literal could not be parsed; `at` is a byte offset into the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PyListError {
@@ -20,11 +22,20 @@ impl std::fmt::Display for PyListError {
 /// Parses a list literal into its string items (non-string scalars are kept as their text,
 /// `None` is skipped, nested lists are flattened).
 pub fn parse_list(cell: &str) -> Result<Vec<String>, PyListError> {
+    let mut out = StrList::new();
+    parse_list_into(cell, &mut out)?;
+    Ok(out.to_vec())
+}
+
+/// Parses a list literal as [`parse_list`] does, adding its items to `out` (one buffer for
+/// them all, rather than a `String` each). On an error, `out` holds the items before it.
+pub fn parse_list_into(cell: &str, out: &mut StrList) -> Result<(), PyListError> {
     let mut p = Parser {
         s: cell.as_bytes(),
         src: cell,
         i: 0,
-        out: Vec::new(),
+        out,
+        escaped: String::new(),
     };
     p.ws();
     p.list()?;
@@ -32,7 +43,7 @@ pub fn parse_list(cell: &str) -> Result<Vec<String>, PyListError> {
     if p.i != p.s.len() {
         return Err(p.err("unexpected text after the closing ']'"));
     }
-    Ok(p.out)
+    Ok(())
 }
 
 /// True when the cell looks like a list literal (starts with `[`).
@@ -48,7 +59,9 @@ struct Parser<'a> {
     s: &'a [u8],
     src: &'a str,
     i: usize,
-    out: Vec<String>,
+    out: &'a mut StrList,
+    /// A string with escapes, decoded (one without is pushed straight from the cell).
+    escaped: String,
 }
 
 impl Parser<'_> {
@@ -112,11 +125,7 @@ impl Parser<'_> {
     /// One item that is not a list: a string, `None` or a number.
     fn scalar(&mut self) -> Result<(), PyListError> {
         match self.s.get(self.i) {
-            Some(b'\'') | Some(b'"') => {
-                let s = self.string()?;
-                self.out.push(s);
-                Ok(())
-            }
+            Some(b'\'') | Some(b'"') => self.string(),
             Some(_) => {
                 let start = self.i;
                 while self.i < self.s.len() && !matches!(self.s[self.i], b',' | b']') {
@@ -126,7 +135,7 @@ impl Parser<'_> {
                 if word == "None" {
                     Ok(())
                 } else if !word.is_empty() && word.parse::<f64>().is_ok() {
-                    self.out.push(word.to_string());
+                    self.out.push(word);
                     Ok(())
                 } else {
                     self.i = start;
@@ -137,18 +146,33 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, PyListError> {
+    /// A quoted string, pushed onto the items.
+    fn string(&mut self) -> Result<(), PyListError> {
         let quote = self.s[self.i];
         let start = self.i;
         self.i += 1;
-        let mut out = String::new();
+        let plain = self.i;
+        // The common case: no escape, so the item is a slice of the cell.
+        while self.i < self.s.len() && self.s[self.i] != quote && self.s[self.i] != b'\\' {
+            self.i += 1;
+        }
+        if self.s.get(self.i) == Some(&quote) {
+            self.out.push(&self.src[plain..self.i]);
+            self.i += 1;
+            return Ok(());
+        }
+        let mut out = std::mem::take(&mut self.escaped);
+        out.clear();
+        out.push_str(&self.src[plain..self.i]);
         let mut run = self.i;
         while self.i < self.s.len() {
             let b = self.s[self.i];
             if b == quote {
                 out.push_str(&self.src[run..self.i]);
                 self.i += 1;
-                return Ok(out);
+                self.out.push(&out);
+                self.escaped = out;
+                return Ok(());
             }
             if b == b'\\' {
                 out.push_str(&self.src[run..self.i]);

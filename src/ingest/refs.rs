@@ -35,14 +35,20 @@ pub fn classify(raw: &str) -> RefClass<'_> {
         }
     }
     let s = s.trim_end_matches('/');
-    let placeholder = match s.to_ascii_lowercase().as_str() {
-        "" => Some("empty"),
-        "unknown" => Some("unknown"),
-        "[]" => Some("[]"),
-        "none" | "null" | "nan" => Some("None"),
-        "removed" => Some("Removed"),
-        _ => None,
-    };
+    const PLACEHOLDERS: [(&str, &str); 7] = [
+        ("unknown", "unknown"),
+        ("[]", "[]"),
+        ("none", "None"),
+        ("null", "None"),
+        ("nan", "None"),
+        ("removed", "Removed"),
+        ("", "empty"),
+    ];
+    // Compared up to ASCII case without a lower-cased copy: this runs for every reference.
+    let placeholder = PLACEHOLDERS
+        .iter()
+        .find(|(word, _)| s.len() == word.len() && s.eq_ignore_ascii_case(word))
+        .map(|&(_, p)| p);
     if let Some(p) = placeholder {
         return RefClass::Empty(p);
     }
@@ -57,8 +63,13 @@ pub fn classify(raw: &str) -> RefClass<'_> {
 
 /// Splits Hub tags into what they say: parents (`base_model:[RELATION:]ID`), license,
 /// datasets, the `merge` marker, and the remaining plain tags.
-pub fn apply_tags(rec: &mut ModelRecord, tags: Vec<String>, field: &'static str) {
+pub fn apply_tags<S: AsRef<str>>(
+    rec: &mut ModelRecord,
+    tags: impl IntoIterator<Item = S>,
+    field: &'static str,
+) {
     for tag in tags {
+        let tag = tag.as_ref();
         if let Some(rest) = tag.strip_prefix("base_model:") {
             let (relation, id) = match rest.split_once(':') {
                 Some((rel, id)) => match EdgeKind::from_relation(rel) {
@@ -77,8 +88,8 @@ pub fn apply_tags(rec: &mut ModelRecord, tags: Vec<String>, field: &'static str)
                 rec.license = Some(license.to_string());
             }
         } else if let Some(dataset) = tag.strip_prefix("dataset:") {
-            if !rec.datasets.iter().any(|d| d == dataset) {
-                rec.datasets.push(dataset.to_string());
+            if !rec.datasets.contains(dataset) {
+                rec.datasets.push(dataset);
             }
         } else {
             if tag == "merge" || tag == "mergekit" {
@@ -227,11 +238,7 @@ mod tests {
             "dataset:org/data",
             "merge",
         ];
-        apply_tags(
-            &mut rec,
-            tags.iter().map(|s| s.to_string()).collect(),
-            "tags",
-        );
+        apply_tags(&mut rec, tags, "tags");
         assert_eq!(rec.license.as_deref(), Some("apache-2.0"));
         assert_eq!(rec.datasets, vec!["org/data"]);
         assert_eq!(rec.parents.len(), 2);

@@ -69,7 +69,7 @@ fn names(r: &Read) -> BTreeSet<String> {
     for rec in &r.sink.records {
         out.insert(rec.id.clone());
         out.extend(rec.parents.iter().map(|p| p.raw.clone()));
-        out.extend(rec.contributors.iter().cloned());
+        out.extend(rec.contributors.iter().map(str::to_string));
     }
     out
 }
