@@ -52,12 +52,22 @@ pub fn classify(raw: &str) -> RefClass<'_> {
     if let Some(p) = placeholder {
         return RefClass::Empty(p);
     }
-    let slashes = s.matches('/').count();
-    if slashes == 1 && !s.contains(char::is_whitespace) && !s.starts_with('/') && !s.ends_with('/')
-    {
+    let slashes = memchr::memchr_iter(b'/', s.as_bytes()).count();
+    if slashes == 1 && !has_whitespace(s) && !s.starts_with('/') && !s.ends_with('/') {
         RefClass::Id(s)
     } else {
         RefClass::FreeText(s)
+    }
+}
+
+/// Whether `s` holds a character that is white space (`char::is_whitespace`), told byte by
+/// byte for ASCII text: this runs for every reference.
+fn has_whitespace(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+    } else {
+        s.contains(char::is_whitespace)
     }
 }
 
@@ -203,6 +213,14 @@ impl AliasTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_is_told_as_char_is_whitespace_tells_it() {
+        for c in (0u32..0x3100).filter_map(char::from_u32) {
+            let s = format!("org/a{c}b");
+            assert_eq!(has_whitespace(&s), c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn classifies_what_sources_write() {
