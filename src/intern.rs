@@ -201,15 +201,15 @@ impl NameTable {
         })
     }
 
-    /// Makes room for about `names` more names of `bytes` in all, so that a table whose
-    /// size can be guessed does not grow by copying itself again and again. Room that cannot
-    /// be had is not an error: the table then grows as it fills.
+    /// Makes room for about `names` more names (of 32 bytes each, about the length of a Hub
+    /// id), so that a table whose size can be guessed does not grow by copying itself again
+    /// and again. Room that cannot be had is not an error: the table then grows as it fills.
     ///
     /// The index is left to grow: its entries land all over it, so every page of room
     /// reserved there would be written, where the other arrays fill from the front and
     /// room never reached costs nothing.
-    pub fn reserve(&mut self, names: usize, bytes: usize) {
-        let _ = self.buf.try_reserve(bytes);
+    pub fn reserve(&mut self, names: usize) {
+        let _ = self.buf.try_reserve(names.saturating_mul(32));
         let _ = self.starts.try_reserve(names);
         let _ = self.lens.try_reserve(names);
     }

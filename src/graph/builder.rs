@@ -223,7 +223,7 @@ impl GraphBuilder {
     pub fn reserve_for_input(&mut self, bytes: u64) {
         let room = |per: u64| usize::try_from(bytes / per).unwrap_or(usize::MAX);
         let models = room(256);
-        self.names.reserve(models, models.saturating_mul(32));
+        self.names.reserve(models);
         let _ = self.models.try_reserve(models);
         let _ = self.score_source.try_reserve(models);
         let _ = self.first_commits.try_reserve(models);

@@ -32,7 +32,7 @@ pub(crate) fn read<R: Read>(
     // A name the table already gave: counted, reported when it disagrees, not used.
     let mut repeats = RepeatFold::with_room(super::rows_in(sink.len));
     let mut scratch = String::new();
-    let mut tags = StrList::new();
+    let mut items = StrList::new();
     for_each_row(
         path,
         reader,
@@ -121,7 +121,7 @@ pub(crate) fn read<R: Read>(
                     }
                 }
             }
-            fill(row, cols, &mut rec, &mut tags);
+            fill(row, cols, &mut rec, &mut items);
             if let Some(repeat) = repeats.mark(&mut rec) {
                 if let Some(message) = repeat.conflict() {
                     row.issue(cols.name.unwrap_or(0), reason::REPEATED, message);
@@ -132,29 +132,30 @@ pub(crate) fn read<R: Read>(
     )
 }
 
-/// Fills `rec` from the row's metadata; `tags` is scratch room for the tag list.
-fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord, tags: &mut StrList) {
+/// Fills `rec` from the row's metadata; `items` is scratch room for its list literals.
+fn fill(row: &mut Row<'_, '_>, cols: &Cols, rec: &mut ModelRecord, items: &mut StrList) {
     rec.owner = row.text(cols.author);
     (rec.created, rec.created_at) = row.moment(cols.created);
     rec.last_modified = row.date(cols.modified);
     rec.downloads = row.number::<u64>(cols.downloads);
     rec.library = row.text(cols.library);
     row.list_or_scalar_into(cols.datasets, &mut rec.datasets);
-    tags.clear();
-    row.list_into(cols.tags, tags);
+    items.clear();
+    row.list_into(cols.tags, items);
     // Most tags are plain ones kept as they are: room for them all at once.
-    rec.tags.reserve(tags.text_len(), tags.len());
-    refs::apply_tags(rec, tags.iter(), "tags");
+    rec.tags.reserve(items.text_len(), items.len());
+    refs::apply_tags(rec, items.iter(), "tags");
     let base = row.get(cols.base_model);
     if pylist::is_list(base) {
-        match pylist::parse_list(base) {
-            Ok(items) if items.is_empty() => rec.parents.push(ParentRef {
+        items.clear();
+        match pylist::parse_list_into(base, items) {
+            Ok(()) if items.is_empty() => rec.parents.push(ParentRef {
                 raw: "[]".into(),
                 relation: None,
                 field: "base_model",
             }),
-            Ok(items) => rec.parents.extend(items.into_iter().map(|raw| ParentRef {
-                raw,
+            Ok(()) => rec.parents.extend(items.iter().map(|raw| ParentRef {
+                raw: raw.to_string(),
                 relation: None,
                 field: "base_model",
             })),
@@ -197,4 +198,29 @@ struct Cols {
     datasets: Option<usize>,
     base_model: Option<usize>,
     metadata_from: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::Input;
+    use crate::intern::NONE;
+
+    /// A tag list cut short is reported and gives no tag at all, not the items before the
+    /// cut: `transformers` and the license parse, then the list never closes.
+    #[test]
+    fn an_unparsable_tag_list_gives_no_tags() {
+        let csv = b"Unnamed: 0,name,author,created_at,last_modified,downloads,library_name,tags,language,datasets,base_model\n\
+0,org/cut,org,2024-01-01,,1,transformers,\"['transformers', 'license:mit', \",,,\n\
+1,org/whole,org,2024-01-01,,1,transformers,\"['transformers', 'license:mit']\",,,\n";
+        let input = Input::embedded("details.csv", csv).unwrap();
+        let (g, report) = crate::build(&[input], Default::default(), None).unwrap();
+        let cut = g.lookup("org/cut").unwrap();
+        let whole = g.lookup("org/whole").unwrap();
+        assert!(g.tags.row(cut).is_empty());
+        assert_eq!(g.models[cut as usize].license, NONE);
+        assert_eq!(g.tags.row(whole).len(), 1);
+        assert_ne!(g.models[whole as usize].license, NONE);
+        let reported = &report.rejected["unparsable list"];
+        assert_eq!((reported.count, reported.rows[0].line), (1, 2));
+    }
 }

@@ -272,7 +272,7 @@ impl DuplicateFold {
     /// A fold with room for about `rows` repos.
     pub fn with_room(rows: usize) -> Self {
         let mut fold = DuplicateFold::default();
-        fold.repos.reserve(rows, rows.saturating_mul(32));
+        fold.repos.reserve(rows);
         let _ = fold.best.try_reserve(rows);
         fold
     }
@@ -319,7 +319,7 @@ impl RepeatFold {
     /// A fold with room for about `rows` models.
     pub fn with_room(rows: usize) -> Self {
         let mut fold = RepeatFold::default();
-        fold.models.reserve(rows, rows.saturating_mul(32));
+        fold.models.reserve(rows);
         let _ = fold.first.try_reserve(rows);
         fold
     }
@@ -821,7 +821,8 @@ fn read_parquet(input: &Input, counting: &mut Counting<'_>) -> Result<(), Ingest
 pub(crate) struct Counting<'a> {
     inner: &'a mut dyn Sink,
     summary: &'a mut FileSummary,
-    /// The input's length in bytes (for a stream, what was read to settle its format).
+    /// The input's length in bytes as stored (compressed, for a compressed file; for a
+    /// stream, what was read to settle its format): a guess of its size, never a bound.
     pub len: u64,
 }
 

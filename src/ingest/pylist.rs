@@ -244,6 +244,15 @@ mod tests {
             vec!["Über", "中文"]
         );
         assert_eq!(parse_list(r"['\u00e9\x41']").unwrap(), vec!["éA"]);
+        // Escaped and plain items in turn: each escaped one is decoded on its own.
+        assert_eq!(
+            parse_list(r#"['a\'b', 'c', "d\\e", 'f"g', 'h\ni']"#).unwrap(),
+            vec!["a'b", "c", "d\\e", "f\"g", "h\ni"]
+        );
+        let mut out = StrList::new();
+        out.push("kept");
+        assert!(parse_list_into("['x', 'y'", &mut out).is_err());
+        assert_eq!(out, ["kept", "x", "y"]);
     }
 
     #[test]

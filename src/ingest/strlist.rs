@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct StrList {
     text: String,
-    ends: Vec<u32>,
+    ends: Vec<usize>,
 }
 
 impl StrList {
@@ -17,14 +17,9 @@ impl StrList {
     }
 
     /// Adds `s` at the end.
-    ///
-    /// # Panics
-    /// When the list's text would pass 4 GiB, which no row's cell can reach: a CSV field, a
-    /// JSON string and a Parquet value are each read whole into memory first.
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
-        let end = u32::try_from(self.text.len()).expect("a list of strings under 4 GiB");
-        self.ends.push(end);
+        self.ends.push(self.text.len());
     }
 
     /// Makes room for `strings` more strings of `bytes` in all.
@@ -57,7 +52,7 @@ impl StrList {
     /// Keeps the first `n` strings.
     pub fn truncate(&mut self, n: usize) {
         if n < self.ends.len() {
-            let end = if n == 0 { 0 } else { self.ends[n - 1] as usize };
+            let end = if n == 0 { 0 } else { self.ends[n - 1] };
             self.text.truncate(end);
             self.ends.truncate(n);
         }
@@ -65,14 +60,18 @@ impl StrList {
 
     /// The `i`th string.
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        Some(&self.text[start..end])
+        (i < self.ends.len()).then(|| self.at(i))
+    }
+
+    /// The `i`th string, `i` in range.
+    fn at(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     /// The strings in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
-        (0..self.ends.len()).map(|i| self.get(i).unwrap_or_default())
+        (0..self.ends.len()).map(|i| self.at(i))
     }
 
     /// True when one of the strings is `s`.
